@@ -1,0 +1,41 @@
+# make run: set everything up and serve the app with demo data on http://127.0.0.1:5000
+# make test: set everything up and run every test (again on PostgreSQL when TEST_DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install vendor bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser libraries (the API documentation page's Swagger UI) from the npm registry, never a CDN.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch node_modules/.installed
+
+vendor: node_modules/.installed
+
+run: install vendor
+	$(BIN)/inventory db upgrade
+	$(BIN)/inventory seed-demo
+	$(BIN)/inventory run --host 127.0.0.1 --port 5000
+
+test: install vendor
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL"; $(BIN)/pytest -q; \
+	fi
+
+bench: install
+	$(BIN)/python bench/scan_lookup.py
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache

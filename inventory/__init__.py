@@ -1,0 +1,44 @@
+"""The device-lending inventory service: create_app() builds the Flask app; nothing happens at import."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request
+
+from . import config as settings
+from . import errors
+from . import extensions as ext
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.load(app.instance_path, config))
+    app.json.sort_keys = False  # keep fields in the order the schemas declare them
+
+    from . import models  # noqa: F401 - registers the tables with the metadata
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(settings.PROJECT_ROOT / "migrations"), render_as_batch=True)
+    ext.api.init_app(app)
+    errors.register(app)  # after the Api, so our JSON errors replace flask-smorest's
+
+    from . import api as http_api
+    from . import web
+
+    http_api.register(app)
+    web.register(app)
+
+    @app.before_request
+    def _mark_writers():
+        # Requests that change things take SQLite's write lock when their transaction opens.
+        ext.set_write_intent(request.method in UNSAFE_METHODS)
+
+    @app.teardown_request
+    def _clear_write_intent(exc):
+        ext.set_write_intent(False)
+
+    return app

@@ -1,0 +1,112 @@
+"""Assets in and out of the API. Partners get the stock fields only."""
+
+from __future__ import annotations
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+
+from labels.payload import label_url as build_label_url
+
+from ...models import AssetStatus, AssetType, Condition, RetireReason, as_utc
+from ..common import Choice, PartnerNarrowing, Text, code_of
+
+
+def label_url(tag: str) -> str:
+    return build_label_url(current_app.config["PUBLIC_BASE_URL"], tag)
+
+
+class AssetSchema(PartnerNarrowing, Schema):
+    PARTNER_FIELDS = frozenset({"tag", "type", "make", "model", "condition", "programme", "location", "status", "kit"})
+
+    tag = fields.Str()
+    type = fields.Str()
+    make = fields.Str()
+    model = fields.Str()
+    serial = fields.Str()
+    imei = fields.Str()
+    iccid = fields.Str()
+    msisdn = fields.Str()
+    network = fields.Str()
+    data_allowance_gb = fields.Int()
+    condition = fields.Str()
+    wipe_certificate = fields.Str()
+    programme = fields.Function(lambda a: code_of(a.programme))
+    location = fields.Function(lambda a: code_of(a.location))
+    status = fields.Str()
+    kit = fields.Function(lambda a: a.kit.tag if a.kit is not None else None)
+    batch = fields.Str()
+    received_at = fields.Function(lambda a: as_utc(a.received_at).isoformat())
+    label_url = fields.Function(lambda a: label_url(a.tag))
+
+
+class AssetCreateArgs(Schema):
+    type = Choice(AssetType, required=True)
+    make = Text(80, required=True)
+    model = Text(120, required=True)
+    serial = Text(64, load_default=None, allow_none=True)
+    imei = Text(32, load_default=None, allow_none=True)
+    iccid = Text(32, load_default=None, allow_none=True)
+    msisdn = Text(32, load_default=None, allow_none=True)
+    network = Text(40, load_default=None, allow_none=True)
+    data_allowance_gb = fields.Int(load_default=None, allow_none=True, strict=True,
+                                   validate=validate.Range(0, 100_000))
+    condition = Choice(Condition, load_default=None, allow_none=True)
+    wipe_certificate = Text(64, load_default=None, allow_none=True)
+    programme = Text(20, load_default=None, allow_none=True)
+    location = Text(20, required=True)
+
+
+class AssetQueryArgs(Schema):
+    type = Choice(AssetType)
+    status = Choice(AssetStatus)
+    location = Text(20)
+    programme = Text(20)
+    q = Text(100, metadata={"description": "a tag, serial, IMEI or ICCID, or the start of a make or model"})
+
+
+class ImportQueryArgs(Schema):
+    dry_run = fields.Bool(load_default=False)
+
+
+class ImportResultSchema(Schema):
+    created = fields.Int()
+    tags = fields.List(fields.Str())
+    batch = fields.Str(allow_none=True)
+    dry_run = fields.Bool()
+    checked = fields.Int(metadata={"description": "rows checked"})
+
+
+class MoveArgs(Schema):
+    location = Text(20, required=True)
+    note = Text(500, load_default=None, allow_none=True)
+
+
+class QuarantineArgs(Schema):
+    location = Text(20, load_default=None, allow_none=True)
+    note = Text(500, load_default=None, allow_none=True)
+
+
+RepairArgs = QuarantineArgs
+
+
+class RestockArgs(QuarantineArgs):
+    wipe_certificate = Text(64, load_default=None, allow_none=True)
+    condition = Choice(Condition, load_default=None, allow_none=True)
+
+
+class RetireArgs(Schema):
+    reason = Choice(RetireReason, required=True)
+    note = Text(500, load_default=None, allow_none=True)
+
+
+class EventSchema(Schema):
+    at = fields.Function(lambda e: as_utc(e.at).isoformat())
+    action = fields.Str()
+    actor = fields.Function(lambda e: e.actor.email if e.actor is not None else None)
+    from_status = fields.Str()
+    to_status = fields.Str()
+    from_location = fields.Function(lambda e: code_of(e.from_location))
+    to_location = fields.Function(lambda e: code_of(e.to_location))
+    kit = fields.Function(lambda e: e.kit.tag if e.kit is not None else None)
+    note = fields.Str()
+    details = fields.Dict()

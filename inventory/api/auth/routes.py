@@ -1,0 +1,42 @@
+"""Tokens: sign in with email and password for a bearer token; revoke the one in use."""
+
+from __future__ import annotations
+
+
+from ..common import Blueprint
+from marshmallow import Schema, fields
+
+from ...auth import bearer_token, requires
+from ...permissions import Permission
+from ...services import users as user_service
+from ..common import Text
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")
+
+
+class SignInArgs(Schema):
+    email = Text(254, required=True)
+    password = fields.Str(required=True, validate=lambda v: len(v) <= 1024)
+
+
+class TokenSchema(Schema):
+    token = fields.Str()
+    role = fields.Str()
+
+
+@blp.route("/tokens", methods=["POST"])
+@blp.arguments(SignInArgs)
+@blp.response(201, TokenSchema)
+@blp.doc(security=[])
+def create_token(args):
+    user, token = user_service.sign_in(args["email"], args["password"])
+    return {"token": token, "role": user.role.value}
+
+
+@blp.route("/tokens/current", methods=["DELETE"])
+@requires(Permission.LOOK_UP)
+@blp.response(204)
+def revoke_current_token():
+    """Revoke the token this request was made with (sign out)."""
+    user_service.revoke_token(bearer_token())
+    return "", 204

@@ -1,0 +1,62 @@
+"""Pieces every API blueprint uses: bounded string fields, pagination over a select, tag paths."""
+
+from __future__ import annotations
+
+import flask_smorest
+import sqlalchemy as sa
+from flask import g
+from marshmallow import Schema, fields, post_dump, validate
+
+from ..extensions import db
+from ..models import Role
+
+
+def Text(max_length: int, *, required: bool = False, **kwargs) -> fields.String:  # noqa: N802 - reads like a field
+    """A string with an upper bound (every input string has one), stripped of stray spaces."""
+    extra = kwargs.pop("validate", [])
+    checks = [validate.Length(max=max_length)] + (extra if isinstance(extra, list) else [extra])
+    return StrippedString(required=required, validate=checks, **kwargs)
+
+
+class StrippedString(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+def Choice(values, *, required: bool = False, **kwargs) -> fields.String:  # noqa: N802
+    return StrippedString(required=required, validate=validate.OneOf([str(v) for v in values]), **kwargs)
+
+
+def code_of(obj) -> str | None:
+    return obj.code if obj is not None else None
+
+
+class MessageSchema(Schema):
+    message = fields.Str()
+
+
+def paginate(query: sa.Select, pagination_parameters):
+    """Run one page of a select and tell flask-smorest how many rows there are in all."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    pagination_parameters.item_count = total
+    page, size = pagination_parameters.page, pagination_parameters.page_size
+    return list(db.session.scalars(query.offset((page - 1) * size).limit(size)).unique())
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Our blueprints: pages of 50 by default, at most 500."""
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
+
+
+class PartnerNarrowing:
+    """Partners see stock fields only (DESIGN.md, roles): the dump drops everything else for them."""
+
+    PARTNER_FIELDS: frozenset[str] = frozenset()
+
+    @post_dump
+    def _narrow_for_partners(self, data, **kwargs):
+        user = g.get("user")
+        if user is not None and user.role == Role.PARTNER:
+            return {k: v for k, v in data.items() if k in self.PARTNER_FIELDS}
+        return data

@@ -1,0 +1,110 @@
+"""Programmes, organisations, locations and kit templates."""
+
+from __future__ import annotations
+
+from flask_smorest import Page
+
+from ..common import Blueprint
+
+from ...auth import current_user, requires
+from ...permissions import Permission
+from ...services import reference
+from .schemas import (
+    KitTemplateCreateArgs, KitTemplateSchema, LocationCreateArgs, LocationSchema, OrganisationCreateArgs,
+    OrganisationSchema, ProgrammeCreateArgs, ProgrammeSchema,
+)
+
+blp = Blueprint("reference", __name__, url_prefix="/api/v1",
+                description="Programmes, organisations, locations and kit templates")
+
+
+@blp.route("/programmes", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, ProgrammeSchema(many=True))
+@blp.paginate(Page)
+def list_programmes():
+    return reference.list_programmes()
+
+
+@blp.route("/programmes", methods=["POST"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(ProgrammeCreateArgs)
+@blp.response(201, ProgrammeSchema)
+def create_programme(args):
+    return reference.create_programme(**args)
+
+
+@blp.route("/programmes/<code>", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, ProgrammeSchema)
+def get_programme(code):
+    return reference.get_programme(code)
+
+
+@blp.route("/organisations", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, OrganisationSchema(many=True))
+@blp.paginate(Page)
+def list_organisations():
+    return reference.list_organisations(current_user())
+
+
+@blp.route("/organisations", methods=["POST"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(OrganisationCreateArgs)
+@blp.response(201, OrganisationSchema)
+def create_organisation(args):
+    return reference.create_organisation(**args)
+
+
+@blp.route("/organisations/<code>", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, OrganisationSchema)
+def get_organisation(code):
+    return reference.get_organisation(code, current_user())
+
+
+@blp.route("/locations", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, LocationSchema(many=True))
+@blp.paginate(Page)
+def list_locations():
+    return reference.list_locations(current_user())
+
+
+@blp.route("/locations", methods=["POST"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(LocationCreateArgs)
+@blp.response(201, LocationSchema)
+def create_location(args):
+    return reference.create_location(**args)
+
+
+@blp.route("/locations/<code>", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, LocationSchema)
+def get_location(code):
+    return reference.get_location(code, current_user())
+
+
+@blp.route("/kit-templates", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, KitTemplateSchema(many=True))
+@blp.paginate(Page)
+def list_kit_templates():
+    return reference.list_kit_templates()
+
+
+@blp.route("/kit-templates", methods=["POST"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(KitTemplateCreateArgs)
+@blp.response(201, KitTemplateSchema)
+def create_kit_template(args):
+    return reference.create_kit_template(**args)
+
+
+@blp.route("/kit-templates/<code>", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, KitTemplateSchema)
+def get_kit_template(code):
+    return reference.get_kit_template(code)

@@ -1,0 +1,89 @@
+"""Programmes, organisations, locations and kit templates: what goes in and what comes out."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ...models import Area, AssetType, LocationKind, OwnershipRule
+from ..common import Choice, Text, code_of
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$",
+                       error="Use letters, digits, '-' and '_' only, starting with a letter or digit.")
+
+
+def Code(required: bool = True):  # noqa: N802
+    return Text(20, required=required, validate=[validate.Length(min=1, max=20), CODE])
+
+
+class ProgrammeSchema(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    connectivity_months = fields.Int()
+    ownership_rule = fields.Str()
+    assessment_name = fields.Str()
+    pass_mark = fields.Int()
+    reminder_days = fields.List(fields.Int())
+
+
+class ProgrammeCreateArgs(Schema):
+    code = Code()
+    name = Text(200, required=True, validate=validate.Length(min=1, max=200))
+    connectivity_months = fields.Int(required=True, strict=True, validate=validate.Range(1, 24))
+    ownership_rule = Choice(OwnershipRule, required=True)
+    assessment_name = Text(200, required=True, validate=validate.Length(min=1, max=200))
+    pass_mark = fields.Int(required=True, strict=True, validate=validate.Range(0, 100),
+                           metadata={"description": "percent"})
+    reminder_days = fields.List(fields.Int(strict=True, validate=validate.Range(0, 365)),
+                                load_default=None, validate=validate.Length(max=10),
+                                metadata={"description": "days before a data plan ends; default [30, 7, 0]"})
+
+
+class OrganisationSchema(Schema):
+    code = fields.Str()
+    name = fields.Str()
+
+
+class OrganisationCreateArgs(Schema):
+    code = Code()
+    name = Text(200, required=True, validate=validate.Length(min=1, max=200))
+
+
+class LocationSchema(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    kind = fields.Str()
+    area = fields.Str()
+    organisation = fields.Function(lambda loc: code_of(loc.organisation))
+
+
+class LocationCreateArgs(Schema):
+    code = Code()
+    name = Text(200, required=True, validate=validate.Length(min=1, max=200))
+    kind = Choice(LocationKind, required=True)
+    area = Choice(Area, required=True)
+    organisation = Text(20, load_default=None, allow_none=True)
+
+
+class TemplateLineSchema(Schema):
+    type = Choice(AssetType, required=True)
+    count = fields.Int(required=True, strict=True, validate=validate.Range(1, 20))
+
+
+class KitTemplateSchema(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    programme = fields.Function(lambda t: t.programme.code)
+    contents = fields.Function(lambda t: [{"type": line.type.value, "count": line.count} for line in t.lines])
+
+
+class KitTemplateCreateArgs(Schema):
+    code = Code()
+    name = Text(200, required=True, validate=validate.Length(min=1, max=200))
+    programme = Text(20, required=True)
+    contents = fields.List(fields.Nested(TemplateLineSchema), required=True, validate=validate.Length(min=1, max=20))
+
+    @validates("contents")
+    def _each_type_once(self, value, **kwargs):
+        kinds = [line["type"] for line in value]
+        if len(kinds) != len(set(kinds)):
+            raise ValidationError("List each type once, with its count.")

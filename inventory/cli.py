@@ -1,0 +1,141 @@
+"""The `inventory` command: Flask's CLI (run, db, shell, routes) plus the service's own commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app
+from .errors import DomainError
+from .extensions import write_intent
+from .services import demo, receiving, users as user_service
+
+
+def _fail(error: DomainError):
+    click.secho(f"Error: {error.message}", fg="red", err=True)
+    if isinstance(error.errors, list):
+        for row in error.errors:
+            where = f"row {row['row']}" + (f", column {row['column']}" if row.get("column") else "")
+            click.echo(f"  {where}: {row['message']}", err=True)
+    elif error.errors:
+        click.echo("  " + json.dumps(error.errors), err=True)
+    sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app())
+def main():
+    """Device-lending inventory: web app, database and housekeeping commands."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Create demo programmes, places, users and the sample deliveries (safe to run again)."""
+    with write_intent():
+        with click.progressbar(length=1, label="Importing sample deliveries") as bar:
+            def progress(done, total):
+                bar.length = total
+                bar.update(done - bar.pos)
+            try:
+                done = demo.seed_demo(progress=progress)
+            except DomainError as error:
+                _fail(error)
+    click.echo("Created: " + ", ".join(f"{n} {what}" for what, n in done.items()))
+    click.echo("\nDemo accounts (for trying the service out; never use these passwords for real):")
+    for user in demo.USERS:
+        org = f" (organisation {user['organisation']})" if user.get("organisation") else ""
+        click.echo(f"  {user['role']:<10} {user['email']:<26} password: {user['password']}{org}")
+
+
+@main.group()
+def users():
+    """Manage users."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "warehouse", "advocate", "partner"]))
+@click.option("--organisation", help="Organisation code (required for partners).")
+@click.option("--name", default="")
+@click.option("--password", help="Leave out to have one generated and shown once.")
+@with_appcontext
+def create_user(email, role, organisation, name, password):
+    """Create a user."""
+    with write_intent():
+        try:
+            user, shown = user_service.create_user(email, role, name=name, organisation=organisation,
+                                                   password=password)
+        except DomainError as error:
+            _fail(error)
+    click.echo(f"Created {user.role.value} {user.email}")
+    if password is None:
+        click.echo(f"Password (shown once): {shown}")
+
+
+@main.group()
+def tokens():
+    """Manage API tokens."""
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.option("--description", default="created on the command line")
+@with_appcontext
+def create_token(email, description):
+    """Create an API token for EMAIL and print it (it is shown once)."""
+    with write_intent():
+        try:
+            token = user_service.create_token(user_service.get_user(email), description)
+        except DomainError as error:
+            _fail(error)
+    click.echo(token)
+
+
+@tokens.command("revoke-all")
+@click.argument("email")
+@with_appcontext
+def revoke_tokens(email):
+    """Revoke every API token of EMAIL."""
+    with write_intent():
+        try:
+            count = user_service.revoke_all_tokens(user_service.get_user(email))
+        except DomainError as error:
+            _fail(error)
+    click.echo(f"Revoked {count} token(s)")
+
+
+@main.group()
+def assets():
+    """Receive and look after assets."""
+
+
+@assets.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row; store nothing.")
+@click.option("--as", "as_user", help="Email of the user recorded as receiving the delivery.")
+@with_appcontext
+def import_assets(file: Path, dry_run: bool, as_user: str | None):
+    """Import a delivery manifest (CSV): all rows, or none and every row's errors."""
+    from flask import current_app
+
+    with write_intent():
+        try:
+            actor = user_service.get_user(as_user) if as_user else None
+            with click.progressbar(length=1, label=f"Checking {file.name}") as bar:
+                def progress(done, total):
+                    bar.length = total
+                    bar.update(done - bar.pos)
+                result = receiving.import_manifest(file.read_bytes(), actor, dry_run=dry_run,
+                                                   max_rows=current_app.config["MAX_IMPORT_ROWS"], progress=progress)
+        except DomainError as error:
+            _fail(error)
+    if result.dry_run:
+        click.echo(f"{result.checked} rows checked; all are valid. Nothing was stored (dry run).")
+    else:
+        click.echo(f"Imported {result.created} assets as batch {result.batch}.")

@@ -1,0 +1,77 @@
+"""Settings from the environment, checked when the app starts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the app refuses to start rather than run half-configured."""
+
+
+def _sqlite_default(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'inventory.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people paste the URLs their hosting gives them; we always talk to PostgreSQL through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment, then apply overrides (tests pass their own)."""
+    env = os.environ
+    cfg: dict = {
+        "ENV_NAME": env.get("INVENTORY_ENV", "development"),
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL") or _sqlite_default(instance_path)
+        ),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "NOTIFIER": env.get("NOTIFIER", "log"),
+        # Largest CSV manifest accepted in one upload, and the whole request body.
+        "MAX_IMPORT_ROWS": int(env.get("MAX_IMPORT_ROWS", "50000")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),
+        # flask-smorest: the OpenAPI document and its interactive page, served from our own origin.
+        "API_TITLE": "Device-lending inventory",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/vendor/swagger-ui/",
+        "API_SPEC_OPTIONS": {
+            "components": {
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            },
+            "security": [{"bearer": []}],
+        },
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+    }
+    if overrides:
+        cfg.update(overrides)
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    _check(cfg)
+    return cfg
+
+
+def _check(cfg: dict) -> None:
+    production = cfg["ENV_NAME"] == "production"
+    if not cfg["SECRET_KEY"]:
+        if production:
+            raise ConfigError("SECRET_KEY must be set in production")
+        cfg["SECRET_KEY"] = "development-only-secret"
+    if production and cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Several app instances cannot share one SQLite file safely.
+        raise ConfigError("DATABASE_URL must point at PostgreSQL in production")
+    if not cfg["PUBLIC_BASE_URL"].startswith(("http://", "https://")):
+        raise ConfigError("PUBLIC_BASE_URL must start with http:// or https://")
+    if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
+        raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")

@@ -1,0 +1,93 @@
+"""Domain errors, and the one place that turns them (and every HTTP error) into JSON responses."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A request the domain refuses. `status` is the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, errors=None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+class InvalidInput(DomainError):
+    """The input is malformed or names something that does not fit; `errors` says where."""
+
+    status = 422
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    """The request does not fit the current state of the thing it acts on."""
+
+    status = 409
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Unauthorised(DomainError):
+    status = 401
+
+
+def error_body(status: int, message: str, errors=None) -> dict:
+    body = {"code": status, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError):
+        response = jsonify(error_body(error.status, error.message, error.errors))
+        response.status_code = error.status
+        if error.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
+            # webargs nests field errors under where they came from; keep that, it says "where".
+            pass
+        message = data.get("message") or _describe(error, errors)
+        response = jsonify(error_body(error.code or 500, message, errors))
+        response.status_code = error.code or 500
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        if isinstance(error, HTTPException) and error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        # Log the type and place only: exception text can carry request data (personal data).
+        log.error("unhandled %s on %s %s", type(error).__name__, request.method, request.path,
+                  exc_info=app.debug or app.testing)
+        return _http(InternalServerError())
+
+
+def _describe(error: HTTPException, errors) -> str:
+    if errors and error.code in (400, 422):
+        return "The request is not valid: see errors for each field."
+    if error.code == 404:
+        return "There is nothing at this address."
+    return error.description or error.name

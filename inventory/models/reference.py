@@ -1,0 +1,75 @@
+"""Reference data set up by administrators: programmes, organisations and locations."""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .columns import enum_type
+
+
+class Area(enum.StrEnum):
+    HALTON = "Halton"
+    KNOWSLEY = "Knowsley"
+    LIVERPOOL = "Liverpool"
+    SEFTON = "Sefton"
+    ST_HELENS = "St Helens"
+    WIRRAL = "Wirral"
+
+
+class LocationKind(enum.StrEnum):
+    WAREHOUSE = "warehouse"
+    HUB = "hub"
+    MOBILE_UNIT = "mobile_unit"
+
+
+class OwnershipRule(enum.StrEnum):
+    ON_ASSESSMENT_PASS = "on_assessment_pass"
+    ON_ISSUE = "on_issue"
+    LOAN_ONLY = "loan_only"
+
+
+DEFAULT_REMINDER_DAYS = [30, 7, 0]
+
+
+class Programme(db.Model):
+    __tablename__ = "programmes"
+    __table_args__ = (
+        sa.CheckConstraint("connectivity_months BETWEEN 1 AND 24", name="connectivity_months"),
+        sa.CheckConstraint("pass_mark BETWEEN 0 AND 100", name="pass_mark"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    connectivity_months: Mapped[int]
+    ownership_rule: Mapped[OwnershipRule] = mapped_column(enum_type(OwnershipRule, "ownership_rule"))
+    assessment_name: Mapped[str] = mapped_column(sa.String(200))
+    pass_mark: Mapped[int]
+    reminder_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_REMINDER_DAYS))
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+
+    locations: Mapped[list[Location]] = relationship(back_populates="organisation")
+
+
+class Location(db.Model):
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[LocationKind] = mapped_column(enum_type(LocationKind, "location_kind"))
+    area: Mapped[Area] = mapped_column(enum_type(Area, "area"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="locations")

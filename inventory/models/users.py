@@ -1,0 +1,68 @@
+"""People who sign in (staff, advocates, partners, administrators) and their API tokens."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .columns import enum_type, utcnow
+from .reference import Organisation
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    WAREHOUSE = "warehouse"
+    ADVOCATE = "advocate"
+    PARTNER = "partner"
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # A partner only ever acts for its own organisation, so it must have one.
+        sa.CheckConstraint("role <> 'partner' OR organisation_id IS NOT NULL", name="partner_organisation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits, so a plain SHA-256 is enough (no slow hash needed) and lets us
+    # find the token by an indexed lookup.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The first characters, so a person can tell their tokens apart without the secret.
+    prefix: Mapped[str] = mapped_column(sa.String(8))
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,93 @@
+"""Finding assets: by tag, in lists, with their history; and locking them before a change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from .. import tags as tag_rules
+from ..errors import InvalidInput, NotFound
+from ..extensions import db
+from ..models import Asset, AssetStatus, AssetType, Event, Location, Programme, User
+from ..permissions import sees_everything
+from .reference import code_of, own_location_ids
+
+
+def checked_tag(code: str, field: str = "tag") -> str:
+    """A tag as typed, normalised and checked. A mistyped tag is refused, never looked up."""
+    tag = tag_rules.normalise(code or "")
+    if not tag:
+        raise InvalidInput("A tag is required", {field: ["A tag is required."]})
+    try:
+        return tag_rules.check(tag)
+    except tag_rules.TagError as exc:
+        raise InvalidInput(str(exc), {field: [str(exc)]})
+
+
+def _visible(query, viewer: User):
+    if not sees_everything(viewer.role):
+        query = query.where(Asset.location_id.in_(own_location_ids(viewer)))
+    return query
+
+
+def get_asset(tag: str, viewer: User) -> Asset:
+    tag = checked_tag(tag)
+    asset = db.session.scalar(_visible(sa.select(Asset).where(Asset.tag == tag), viewer))
+    if asset is None:
+        raise NotFound(f"No asset has tag {tag}")
+    return asset
+
+
+def asset_query(viewer: User, *, type: str | None = None, status: str | None = None,
+                location: str | None = None, programme: str | None = None, q: str | None = None):
+    """A select of assets matching the filters, in tag order, limited to what the viewer may see."""
+    query = _visible(sa.select(Asset), viewer)
+    if type:
+        query = query.where(Asset.type == AssetType(type))
+    if status:
+        query = query.where(Asset.status == AssetStatus(status))
+    if location:
+        query = query.join(Location, Asset.location_id == Location.id).where(Location.code == code_of(location))
+    if programme:
+        query = query.join(Programme, Asset.programme_id == Programme.id).where(Programme.code == code_of(programme))
+    if q:
+        term = q.strip()
+        upper = term.upper()
+        # Exact identifiers first (indexed); then a prefix of make or model for people browsing.
+        query = query.where(sa.or_(
+            Asset.tag == tag_rules.normalise(term), Asset.serial == upper, Asset.imei == term,
+            Asset.iccid == term, Asset.make.ilike(f"{_escape(term)}%", escape="\\"),
+            Asset.model.ilike(f"{_escape(term)}%", escape="\\"),
+        ))
+    return query.order_by(Asset.id)
+
+
+def _escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def history(tag: str) -> list[Event]:
+    tag = checked_tag(tag)
+    asset_id = db.session.scalar(sa.select(Asset.id).where(Asset.tag == tag))
+    if asset_id is None:
+        raise NotFound(f"No asset has tag {tag}")
+    return list(db.session.scalars(sa.select(Event).where(Event.asset_id == asset_id).order_by(Event.id)))
+
+
+def lock_assets(tags: Iterable[str], field: str = "items") -> list[Asset]:
+    """Load assets for a change, row-locked in id order (so two requests never deadlock), with
+    fresh values: a request that waited for the lock sees what the other one committed."""
+    wanted = [checked_tag(t, field) for t in tags]
+    if len(set(wanted)) != len(wanted):
+        dupes = sorted({t for t in wanted if wanted.count(t) > 1})
+        raise InvalidInput(f"{', '.join(dupes)} listed more than once", {field: ["Each tag may appear once."]})
+    found = list(db.session.scalars(
+        sa.select(Asset).where(Asset.tag.in_(wanted)).order_by(Asset.id)
+        .with_for_update(of=Asset).execution_options(populate_existing=True)
+    ))
+    missing = sorted(set(wanted) - {a.tag for a in found})
+    if missing:
+        raise NotFound(f"No asset has tag {', '.join(missing)}")
+    by_tag = {a.tag: a for a in found}
+    return [by_tag[t] for t in wanted]

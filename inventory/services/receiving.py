@@ -1,0 +1,171 @@
+"""Receiving stock: one asset, or a whole delivery manifest, all or nothing."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, InvalidInput
+from ..extensions import db
+from ..models import Asset, AssetStatus, Event, Location, Programme, User, allocate_tags
+from . import asset_fields, manifest as manifest_reader
+from .manifest import RowError
+
+MAX_REPORTED_ERRORS = 1000
+_CHUNK = 500  # keeps IN (...) lists well inside every database's parameter limit
+
+
+@dataclass
+class ReceiveResult:
+    created: int = 0
+    tags: list[str] = field(default_factory=list)
+    batch: str | None = None
+    dry_run: bool = False
+    checked: int = 0
+
+
+class ManifestRejected(InvalidInput):
+    """Some rows are wrong; nothing was stored. `errors` lists every bad row."""
+
+    def __init__(self, errors: list[RowError], total_rows: int | None = None):
+        shown = errors[:MAX_REPORTED_ERRORS]
+        bad_rows = len({e.row for e in errors})
+        message = f"{bad_rows} row{'s' if bad_rows != 1 else ''} with errors; nothing was imported"
+        if len(errors) > len(shown):
+            message += f" (the first {len(shown)} of {len(errors)} errors are listed)"
+        super().__init__(message, [e.as_dict() for e in shown])
+        self.row_errors = errors
+
+
+def receive_one(raw: dict, actor: User) -> Asset:
+    """POST /assets: the same checks as an import row; errors come back per field."""
+    values, errors = asset_fields.clean(raw)
+    if not errors:
+        errors = [(e.column, e.message) for e in _check_against_store([(0, values)])]
+    if errors:
+        field_errors: dict[str, list[str]] = {}
+        for name, message in errors:
+            field_errors.setdefault(name or "_schema", []).append(message)
+        raise InvalidInput("The asset is not valid: see errors for each field", {"json": field_errors})
+    result = _store([values], actor, batch=None)
+    return db.session.scalar(sa.select(Asset).where(Asset.tag == result.tags[0]))
+
+
+def import_manifest(data: bytes | str, actor: User | None, *, dry_run: bool = False, max_rows: int = 50_000,
+                    batch: str | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> ReceiveResult:
+    """Check every row of a manifest; store them all, or nothing and every row's errors."""
+    parsed = manifest_reader.read(data, max_rows=max_rows)
+    if parsed.errors and not parsed.rows:
+        raise ManifestRejected(parsed.errors)
+    errors = list(parsed.errors)
+    cleaned: list[tuple[int, dict]] = []
+    for done, (row_number, raw) in enumerate(parsed.rows, start=1):
+        values, row_errors = asset_fields.clean(raw)
+        errors.extend(RowError(row_number, f, m) for f, m in row_errors)
+        cleaned.append((row_number, values))
+        if progress and (done % 100 == 0 or done == len(parsed.rows)):
+            progress(done, len(parsed.rows))
+    errors.extend(_check_against_store(cleaned))
+    if errors:
+        errors.sort(key=lambda e: (e.row, asset_fields.FIELDS.index(e.column) if e.column in asset_fields.FIELDS else -1))
+        raise ManifestRejected(errors)
+    if dry_run:
+        db.session.rollback()
+        return ReceiveResult(dry_run=True, checked=len(cleaned))
+    result = _store([v for _, v in cleaned], actor, batch=batch or secrets.token_hex(6))
+    result.checked = len(cleaned)
+    return result
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _check_against_store(rows: list[tuple[int, dict]]) -> list[RowError]:
+    """References that must exist, and identifiers that must be unique in the file and in the store."""
+    errors: list[RowError] = []
+    errors += _check_codes(rows, "programme", Programme)
+    errors += _check_codes(rows, "location", Location)
+
+    for name, column in (("imei", Asset.imei), ("iccid", Asset.iccid)):
+        errors += _check_unique(rows, name, lambda v: v[name], column, lambda key: column.in_(key))
+    # Serial numbers are unique per maker.
+    errors += _check_unique(
+        rows, "serial",
+        lambda v: (v["make"].lower(), v["serial"]) if v["serial"] else None,
+        None,
+        lambda keys: sa.tuple_(sa.func.lower(Asset.make), Asset.serial).in_(keys),
+        select=sa.select(sa.func.lower(Asset.make), Asset.serial),
+        describe=lambda key: f"{key[1]} (make {key[0]})",
+    )
+    return errors
+
+
+def _check_codes(rows, name: str, model) -> list[RowError]:
+    codes = sorted({v[name] for _, v in rows if v[name]})
+    known: set[str] = set()
+    for chunk in _chunks(codes):
+        known.update(db.session.scalars(sa.select(model.code).where(model.code.in_(chunk))))
+    return [RowError(n, name, f"unknown {name} '{v[name]}'")
+            for n, v in rows if v[name] and v[name] not in known]
+
+
+def _check_unique(rows, name, key_of, column, condition, *, select=None, describe=str) -> list[RowError]:
+    errors = []
+    first_row: dict = {}
+    for row_number, values in rows:
+        key = key_of(values)
+        if key is None:
+            continue
+        if key in first_row:
+            errors.append(RowError(row_number, name,
+                                   f"{name} {describe(key)} is also on row {first_row[key]}"))
+        else:
+            first_row[key] = row_number
+    keys = list(first_row)
+    stored: set = set()
+    query = select if select is not None else sa.select(column)
+    for chunk in _chunks(keys):
+        result = db.session.execute(query.where(condition(chunk)))
+        stored.update(tuple(r) if len(r) > 1 else r[0] for r in result)
+    for key in keys:
+        if key in stored:
+            errors.append(RowError(first_row[key], name, f"{name} {describe(key)} is already stored"))
+    return errors
+
+
+def _store(rows: list[dict], actor: User | None, *, batch: str | None) -> ReceiveResult:
+    programmes = {p.code: p for p in db.session.scalars(sa.select(Programme))}
+    codes = sorted({v["location"] for v in rows})
+    locations = {loc.code: loc for loc in db.session.scalars(sa.select(Location).where(Location.code.in_(codes)))}
+    tags = allocate_tags(db.session, len(rows))
+    assets = []
+    for tag, values in zip(tags, rows):
+        fields = {k: v for k, v in values.items() if k not in ("programme", "location")}
+        asset = Asset(tag=tag, batch=batch, programme=programmes.get(values["programme"]),
+                      location=locations[values["location"]], **fields)
+        # A data-bearing device goes on the shelf only with proof its last owner's data is gone.
+        ready = not asset.needs_wipe_certificate or asset.wipe_certificate
+        asset.status = AssetStatus.IN_STOCK if ready else AssetStatus.RECEIVED
+        assets.append(asset)
+    try:
+        db.session.add_all(assets)
+        db.session.flush()
+        db.session.add_all(
+            Event(actor_id=actor.id if actor else None, asset_id=a.id, action="receive", to_status=a.status.value,
+                  to_location_id=a.location.id, details={"batch": batch} if batch else None)
+            for a in assets
+        )
+        db.session.commit()
+    except IntegrityError:
+        # Another delivery with the same serial, IMEI or ICCID was stored since we checked.
+        db.session.rollback()
+        raise Conflict("Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
+                       "nothing was imported: check the file again")
+    return ReceiveResult(created=len(assets), tags=tags, batch=batch)

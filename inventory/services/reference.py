@@ -1,0 +1,149 @@
+"""Programmes, organisations, locations and kit templates: set up by administrators, read by all."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import (
+    DEFAULT_REMINDER_DAYS, AssetType, KitTemplate, KitTemplateLine, Location, Organisation, Programme, User,
+)
+from ..permissions import sees_everything
+
+
+def code_of(value: str) -> str:
+    """Codes are matched without regard to case or stray spaces, and stored upper-case."""
+    return (value or "").strip().upper()
+
+
+def _commit_new(thing, what: str, code: str):
+    db.session.add(thing)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"A {what} with code {code} already exists")
+    return thing
+
+
+def _find(model, code: str, what: str, field: str):
+    found = db.session.scalar(sa.select(model).where(model.code == code_of(code)))
+    if found is None:
+        raise InvalidInput(f"Unknown {what} '{code}'", {field: [f"No {what} has code '{code}'."]})
+    return found
+
+
+def find_programme(code: str, field: str = "programme") -> Programme:
+    return _find(Programme, code, "programme", field)
+
+
+def find_location(code: str, field: str = "location") -> Location:
+    return _find(Location, code, "location", field)
+
+
+def find_organisation(code: str, field: str = "organisation") -> Organisation:
+    return _find(Organisation, code, "organisation", field)
+
+
+# --- programmes -------------------------------------------------------------------------------
+
+def create_programme(*, code: str, name: str, connectivity_months: int, ownership_rule: str,
+                     assessment_name: str, pass_mark: int, reminder_days: list[int] | None = None) -> Programme:
+    days = sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True)
+    return _commit_new(Programme(
+        code=code_of(code), name=name.strip(), connectivity_months=connectivity_months,
+        ownership_rule=ownership_rule, assessment_name=assessment_name.strip(), pass_mark=pass_mark,
+        reminder_days=days,
+    ), "programme", code_of(code))
+
+
+def list_programmes() -> list[Programme]:
+    return list(db.session.scalars(sa.select(Programme).order_by(Programme.code)))
+
+
+def get_programme(code: str) -> Programme:
+    found = db.session.scalar(sa.select(Programme).where(Programme.code == code_of(code)))
+    if found is None:
+        raise NotFound(f"No programme has code {code_of(code)}")
+    return found
+
+
+# --- organisations and locations ----------------------------------------------------------------
+
+def create_organisation(*, code: str, name: str) -> Organisation:
+    return _commit_new(Organisation(code=code_of(code), name=name.strip()), "organisation", code_of(code))
+
+
+def list_organisations(viewer: User) -> list[Organisation]:
+    query = sa.select(Organisation).order_by(Organisation.code)
+    if not sees_everything(viewer.role):
+        query = query.where(Organisation.id == viewer.organisation_id)
+    return list(db.session.scalars(query))
+
+
+def get_organisation(code: str, viewer: User) -> Organisation:
+    found = db.session.scalar(sa.select(Organisation).where(Organisation.code == code_of(code)))
+    if found is None or not (sees_everything(viewer.role) or found.id == viewer.organisation_id):
+        raise NotFound(f"No organisation has code {code_of(code)}")
+    return found
+
+
+def create_location(*, code: str, name: str, kind: str, area: str, organisation: str | None = None) -> Location:
+    org = find_organisation(organisation) if organisation else None
+    return _commit_new(Location(code=code_of(code), name=name.strip(), kind=kind, area=area, organisation=org),
+                       "location", code_of(code))
+
+
+def visible_locations(viewer: User):
+    """A select of the locations the viewer may see."""
+    query = sa.select(Location)
+    if not sees_everything(viewer.role):
+        query = query.where(Location.organisation_id == viewer.organisation_id)
+    return query
+
+
+def list_locations(viewer: User) -> list[Location]:
+    return list(db.session.scalars(visible_locations(viewer).order_by(Location.code)))
+
+
+def get_location(code: str, viewer: User) -> Location:
+    found = db.session.scalar(visible_locations(viewer).where(Location.code == code_of(code)))
+    if found is None:
+        raise NotFound(f"No location has code {code_of(code)}")
+    return found
+
+
+def own_location_ids(viewer: User) -> sa.Select:
+    return sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
+
+
+# --- kit templates ------------------------------------------------------------------------------
+
+def create_kit_template(*, code: str, name: str, programme: str, contents: list[dict]) -> KitTemplate:
+    prog = find_programme(programme)
+    seen: set[str] = set()
+    lines = []
+    for i, line in enumerate(contents):
+        kind = AssetType(line["type"])
+        if kind in seen:
+            raise InvalidInput("A template lists each type once",
+                               {"contents": {i: {"type": [f"{kind.value} is listed twice."]}}})
+        seen.add(kind)
+        lines.append(KitTemplateLine(type=kind, count=line["count"]))
+    if not lines:
+        raise InvalidInput("A template needs at least one line", {"contents": ["Give at least one type and count."]})
+    return _commit_new(KitTemplate(code=code_of(code), name=name.strip(), programme=prog, lines=lines),
+                       "kit template", code_of(code))
+
+
+def list_kit_templates() -> list[KitTemplate]:
+    return list(db.session.scalars(sa.select(KitTemplate).order_by(KitTemplate.code)))
+
+
+def get_kit_template(code: str) -> KitTemplate:
+    found = db.session.scalar(sa.select(KitTemplate).where(KitTemplate.code == code_of(code)))
+    if found is None:
+        raise NotFound(f"No kit template has code {code_of(code)}")
+    return found

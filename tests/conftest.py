@@ -1,0 +1,149 @@
+"""Shared fixtures: an app on a real database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+built by the migrations, emptied after every test; and factories for the things tests need."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from inventory import create_app
+from inventory.extensions import db, write_intent
+from inventory.services import receiving, reference, users
+
+SAMPLES = Path(__file__).resolve().parent.parent / "inventory" / "demo_data"
+BASE_URL = "https://kit.example.org"
+
+
+def _database_url(tmp_root: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    with tempfile.TemporaryDirectory(prefix="inventory-tests-") as tmp:
+        yield _database_url(Path(tmp))
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PUBLIC_BASE_URL": BASE_URL,
+                      "SECRET_KEY": "test"})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return app
+
+
+def _empty_tables():
+    db.session.remove()
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "tag_counter"]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def app_context(request):
+    """Every test runs in an app context on an empty database (unit tests need neither)."""
+    if "unit" in request.node.path.parts:
+        yield None
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        yield app
+        _empty_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def world():
+    """Two programmes, a warehouse, two partners with a hub each, a mobile unit, and one user and
+    API token per role (the partner belongs to the first hub's organisation)."""
+    with write_intent():
+        dii = reference.create_programme(code="DII", name="Digital Inclusion Initiative", connectivity_months=6,
+                                         ownership_rule="on_assessment_pass", assessment_name="Level 1",
+                                         pass_mark=70)
+        hiw = reference.create_programme(code="HIW", name="Households into Work", connectivity_months=2,
+                                         ownership_rule="on_assessment_pass", assessment_name="Level 1",
+                                         pass_mark=70)
+        reference.create_organisation(code="OPS", name="Warehouse operator")
+        reference.create_organisation(code="PARTNER-A", name="North End Hub")
+        reference.create_organisation(code="PARTNER-B", name="Birkenhead Hub")
+        wh = reference.create_location(code="WH-MAIN", name="Warehouse", kind="warehouse", area="Knowsley",
+                                       organisation="OPS")
+        hub_a = reference.create_location(code="HUB-A", name="North End", kind="hub", area="Liverpool",
+                                          organisation="PARTNER-A")
+        hub_b = reference.create_location(code="HUB-B", name="Birkenhead", kind="hub", area="Wirral",
+                                          organisation="PARTNER-B")
+        bus = reference.create_location(code="BUS-1", name="Digital bus", kind="mobile_unit", area="Sefton")
+        reference.create_kit_template(code="DII-TABLET", name="Tablet and SIM", programme="DII",
+                                      contents=[{"type": "tablet", "count": 1}, {"type": "sim", "count": 1}])
+        people = {}
+        for role in ("admin", "warehouse", "advocate", "partner"):
+            user, _ = users.create_user(f"{role}@test.example", role, password="correct horse battery",
+                                        organisation="PARTNER-A" if role == "partner" else None)
+            people[role] = SimpleNamespace(user=user, token=users.create_token(user))
+    return SimpleNamespace(
+        dii=dii, hiw=hiw, wh=wh, hub_a=hub_a, hub_b=hub_b, bus=bus, people=people,
+        headers={role: {"Authorization": f"Bearer {p.token}"} for role, p in people.items()},
+        warehouse=people["warehouse"].user, admin=people["admin"].user,
+    )
+
+
+def _luhn_complete(body: str) -> str:
+    from inventory.identifiers import luhn_ok
+
+    for digit in "0123456789":
+        if luhn_ok(body + digit):
+            return body + digit
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def make_asset(world):
+    """Receive one asset through the real service; unique serials, IMEIs and ICCIDs by default."""
+
+    def make(type: str = "tablet", location: str = "WH-MAIN", **fields):
+        n = next(_numbers)
+        raw = {"type": type, "make": "Samsung" if type != "sim" else "Vodafone", "model": "Galaxy Tab A9",
+               "location": location, "programme": "DII", "condition": "A"}
+        if type in ("tablet", "laptop", "desktop", "router"):
+            raw["serial"] = f"SN{n:08d}"
+            raw["wipe_certificate"] = f"WIPE-{n}"
+        elif type == "sim":
+            raw["iccid"] = _luhn_complete(f"894410260004{n:06d}")
+            raw["msisdn"] = f"07700 900{n % 1000:03d}"
+        else:
+            raw["serial"] = f"FX-{n:06d}"
+        raw.update(fields)
+        with write_intent():
+            return receiving.receive_one(raw, world.warehouse)
+
+    return make
+
+
+@pytest.fixture
+def luhn():
+    return _luhn_complete

@@ -52,9 +52,17 @@ def error_body(status: int, message: str, errors=None) -> dict:
     return body
 
 
+def _discard_changes() -> None:
+    # A refused request changes nothing: drop whatever the service had started before it refused.
+    from .extensions import db
+
+    db.session.rollback()
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        _discard_changes()
         response = jsonify(error_body(error.status, error.message, error.errors))
         response.status_code = error.status
         if error.status == 401:
@@ -63,11 +71,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        _discard_changes()
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
-        if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
-            # webargs nests field errors under where they came from; keep that, it says "where".
-            pass
         message = data.get("message") or _describe(error, errors)
         response = jsonify(error_body(error.code or 500, message, errors))
         response.status_code = error.code or 500

@@ -11,7 +11,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Constraint names are fixed before the first migration so later migrations can address them on
 # every database (SQLite's batch mode needs names to drop or alter a constraint).
@@ -75,3 +75,10 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_on_begin(conn):
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+@event.listens_for(Session, "after_commit")
+def _writing_done(session):
+    # Our services commit once, at the end. What follows (reading the result back to answer the
+    # request) must not hold SQLite's write lock until the request ends.
+    _write_intent.set(False)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import request
+
+from ..errors import DomainError
 from ..extensions import api
 from .assets.routes import blp as assets
 from .auth.routes import blp as auth
@@ -13,6 +16,37 @@ from .stock.routes import blp as stock
 from .users.routes import blp as users
 
 
+# Endpoints that take a file rather than JSON.
+_FILE_ENDPOINTS = frozenset({"assets.import_assets"})
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+
+
+class BadRequest(DomainError):
+    status = 400
+
+
+def _no_nul_in_address():
+    # PostgreSQL cannot compare text with NUL in it; such an address can name nothing we hold.
+    if "\x00" in request.path or b"%00" in request.query_string or "\x00" in request.query_string.decode("latin-1"):
+        raise BadRequest("The address contains a NUL character")
+
+
+def _json_bodies_only():
+    """A body that is not JSON would otherwise be read as "no fields" and an all-optional request
+    would go ahead without what the caller meant to send."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not request.path.startswith("/api/v1/"):
+        return
+    if request.endpoint in _FILE_ENDPOINTS or not request.content_length:
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType(f"Send the body as JSON (Content-Type: application/json), not {request.mimetype or 'untyped data'}")
+
+
 def register(app) -> None:
     for blueprint in (health, auth, users, reference, assets, scan, kits, stock):
         api.register_blueprint(blueprint)
+    app.before_request(_no_nul_in_address)
+    app.before_request(_json_bodies_only)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import flask_smorest
 import sqlalchemy as sa
 from flask import g
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from ..extensions import db
 from ..models import Role
@@ -18,13 +20,35 @@ def Text(max_length: int, *, required: bool = False, **kwargs) -> fields.String:
     return StrippedString(required=required, validate=checks, **kwargs)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class StrippedString(fields.String):
+    """Text as people type it: stray spaces dropped; control characters refused (PostgreSQL
+    cannot store NUL, and none of them belongs in a name, code or note)."""
+
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(text):
+            raise ValidationError("Must not contain control characters.")
+        return text.strip()
+
+
+class ChoiceString(StrippedString):
+    """One of a fixed set of values, matched without regard to case (as manifests are), stored canonically."""
+
+    def __init__(self, values, **kwargs):
+        self.choices = [str(v) for v in values]
+        self._canonical = {c.casefold(): c for c in self.choices}
+        super().__init__(validate=validate.OneOf(self.choices), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return self._canonical.get(text.casefold(), text)
 
 
 def Choice(values, *, required: bool = False, **kwargs) -> fields.String:  # noqa: N802
-    return StrippedString(required=required, validate=validate.OneOf([str(v) for v in values]), **kwargs)
+    return ChoiceString(values, required=required, **kwargs)
 
 
 def code_of(obj) -> str | None:

@@ -40,12 +40,14 @@ def restock(tag: str, actor: User, *, location: str | None = None, wipe_certific
             condition: str | None = None, note: str | None = None) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
+    if not asset.can_become(AssetStatus.IN_STOCK):
+        raise asset.refusal("restocked")
+    if asset.needs_wipe_certificate and not (wipe_certificate or "").strip():
+        raise InvalidInput(
+            f"{asset.describe()} holds data: give the certificate of its data wipe to restock it",
+            {"wipe_certificate": [f"Required to restock a {asset.type.value}."]})
     asset.become(AssetStatus.IN_STOCK, "restocked")
     if asset.needs_wipe_certificate:
-        if not (wipe_certificate or "").strip():
-            raise InvalidInput(
-                f"{asset.describe()} holds data: give the certificate of its data wipe to restock it",
-                {"wipe_certificate": [f"Required to restock a {asset.type.value}."]})
         asset.wipe_certificate = wipe_certificate.strip()
     if condition:
         asset.condition = Condition(condition)

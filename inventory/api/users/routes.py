@@ -23,7 +23,8 @@ class UserSchema(Schema):
 
 
 class NewUserSchema(UserSchema):
-    password = fields.Str(metadata={"description": "Only when the service generated it; shown once."})
+    password = fields.Function(lambda u: getattr(u, "shown_password", None),
+                               metadata={"description": "Only when the service generated it; shown once."})
 
 
 class UserCreateArgs(Schema):
@@ -49,7 +50,6 @@ def create_user(args):
     given = args["password"]
     user, password = user_service.create_user(args["email"], args["role"], name=args["name"],
                                                organisation=args["organisation"], password=given)
-    out = UserSchema().dump(user)
-    if given is None:
-        out["password"] = password
-    return out
+    # Kept on the object for this response only; never stored.
+    user.shown_password = password if given is None else None
+    return user

@@ -1,0 +1,114 @@
+"""DESIGN.md's role table, walked over every endpoint for every role."""
+
+import pytest
+
+from inventory import tags
+
+ALL = {"admin", "warehouse", "advocate", "partner"}
+STOCK = {"admin", "warehouse"}
+STAFF = {"admin", "warehouse", "advocate"}
+ADMIN = {"admin"}
+
+
+def matrix(t, n="X"):
+    """(method, path, body, roles allowed). `t` holds tags of assets and a kit set up for one role,
+    and `n` makes new codes unique, so every allowed call can succeed."""
+    return [
+        ("GET", "/api/v1/programmes", None, ALL),
+        ("POST", "/api/v1/programmes", {"code": f"NEW-{n}", "name": "N", "connectivity_months": 3,
+                                        "ownership_rule": "loan_only", "assessment_name": "A", "pass_mark": 50}, ADMIN),
+        ("GET", "/api/v1/programmes/DII", None, ALL),
+        ("GET", "/api/v1/organisations", None, ALL),
+        ("POST", "/api/v1/organisations", {"code": f"NEWORG-{n}", "name": "N"}, ADMIN),
+        ("GET", "/api/v1/organisations/PARTNER-A", None, ALL),
+        ("GET", "/api/v1/locations", None, ALL),
+        ("POST", "/api/v1/locations", {"code": f"NEWLOC-{n}", "name": "N", "kind": "hub", "area": "Sefton"}, ADMIN),
+        ("GET", "/api/v1/locations/HUB-A", None, ALL),
+        ("GET", "/api/v1/kit-templates", None, ALL),
+        ("POST", "/api/v1/kit-templates", {"code": f"T-{n}", "name": "T", "programme": "DII",
+                                           "contents": [{"type": "tablet", "count": 1}]}, ADMIN),
+        ("GET", "/api/v1/kit-templates/DII-TABLET", None, ALL),
+        ("GET", "/api/v1/users", None, ADMIN),
+        ("POST", "/api/v1/users", {"email": f"new-{n}@test.example", "role": "advocate"}, ADMIN),
+        ("POST", "/api/v1/assets", {"type": "chair", "make": "M", "model": "C", "serial": f"NEW-1-{n}",
+                                    "location": "HUB-A"}, STOCK),
+        ("POST", "/api/v1/assets/import", f"type,make,model,serial,location\nchair,M,C,NEW-2-{n},HUB-A\n", STOCK),
+        ("GET", "/api/v1/assets", None, ALL),
+        ("GET", f"/api/v1/assets/{t['chair']}", None, ALL),
+        ("GET", f"/api/v1/assets/{t['chair']}/history", None, STAFF),
+        ("POST", f"/api/v1/assets/{t['chair']}/move", {"location": "HUB-A"}, STOCK),
+        ("POST", f"/api/v1/assets/{t['desk']}/quarantine", {}, STOCK),
+        ("POST", f"/api/v1/assets/{t['quarantined']}/restock", {}, STOCK),
+        ("POST", f"/api/v1/assets/{t['quarantined2']}/repair", {}, STOCK),
+        ("POST", f"/api/v1/assets/{t['spare']}/retire", {"reason": "lost"}, STOCK),
+        ("GET", "/api/v1/scan", {"code": t["chair"]}, ALL),
+        ("POST", "/api/v1/kits", {"items": [t["kit_a"], t["kit_b"]]}, STOCK),
+        ("GET", f"/api/v1/kits/{t['kit']}", None, ALL),
+        ("POST", f"/api/v1/kits/{t['kit']}/move", {"location": "HUB-A"}, STOCK),
+        ("GET", f"/api/v1/kits/{t['kit']}/history", None, STAFF),
+        ("DELETE", f"/api/v1/kits/{t['kit']}", None, STOCK),
+        ("GET", "/api/v1/stock", None, ALL),
+        ("DELETE", "/api/v1/auth/tokens/current", None, ALL),
+    ]
+
+
+@pytest.fixture
+def things(client, world, make_asset):
+    """Everything the matrix acts on, at the partner's own hub so partners may see it."""
+    names = ["chair", "desk", "quarantined", "quarantined2", "spare", "kit_a", "kit_b", "kit_c", "kit_d"]
+    made = {n: make_asset("desk" if n == "desk" else "chair", location="HUB-A").tag for n in names}
+    for n in ("quarantined", "quarantined2"):
+        client.post(f"/api/v1/assets/{made[n]}/quarantine", json={}, headers=world.headers["admin"])
+    made["kit"] = client.post("/api/v1/kits", json={"items": [made["kit_c"], made["kit_d"]]},
+                              headers=world.headers["admin"]).json["tag"]
+    return made
+
+
+def _call(client, method, path, body, headers):
+    if method == "GET":
+        return client.get(path, query_string=body or {}, headers=headers)
+    if isinstance(body, str):
+        return client.open(path, method=method, data=body, content_type="text/csv", headers=headers)
+    return client.open(path, method=method, json=body, headers=headers)
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_every_endpoint_allows_exactly_the_roles_of_the_design(client, world, things, role):
+    for method, path, body, allowed in matrix(things, role):
+        r = _call(client, method, path, body, world.headers[role])
+        if role in allowed:
+            assert r.status_code < 400, (role, method, path, r.status_code, r.json)
+        else:
+            assert r.status_code == 403, (role, method, path, r.status_code)
+            assert r.json["message"] == f"A {role} user may not do this"
+
+
+def test_no_token_is_401_everywhere(client, world, things):
+    for method, path, body, _ in matrix(things):
+        r = _call(client, method, path, body, {})
+        assert r.status_code == 401, (method, path)
+
+
+def test_every_api_route_is_in_the_matrix(app, world, things):
+    covered = {(m, _pattern(p)) for m, p, _, _ in matrix(things)}
+    public = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/tokens"), ("GET", "/api/v1/openapi.json"),
+              ("GET", "/api/v1/docs")}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            key = (method, rule.rule)
+            assert key in covered or key in public, f"{key} is not in the role matrix"
+
+
+def _pattern(path: str) -> str:
+    parts = path.split("/")
+    out = []
+    for i, part in enumerate(parts):
+        if tags.looks_like_tag(part) and tags.is_valid(part):
+            out.append("<tag>")
+        elif i == 4 and parts[3] in ("programmes", "organisations", "locations", "kit-templates"):
+            out.append("<code>")
+        else:
+            out.append(part)
+    return "/".join(out)

@@ -1,0 +1,60 @@
+"""The `inventory` command."""
+
+import sqlalchemy as sa
+
+from inventory.cli import main
+from inventory.extensions import db
+from inventory.models import Asset, User
+from tests.conftest import SAMPLES
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_seed_demo_twice_creates_everything_once(app):
+    first = run(app, "seed-demo")
+    assert first.exit_code == 0, first.output
+    assert "780 assets" in first.output and "demo-admin-2026" in first.output
+    second = run(app, "seed-demo")
+    assert second.exit_code == 0 and "0 assets" in second.output and "demo-partner-2026" in second.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 780
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 4
+
+
+def test_users_and_tokens(app, client):
+    run(app, "seed-demo")
+    made = run(app, "users", "create", "--email", "Sam@Example.org", "--role", "partner", "--organisation", "widnes")
+    assert made.exit_code == 0 and "Password (shown once):" in made.output
+    token = run(app, "tokens", "create", "sam@example.org").output.strip()
+    r = client.get("/api/v1/stock", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
+    assert {row["location"] for row in r.json["rows"]} <= {"HUB-HAL-WI"}
+    refused = run(app, "users", "create", "--email", "x@example.org", "--role", "partner")
+    assert refused.exit_code == 1 and "belongs to an organisation" in refused.output
+    revoked = run(app, "tokens", "revoke-all", "sam@example.org")
+    assert "Revoked 1" in revoked.output
+    assert client.get("/api/v1/stock", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_assets_import_prints_row_errors_and_stores_nothing(app, tmp_path):
+    run(app, "seed-demo")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("type,make,model,serial,location\nphone,A,B,S1,WH-MAIN\ntablet,A,B,,NOWHERE\n")
+    result = run(app, "assets", "import", str(bad))
+    assert result.exit_code == 1
+    assert "row 2, column type: 'phone' is not a type" in result.output
+    assert "row 3, column location: unknown location 'NOWHERE'" in result.output
+    assert "row 3, column serial: is required for a tablet" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 780
+
+
+def test_assets_import_a_good_file(app, tmp_path):
+    run(app, "seed-demo")
+    good = tmp_path / "more.csv"
+    good.write_text("type,make,model,serial,location\nchair,ReUse,Chair,NEW-CH-1,HUB-LIV-NE\n")
+    assert "rows checked" in run(app, "assets", "import", "--dry-run", str(good)).output
+    result = run(app, "assets", "import", "--as", "warehouse@demo.example", str(good))
+    assert result.exit_code == 0 and "Imported 1 assets" in result.output
+    assert db.session.scalar(sa.select(Asset.location_id).where(Asset.serial == "NEW-CH-1")) is not None
+    assert SAMPLES.exists()

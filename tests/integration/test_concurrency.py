@@ -1,0 +1,114 @@
+"""Two people acting on the same thing at once leave a consistent state: real threads, a real
+threaded HTTP server (as `inventory run` starts), a real database (SQLite or PostgreSQL)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from inventory.extensions import db
+from inventory.models import Asset, AssetStatus, Event, Kit
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def server(app):
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    thread.join()
+
+
+def at_once(calls):
+    """Run the calls from separate threads, released together by a barrier."""
+    barrier = threading.Barrier(len(calls))
+
+    def go(call):
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(go, calls))
+
+
+def test_two_kits_built_with_one_tablet_give_one_201_and_one_409(server, world, make_asset):
+    headers = world.headers["warehouse"]
+    for _ in range(3):
+        tablet, sim1, sim2 = make_asset("tablet"), make_asset("sim"), make_asset("sim")
+        tag = tablet.tag  # read here: ORM objects belong to this thread's session
+        responses = at_once([
+            lambda s=sim.tag: requests.post(f"{server}/api/v1/kits", json={"items": [tag, s]}, headers=headers)
+            for sim in (sim1, sim2)
+        ])
+        assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
+        loser = next(r for r in responses if r.status_code == 409)
+        assert tag in loser.json()["message"]
+        db.session.rollback()
+        kits_with_tablet = db.session.scalars(sa.select(Asset.kit_id).where(Asset.id == tablet.id)).all()
+        assert len(kits_with_tablet) == 1 and kits_with_tablet[0] is not None
+        # The losing kit's SIM went back untouched; nothing half-built is left.
+        statuses = sorted(db.session.scalars(sa.select(Asset.status).where(Asset.id.in_([sim1.id, sim2.id]))))
+        assert statuses == sorted([AssetStatus.IN_KIT, AssetStatus.IN_STOCK])
+
+
+def test_eight_builders_racing_for_one_tablet(server, world, make_asset):
+    headers = world.headers["warehouse"]
+    tag = make_asset("tablet").tag
+    sims = [make_asset("sim").tag for _ in range(8)]
+    responses = at_once([
+        lambda s=sim: requests.post(f"{server}/api/v1/kits", json={"items": [s, tag]}, headers=headers)
+        for sim in sims
+    ])
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 7
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Kit)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset).where(Asset.status == AssetStatus.IN_KIT)) == 2
+
+
+def test_the_same_delivery_imported_twice_at_once_is_stored_once(server, world):
+    headers = {**world.headers["warehouse"], "Content-Type": "text/csv"}
+    data = (SAMPLES / "delivery-tablets.csv").read_bytes()
+    responses = at_once([lambda: requests.post(f"{server}/api/v1/assets/import", data=data, headers=headers)
+                         for _ in range(2)])
+    codes = sorted(r.status_code for r in responses)
+    assert codes[0] == 201 and codes[1] in (409, 422), [r.text[:200] for r in responses]
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 300
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 300
+
+
+def test_simultaneous_moves_leave_the_ledger_and_the_location_agreeing(server, world, make_asset):
+    headers = world.headers["warehouse"]
+    tablet = make_asset()
+    tag = tablet.tag
+    places = ["HUB-A", "HUB-B", "BUS-1", "WH-MAIN"] * 2
+    responses = at_once([lambda p=p: requests.post(f"{server}/api/v1/assets/{tag}/move", json={"location": p},
+                                                   headers=headers) for p in places])
+    assert all(r.status_code == 200 for r in responses)
+    db.session.rollback()
+    moves = db.session.scalars(sa.select(Event).where(Event.asset_id == tablet.id, Event.action == "move")
+                               .order_by(Event.id)).all()
+    assert len(moves) == 8
+    # Each move starts where the previous one ended: no two moves saw the same "from".
+    for earlier, later in zip(moves, moves[1:]):
+        assert later.from_location_id == earlier.to_location_id
+    assert db.session.get(Asset, tablet.id).location_id == moves[-1].to_location_id
+
+
+def test_tags_stay_unique_when_many_assets_arrive_at_once(server, world):
+    headers = world.headers["warehouse"]
+    responses = at_once([
+        lambda n=n: requests.post(f"{server}/api/v1/assets", json={"type": "chair", "make": "M", "model": "C",
+                                                                   "serial": f"RACE-{n}", "location": "WH-MAIN"},
+                                  headers=headers)
+        for n in range(12)
+    ])
+    assert [r.status_code for r in responses] == [201] * 12
+    assert len({r.json()["tag"] for r in responses}) == 12

@@ -38,6 +38,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # Largest CSV manifest accepted in one upload, and the whole request body.
         "MAX_IMPORT_ROWS": int(env.get("MAX_IMPORT_ROWS", "50000")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        # How long a worker trusts what it learnt about a token (see auth.TokenCache); 0 = never.
+        "TOKEN_CACHE_SECONDS": float(env.get("TOKEN_CACHE_SECONDS", "30")),
         "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),
         # flask-smorest: the OpenAPI document and its interactive page, served from our own origin.
         "API_TITLE": "Device-lending inventory",

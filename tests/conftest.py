@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from inventory import create_app
+from inventory import auth, create_app
 from inventory.extensions import db, write_intent
 from inventory.services import receiving, reference, users
 
@@ -67,6 +67,7 @@ def app_context(request):
     with app.app_context():
         yield app
         _empty_tables()
+        auth.tokens.clear()
 
 
 @pytest.fixture

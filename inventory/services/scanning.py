@@ -11,9 +11,8 @@ import sqlalchemy as sa
 from .. import tags as tag_rules
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Asset, AssetStatus, Kit, KitStatus, User
+from ..models import MOVABLE, TRANSITIONS, Asset, AssetStatus, Kit, KitStatus, Location, User
 from ..permissions import Permission, allowed, sees_everything
-from .reference import own_location_ids
 
 MAX_CODE_LENGTH = 300
 _LABEL_PATH = re.compile(r"(?:^|/)a/([^/?#]+)/?$")
@@ -22,10 +21,16 @@ _DIGIT_NOISE = re.compile(r"[\s\-]")
 
 @dataclass
 class Scan:
+    """What a scan found: enough for a scan screen, read as columns (scans are the hottest path)."""
+
     kind: str  # "asset" or "kit"
-    thing: Asset | Kit
+    tag: str
+    type: str  # the asset's type, or "kit"
+    status: str
+    location: str | None
     matched_by: str  # "url", "tag", "serial", "imei" or "iccid"
     actions: list[str]
+    items: list[str] | None = None  # a kit's item tags
 
 
 def _tag_in_url(code: str) -> str | None:
@@ -54,83 +59,112 @@ def resolve(code: str, viewer: User) -> Scan:
         except tag_rules.TagError as exc:
             tag_error = exc
         else:
-            found = _by_tag(tag, viewer)
+            found = _by_tag(tag, viewer, "url" if in_url is not None else "tag")
             if found is not None:
-                kind, thing = found
-                return Scan(kind, thing, "url" if in_url is not None else "tag", actions_for(thing, viewer))
+                return found
         if in_url is not None:
             # A label URL holds only a tag; it cannot be a serial number.
             if tag_error:
                 raise InvalidInput(str(tag_error), {"code": [str(tag_error)]})
             raise NotFound(f"No asset or kit has tag {tag}")
 
-    asset, matched_by = _by_identifier(raw, viewer)
-    if asset is not None:
-        return Scan("asset", asset, matched_by, actions_for(asset, viewer))
+    found = _by_identifier(raw, viewer)
+    if found is not None:
+        return found
     if tag_error is not None:
         # It looked like a tag with a typo, and nothing else has that code: say so, never guess.
         raise InvalidInput(str(tag_error), {"code": [str(tag_error)]})
     raise NotFound(f"No asset or kit has the tag, serial number, IMEI or ICCID '{raw}'")
 
 
-def _restrict(query, model, viewer: User):
+# Scans are the hottest path (every label a scanner reads), so their look-ups are prebuilt Core
+# statements with a bound parameter: no statement building or ORM loading per request.
+_assets_t, _locations_t = Asset.__table__, Location.__table__
+_ASSET_SCAN = (
+    sa.select(_assets_t.c.tag, _assets_t.c.type, _assets_t.c.status, _assets_t.c.kit_id, _assets_t.c.serial,
+              _assets_t.c.imei, _assets_t.c.iccid, _locations_t.c.code, _locations_t.c.organisation_id)
+    .select_from(_assets_t.outerjoin(_locations_t, _assets_t.c.location_id == _locations_t.c.id))
+)
+_BY_TAG = _ASSET_SCAN.where(_assets_t.c.tag == sa.bindparam("tag"))
+
+
+def _visible_rows(rows, viewer: User):
+    # Partners resolve only what is at their own organisation's locations.
+    if sees_everything(viewer.role):
+        return rows
+    return [r for r in rows if r.organisation_id is not None and r.organisation_id == viewer.organisation_id]
+
+
+def _assets(condition, viewer: User, limit: int):
+    query = _ASSET_SCAN.where(condition).limit(limit)
     if not sees_everything(viewer.role):
-        query = query.where(model.location_id.in_(own_location_ids(viewer)))
-    return query
+        query = query.where(_locations_t.c.organisation_id == viewer.organisation_id)
+    return db.session.execute(query).all()
 
 
-def _by_tag(tag: str, viewer: User):
-    asset = db.session.scalar(_restrict(sa.select(Asset).where(Asset.tag == tag), Asset, viewer))
-    if asset is not None:
-        return "asset", asset
-    kit = db.session.scalar(_restrict(sa.select(Kit).where(Kit.tag == tag), Kit, viewer))
-    if kit is not None:
-        return "kit", kit
-    return None
+def _asset_scan(row, matched_by: str, viewer: User) -> Scan:
+    status = AssetStatus(row.status)
+    return Scan("asset", row.tag, row.type.value, status.value, row.code, matched_by,
+                asset_actions(status, in_kit=row.kit_id is not None, viewer=viewer))
 
 
-def _by_identifier(raw: str, viewer: User) -> tuple[Asset | None, str]:
+def _by_tag(tag: str, viewer: User, matched_by: str) -> Scan | None:
+    rows = _visible_rows(db.session.execute(_BY_TAG, {"tag": tag}).all(), viewer)
+    if rows:
+        return _asset_scan(rows[0], matched_by, viewer)
+    query = (sa.select(Kit.id, Kit.tag, Kit.status, Location.code).select_from(Kit)
+             .outerjoin(Location, Kit.location_id == Location.id).where(Kit.tag == tag))
+    if not sees_everything(viewer.role):
+        query = query.where(Location.organisation_id == viewer.organisation_id)
+    kit = db.session.execute(query).one_or_none()
+    if kit is None:
+        return None
+    items = list(db.session.scalars(sa.select(Asset.tag).where(Asset.kit_id == kit.id).order_by(Asset.id)))
+    status = KitStatus(kit.status)
+    return Scan("kit", kit.tag, "kit", status.value, kit.code, matched_by, kit_actions(status, viewer), items)
+
+
+def _by_identifier(raw: str, viewer: User) -> Scan | None:
     serial = raw.upper()
     digits = _DIGIT_NOISE.sub("", raw)
-    if digits.upper().endswith("F"):  # ICCID barcodes padded with F
-        digits_no_pad = digits[:-1]
-    else:
-        digits_no_pad = digits
+    unpadded = digits[:-1] if digits.upper().endswith("F") else digits  # ICCID barcodes padded with F
     conditions = [Asset.serial == serial]
     if digits.isdigit() and len(digits) == 15:
         conditions.append(Asset.imei == digits)
-    if digits_no_pad.isdigit() and 18 <= len(digits_no_pad) <= 22:
-        conditions.append(Asset.iccid == digits_no_pad)
-    matches = list(db.session.scalars(_restrict(sa.select(Asset).where(sa.or_(*conditions)), Asset, viewer).limit(5)))
-    if not matches:
-        return None, ""
-    if len(matches) > 1:
-        raise Conflict(f"Several assets have the code '{raw}' ({', '.join(a.tag for a in matches)}): scan the tag instead")
-    asset = matches[0]
-    if asset.imei and asset.imei == digits:
-        return asset, "imei"
-    if asset.iccid and asset.iccid == digits_no_pad:
-        return asset, "iccid"
-    return asset, "serial"
+    if unpadded.isdigit() and 18 <= len(unpadded) <= 22:
+        conditions.append(Asset.iccid == unpadded)
+    rows = _assets(sa.or_(*conditions), viewer, 5)
+    if not rows:
+        return None
+    if len(rows) > 1:
+        raise Conflict(f"Several assets have the code '{raw}' ({', '.join(r.tag for r in rows)}): scan the tag instead")
+    row = rows[0]
+    matched_by = "imei" if row.imei == digits else "iccid" if row.iccid == unpadded else "serial"
+    return _asset_scan(row, matched_by, viewer)
 
 
-def actions_for(thing: Asset | Kit, viewer: User) -> list[str]:
-    """The actions this user may take on this asset or kit now: what a scan screen offers next."""
+def asset_actions(status: AssetStatus, *, in_kit: bool, viewer: User) -> list[str]:
+    """The actions this user may take on an asset in this state: what a scan screen offers next."""
     actions: list[str] = []
-    handles_stock = allowed(viewer.role, Permission.HANDLE_STOCK)
-    if isinstance(thing, Kit):
-        if handles_stock and thing.status == KitStatus.ASSEMBLED:
-            actions += ["move", "dismantle"]
-    elif handles_stock:
-        if thing.can_move() and thing.kit_id is None:
+    if allowed(viewer.role, Permission.HANDLE_STOCK):
+        if status in MOVABLE and not in_kit:
             actions.append("move")
-        if thing.status == AssetStatus.IN_STOCK and thing.kit_id is None:
+        if status == AssetStatus.IN_STOCK and not in_kit:
             actions.append("build_kit")
-        for action, status in (("quarantine", AssetStatus.QUARANTINE), ("restock", AssetStatus.IN_STOCK),
+        for action, target in (("quarantine", AssetStatus.QUARANTINE), ("restock", AssetStatus.IN_STOCK),
                                ("repair", AssetStatus.REPAIR), ("retire", AssetStatus.RETIRED)):
             # Leaving a kit is "dismantle" on the kit, not a restock of the item.
-            if thing.can_become(status) and not (status == AssetStatus.IN_STOCK and thing.kit_id is not None):
+            if target in TRANSITIONS[status] and not (target == AssetStatus.IN_STOCK and in_kit):
                 actions.append(action)
+    if allowed(viewer.role, Permission.READ_HISTORY):
+        actions.append("history")
+    return actions
+
+
+def kit_actions(status: KitStatus, viewer: User) -> list[str]:
+    actions: list[str] = []
+    if allowed(viewer.role, Permission.HANDLE_STOCK) and status == KitStatus.ASSEMBLED:
+        actions += ["move", "dismantle"]
     if allowed(viewer.role, Permission.READ_HISTORY):
         actions.append("history")
     return actions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -77,12 +78,24 @@ def sign_in(email: str, password: str) -> tuple[User, str]:
     return user, create_token(user, "signed in through the API")
 
 
-def user_for_token(token: str) -> User | None:
-    return db.session.scalar(
-        sa.select(User)
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: what services need of a user (id for the ledger, role and organisation for
+    what they may see), detached from any database session so it can be cached."""
+
+    id: int
+    email: str
+    role: Role
+    organisation_id: int | None
+
+
+def principal_for_token(token: str) -> Principal | None:
+    row = db.session.execute(
+        sa.select(User.id, User.email, User.role, User.organisation_id)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
-    )
+    ).one_or_none()
+    return Principal(*row) if row is not None else None
 
 
 def revoke_token(token: str) -> None:

@@ -48,3 +48,14 @@ def test_health_says_when_the_database_does_not_answer(tmp_path):
     broken = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"})
     r = broken.test_client().get("/api/v1/health")
     assert r.status_code == 503 and r.json["database"] == "unreachable"
+
+
+def test_a_token_revoked_elsewhere_stops_working_once_the_cache_forgets(client, world):
+    from inventory import auth
+    from inventory.services import users
+
+    headers = world.headers["warehouse"]
+    assert client.get("/api/v1/stock", headers=headers).status_code == 200
+    users.revoke_token(world.people["warehouse"].token)  # as the command line or another worker would
+    auth.tokens.clear()  # what TOKEN_CACHE_SECONDS passing does
+    assert client.get("/api/v1/stock", headers=headers).status_code == 401

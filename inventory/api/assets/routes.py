@@ -29,7 +29,7 @@ _ROW_ERRORS = {"description": "Some rows are wrong; nothing was stored. Each err
 
 @blp.route("", methods=["GET"])
 @requires(Permission.LOOK_UP)
-@blp.arguments(AssetQueryArgs, location="query")
+@blp.arguments(AssetQueryArgs(), location="query")
 @blp.response(200, AssetSchema(many=True))
 @blp.paginate()
 def list_assets(args, pagination_parameters):
@@ -38,7 +38,7 @@ def list_assets(args, pagination_parameters):
 
 @blp.route("", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(AssetCreateArgs)
+@blp.arguments(AssetCreateArgs())
 @blp.response(201, AssetSchema)
 def create_asset(args):
     return receiving.receive_one(args, current_user())
@@ -46,7 +46,7 @@ def create_asset(args):
 
 @blp.route("/import", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(ImportQueryArgs, location="query")
+@blp.arguments(ImportQueryArgs(), location="query")
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(200, schema=ImportResultSchema, description="dry_run=true: every row checked, nothing stored")
 @blp.alt_response(422, description=_ROW_ERRORS["description"])
@@ -87,7 +87,7 @@ def asset_history(tag):
 
 @blp.route("/<tag>/move", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(MoveArgs)
+@blp.arguments(MoveArgs())
 @blp.response(200, AssetSchema)
 def move_asset(args, tag):
     return lifecycle.move(tag, args["location"], current_user(), args["note"])
@@ -95,7 +95,7 @@ def move_asset(args, tag):
 
 @blp.route("/<tag>/quarantine", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(QuarantineArgs)
+@blp.arguments(QuarantineArgs())
 @blp.response(200, AssetSchema)
 def quarantine_asset(args, tag):
     return lifecycle.quarantine(tag, current_user(), **args)
@@ -103,7 +103,7 @@ def quarantine_asset(args, tag):
 
 @blp.route("/<tag>/restock", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(RestockArgs)
+@blp.arguments(RestockArgs())
 @blp.response(200, AssetSchema)
 def restock_asset(args, tag):
     return lifecycle.restock(tag, current_user(), **args)
@@ -111,7 +111,7 @@ def restock_asset(args, tag):
 
 @blp.route("/<tag>/repair", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(RepairArgs)
+@blp.arguments(RepairArgs())
 @blp.response(200, AssetSchema)
 def repair_asset(args, tag):
     return lifecycle.repair(tag, current_user(), **args)
@@ -119,7 +119,7 @@ def repair_asset(args, tag):
 
 @blp.route("/<tag>/retire", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(RetireArgs)
+@blp.arguments(RetireArgs())
 @blp.response(200, AssetSchema)
 def retire_asset(args, tag):
     return lifecycle.retire(tag, current_user(), **args)

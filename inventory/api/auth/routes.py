@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..common import Blueprint
 from marshmallow import Schema, fields
 
-from ...auth import bearer_token, requires
+from ...auth import bearer_token, requires, revoke
 from ...permissions import Permission
 from ...services import users as user_service
 from ..common import Text
@@ -25,7 +25,7 @@ class TokenSchema(Schema):
 
 
 @blp.route("/tokens", methods=["POST"])
-@blp.arguments(SignInArgs)
+@blp.arguments(SignInArgs())
 @blp.response(201, TokenSchema)
 @blp.doc(security=[])
 def create_token(args):
@@ -38,5 +38,5 @@ def create_token(args):
 @blp.response(204)
 def revoke_current_token():
     """Revoke the token this request was made with (sign out)."""
-    user_service.revoke_token(bearer_token())
+    revoke(bearer_token())
     return "", 204

@@ -41,7 +41,7 @@ class KitDismantleArgs(Schema):
 
 @blp.route("", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(KitCreateArgs)
+@blp.arguments(KitCreateArgs())
 @blp.response(201, KitSchema)
 def build_kit(args):
     return kit_service.build_kit(args["items"], current_user(), template=args["template"], note=args["note"])
@@ -56,7 +56,7 @@ def get_kit(tag):
 
 @blp.route("/<tag>", methods=["DELETE"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(KitDismantleArgs, location="query")
+@blp.arguments(KitDismantleArgs(), location="query")
 @blp.response(200, KitSchema)
 def dismantle_kit(args, tag):
     """Take the kit apart: its items go back into stock where they are; the kit's tag is retired."""
@@ -65,7 +65,7 @@ def dismantle_kit(args, tag):
 
 @blp.route("/<tag>/move", methods=["POST"])
 @requires(Permission.HANDLE_STOCK)
-@blp.arguments(KitMoveArgs)
+@blp.arguments(KitMoveArgs())
 @blp.response(200, KitSchema)
 def move_kit(args, tag):
     return kit_service.move_kit(tag, args["location"], current_user(), note=args["note"])

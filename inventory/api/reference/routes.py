@@ -28,7 +28,7 @@ def list_programmes():
 
 @blp.route("/programmes", methods=["POST"])
 @requires(Permission.WRITE_REFERENCE)
-@blp.arguments(ProgrammeCreateArgs)
+@blp.arguments(ProgrammeCreateArgs())
 @blp.response(201, ProgrammeSchema)
 def create_programme(args):
     return reference.create_programme(**args)
@@ -51,7 +51,7 @@ def list_organisations():
 
 @blp.route("/organisations", methods=["POST"])
 @requires(Permission.WRITE_REFERENCE)
-@blp.arguments(OrganisationCreateArgs)
+@blp.arguments(OrganisationCreateArgs())
 @blp.response(201, OrganisationSchema)
 def create_organisation(args):
     return reference.create_organisation(**args)
@@ -74,7 +74,7 @@ def list_locations():
 
 @blp.route("/locations", methods=["POST"])
 @requires(Permission.WRITE_REFERENCE)
-@blp.arguments(LocationCreateArgs)
+@blp.arguments(LocationCreateArgs())
 @blp.response(201, LocationSchema)
 def create_location(args):
     return reference.create_location(**args)
@@ -97,7 +97,7 @@ def list_kit_templates():
 
 @blp.route("/kit-templates", methods=["POST"])
 @requires(Permission.WRITE_REFERENCE)
-@blp.arguments(KitTemplateCreateArgs)
+@blp.arguments(KitTemplateCreateArgs())
 @blp.response(201, KitTemplateSchema)
 def create_kit_template(args):
     return reference.create_kit_template(**args)

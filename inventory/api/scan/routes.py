@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, post_dump
 
 from ...auth import current_user, requires
 from ...permissions import Permission
 from ...services import scanning
-from ..common import Blueprint, Text, code_of
+from ..common import Blueprint, Text
 
 blp = Blueprint("scan", __name__, url_prefix="/api/v1/scan", description="Resolve a scanned or typed code")
 
@@ -27,25 +25,18 @@ class ScanResultSchema(Schema):
     location = fields.Str()
     matched_by = fields.Str()
     actions = fields.List(fields.Str())
-    items = fields.List(fields.Str(), metadata={"description": "a kit's item tags"})
+    items = fields.List(fields.Str(), metadata={"description": "a kit's item tags (kits only)"})
 
-
-def _as_result(scan: scanning.Scan) -> SimpleNamespace:
-    # A namespace, not a dict: marshmallow would read a dict's "items" field as dict.items.
-    thing = scan.thing
-    out = {"kind": scan.kind, "tag": thing.tag, "status": thing.status.value,
-           "location": code_of(thing.location), "matched_by": scan.matched_by, "actions": scan.actions}
-    if scan.kind == "kit":
-        out["type"] = "kit"
-        out["items"] = [a.tag for a in thing.items]
-    else:
-        out["type"] = thing.type.value
-    return SimpleNamespace(**out)
+    @post_dump
+    def _items_for_kits_only(self, data, **kwargs):
+        if data.get("items") is None:
+            data.pop("items", None)
+        return data
 
 
 @blp.route("", methods=["GET"])
 @requires(Permission.LOOK_UP)
-@blp.arguments(ScanArgs, location="query")
+@blp.arguments(ScanArgs(), location="query")
 @blp.response(200, ScanResultSchema)
 def scan(args):
-    return _as_result(scanning.resolve(args["code"], current_user()))
+    return scanning.resolve(args["code"], current_user())

@@ -37,7 +37,7 @@ class StockSchema(Schema):
 
 @blp.route("", methods=["GET"])
 @requires(Permission.READ_STOCK)
-@blp.arguments(StockArgs, location="query")
+@blp.arguments(StockArgs(), location="query")
 @blp.response(200, StockSchema)
 def stock_counts(args):
     return stock.stock_counts(current_user(), **args)

@@ -44,7 +44,7 @@ def list_users():
 
 @blp.route("", methods=["POST"])
 @requires(Permission.MANAGE_USERS)
-@blp.arguments(UserCreateArgs)
+@blp.arguments(UserCreateArgs())
 @blp.response(201, NewUserSchema)
 def create_user(args):
     given = args["password"]

@@ -13,7 +13,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from . import create_app
 from .errors import DomainError
 from .extensions import write_intent
-from .services import demo, receiving, users as user_service
+from .services import demo, receiving
+from .services import users as user_service
 
 
 def _fail(error: DomainError):

@@ -15,7 +15,6 @@ from .scan.routes import blp as scan
 from .stock.routes import blp as stock
 from .users.routes import blp as users
 
-
 # Endpoints that take a file rather than JSON.
 _FILE_ENDPOINTS = frozenset({"assets.import_assets"})
 

@@ -1,14 +1,30 @@
 """What is stored: one module per aggregate. Importing this package registers every table."""
 
 from .assets import (  # noqa: F401
-    AVAILABLE, DATA_BEARING, HAS_MODEM, HELD, MOVABLE, NEEDS_SERIAL, TRANSITIONS,
-    Asset, AssetStatus, AssetType, Condition, RetireReason,
+    AVAILABLE,
+    DATA_BEARING,
+    HAS_MODEM,
+    HELD,
+    MOVABLE,
+    NEEDS_SERIAL,
+    TRANSITIONS,
+    Asset,
+    AssetStatus,
+    AssetType,
+    Condition,
+    RetireReason,
 )
 from .columns import as_utc, utcnow  # noqa: F401
 from .events import Event, Snapshot  # noqa: F401
 from .kits import Kit, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .reference import (  # noqa: F401
-    DEFAULT_REMINDER_DAYS, Area, Location, LocationKind, Organisation, OwnershipRule, Programme,
+    DEFAULT_REMINDER_DAYS,
+    Area,
+    Location,
+    LocationKind,
+    Organisation,
+    OwnershipRule,
+    Programme,
 )
 from .tag_counter import TagCounter, allocate_tags  # noqa: F401
 from .users import ApiToken, Role, User, hash_token  # noqa: F401

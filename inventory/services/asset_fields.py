@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..identifiers import normalise_iccid, normalise_imei, normalise_uk_mobile
-from ..models import NEEDS_SERIAL, HAS_MODEM, AssetType, Condition
+from ..models import HAS_MODEM, NEEDS_SERIAL, AssetType, Condition
 
 FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "msisdn", "network", "data_allowance_gb",
           "condition", "wipe_certificate", "programme", "location")

@@ -22,7 +22,7 @@ def checked_tag(code: str, field: str = "tag") -> str:
     try:
         return tag_rules.check(tag)
     except tag_rules.TagError as exc:
-        raise InvalidInput(str(exc), {field: [str(exc)]})
+        raise InvalidInput(str(exc), {field: [str(exc)]}) from None
 
 
 def _visible(query, viewer: User):

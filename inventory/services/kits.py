@@ -9,7 +9,16 @@ import sqlalchemy as sa
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import (
-    Asset, AssetStatus, Event, Kit, KitStatus, KitTemplate, Snapshot, User, allocate_tags, utcnow,
+    Asset,
+    AssetStatus,
+    Event,
+    Kit,
+    KitStatus,
+    KitTemplate,
+    Snapshot,
+    User,
+    allocate_tags,
+    utcnow,
 )
 from ..permissions import sees_everything
 from .assets import checked_tag, lock_assets

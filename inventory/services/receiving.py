@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import Asset, AssetStatus, Event, Location, Programme, User, allocate_tags
-from . import asset_fields, manifest as manifest_reader
+from . import asset_fields
+from . import manifest as manifest_reader
 from .manifest import RowError
 
 MAX_REPORTED_ERRORS = 1000
@@ -89,55 +90,50 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
 
 def _check_against_store(rows: list[tuple[int, dict]]) -> list[RowError]:
     """References that must exist, and identifiers that must be unique in the file and in the store."""
-    errors: list[RowError] = []
-    errors += _check_codes(rows, "programme", Programme)
-    errors += _check_codes(rows, "location", Location)
-
+    errors = _check_codes(rows, "programme", Programme) + _check_codes(rows, "location", Location)
     for name, column in (("imei", Asset.imei), ("iccid", Asset.iccid)):
-        errors += _check_unique(rows, name, lambda v: v[name], column, lambda key: column.in_(key))
-    # Serial numbers are unique per maker.
-    errors += _check_unique(
-        rows, "serial",
-        lambda v: (v["make"].lower(), v["serial"]) if v["serial"] else None,
-        None,
-        lambda keys: sa.tuple_(sa.func.lower(Asset.make), Asset.serial).in_(keys),
-        select=sa.select(sa.func.lower(Asset.make), Asset.serial),
-        describe=lambda key: f"{key[1]} (make {key[0]})",
-    )
+        first = _first_rows(rows, name, lambda values, name=name: values[name], errors)
+        stored = _stored(sa.select(column), column, list(first))
+        errors += [RowError(first[v], name, f"{name} {v} is already stored") for v in first if v in stored]
+
+    # Serial numbers are unique per maker (makers' names compared without regard to case).
+    first = _first_rows(rows, "serial",
+                        lambda v: (v["make"].lower(), v["serial"]) if v["serial"] else None, errors,
+                        describe=lambda key: f"{key[1]} (make {key[0]})")
+    stored = _stored(sa.select(sa.func.lower(Asset.make), Asset.serial), Asset.serial, [s for _, s in first])
+    errors += [RowError(row, "serial", f"serial {serial} (make {make}) is already stored")
+               for (make, serial), row in first.items() if (make, serial) in stored]
     return errors
 
 
 def _check_codes(rows, name: str, model) -> list[RowError]:
     codes = sorted({v[name] for _, v in rows if v[name]})
-    known: set[str] = set()
-    for chunk in _chunks(codes):
-        known.update(db.session.scalars(sa.select(model.code).where(model.code.in_(chunk))))
+    known = _stored(sa.select(model.code), model.code, codes)
     return [RowError(n, name, f"unknown {name} '{v[name]}'")
             for n, v in rows if v[name] and v[name] not in known]
 
 
-def _check_unique(rows, name, key_of, column, condition, *, select=None, describe=str) -> list[RowError]:
-    errors = []
-    first_row: dict = {}
+def _first_rows(rows, name: str, key_of, errors: list[RowError], describe=str) -> dict:
+    """The first row each key appears on; later rows with the same key are errors."""
+    first: dict = {}
     for row_number, values in rows:
         key = key_of(values)
         if key is None:
             continue
-        if key in first_row:
-            errors.append(RowError(row_number, name,
-                                   f"{name} {describe(key)} is also on row {first_row[key]}"))
+        if key in first:
+            errors.append(RowError(row_number, name, f"{name} {describe(key)} is also on row {first[key]}"))
         else:
-            first_row[key] = row_number
-    keys = list(first_row)
-    stored: set = set()
-    query = select if select is not None else sa.select(column)
-    for chunk in _chunks(keys):
-        result = db.session.execute(query.where(condition(chunk)))
-        stored.update(tuple(r) if len(r) > 1 else r[0] for r in result)
-    for key in keys:
-        if key in stored:
-            errors.append(RowError(first_row[key], name, f"{name} {describe(key)} is already stored"))
-    return errors
+            first[key] = row_number
+    return first
+
+
+def _stored(query: sa.Select, indexed_column, values: list) -> set:
+    """What `query` returns for rows whose indexed column is one of `values`, as a set."""
+    found: set = set()
+    for chunk in _chunks(sorted(set(values))):
+        for row in db.session.execute(query.where(indexed_column.in_(chunk))):
+            found.add(tuple(row) if len(row) > 1 else row[0])
+    return found
 
 
 def _store(rows: list[dict], actor: User | None, *, batch: str | None) -> ReceiveResult:
@@ -167,5 +163,5 @@ def _store(rows: list[dict], actor: User | None, *, batch: str | None) -> Receiv
         # Another delivery with the same serial, IMEI or ICCID was stored since we checked.
         db.session.rollback()
         raise Conflict("Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
-                       "nothing was imported: check the file again")
+                       "nothing was imported: check the file again") from None
     return ReceiveResult(created=len(assets), tags=tags, batch=batch)

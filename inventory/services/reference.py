@@ -8,7 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import (
-    DEFAULT_REMINDER_DAYS, AssetType, KitTemplate, KitTemplateLine, Location, Organisation, Programme, User,
+    DEFAULT_REMINDER_DAYS,
+    AssetType,
+    KitTemplate,
+    KitTemplateLine,
+    Location,
+    Organisation,
+    Programme,
+    User,
 )
 from ..permissions import sees_everything
 
@@ -24,7 +31,7 @@ def _commit_new(thing, what: str, code: str):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(f"A {what} with code {code} already exists")
+        raise Conflict(f"A {what} with code {code} already exists") from None
     return thing
 
 

@@ -30,7 +30,7 @@ def create_user(email: str, role: str | Role, *, name: str = "", organisation: s
     try:
         role = Role(role)
     except ValueError:
-        raise InvalidInput(f"Unknown role '{role}'", {"role": [f"Must be one of: {', '.join(Role)}."]})
+        raise InvalidInput(f"Unknown role '{role}'", {"role": [f"Must be one of: {', '.join(Role)}."]}) from None
     org = None
     if organisation:
         org = db.session.scalar(sa.select(Organisation).where(Organisation.code == organisation.strip().upper()))

@@ -97,7 +97,7 @@ def test_simultaneous_moves_leave_the_ledger_and_the_location_agreeing(server, w
                                .order_by(Event.id)).all()
     assert len(moves) == 8
     # Each move starts where the previous one ended: no two moves saw the same "from".
-    for earlier, later in zip(moves, moves[1:]):
+    for earlier, later in zip(moves, moves[1:], strict=False):
         assert later.from_location_id == earlier.to_location_id
     assert db.session.get(Asset, tablet.id).location_id == moves[-1].to_location_id
 

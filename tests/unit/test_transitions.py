@@ -1,6 +1,7 @@
 """The life cycle table says what DESIGN.md's diagram says."""
 
-from inventory.models import MOVABLE, TRANSITIONS, AssetStatus as S
+from inventory.models import MOVABLE, TRANSITIONS
+from inventory.models import AssetStatus as S
 
 
 def test_owned_and_retired_are_final():

@@ -7,11 +7,21 @@ from flask import current_app, request
 from ...auth import current_user, requires
 from ...errors import InvalidInput
 from ...permissions import Permission
-from ...services import assets as asset_service, lifecycle, receiving
+from ...services import assets as asset_service
+from ...services import lifecycle, receiving
 from ..common import Blueprint, paginate
 from .schemas import (
-    AssetCreateArgs, AssetQueryArgs, AssetSchema, EventSchema, ImportQueryArgs, ImportResultSchema, MoveArgs,
-    QuarantineArgs, RepairArgs, RestockArgs, RetireArgs,
+    AssetCreateArgs,
+    AssetQueryArgs,
+    AssetSchema,
+    EventSchema,
+    ImportQueryArgs,
+    ImportResultSchema,
+    MoveArgs,
+    QuarantineArgs,
+    RepairArgs,
+    RestockArgs,
+    RetireArgs,
 )
 
 blp = Blueprint("assets", __name__, url_prefix="/api/v1/assets", description="Assets and their life cycle")

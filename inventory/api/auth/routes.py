@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-
-from ..common import Blueprint
 from marshmallow import Schema, fields
 
 from ...auth import bearer_token, requires, revoke
 from ...permissions import Permission
 from ...services import users as user_service
-from ..common import Text
+from ..common import Blueprint, Text
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")
 

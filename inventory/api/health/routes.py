@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from ..common import Blueprint
 from marshmallow import Schema, fields
 
 from ...extensions import db
+from ..common import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Liveness and database check")
 

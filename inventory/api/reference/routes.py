@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from flask_smorest import Page
 
-from ..common import Blueprint
-
 from ...auth import current_user, requires
 from ...permissions import Permission
 from ...services import reference
+from ..common import Blueprint
 from .schemas import (
-    KitTemplateCreateArgs, KitTemplateSchema, LocationCreateArgs, LocationSchema, OrganisationCreateArgs,
-    OrganisationSchema, ProgrammeCreateArgs, ProgrammeSchema,
+    KitTemplateCreateArgs,
+    KitTemplateSchema,
+    LocationCreateArgs,
+    LocationSchema,
+    OrganisationCreateArgs,
+    OrganisationSchema,
+    ProgrammeCreateArgs,
+    ProgrammeSchema,
 )
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1",

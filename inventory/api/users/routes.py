@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from ..common import Blueprint
 from marshmallow import Schema, fields
 
 from ...auth import requires
 from ...models import Role
 from ...permissions import Permission
 from ...services import users as user_service
-from ..common import Choice, Text, code_of
+from ..common import Blueprint, Choice, Text, code_of
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users and roles (admins)")
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .columns import BigId, utcnow
 from .reference import Location
-from .users import User
+from .users import Actor, User
 
 
 class Event(db.Model):
@@ -61,7 +61,7 @@ class Snapshot:
         self.location_id = thing.location_id
         self.kit_id = getattr(thing, "kit_id", None)
 
-    def event(self, action: str, actor: User | None, *, note: str | None = None,
+    def event(self, action: str, actor: "Actor | None", *, note: str | None = None,
               details: dict | None = None, kit_id: int | None = None) -> Event:
         thing = self.thing
         from .assets import Asset

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +21,15 @@ class Role(enum.StrEnum):
     WAREHOUSE = "warehouse"
     ADVOCATE = "advocate"
     PARTNER = "partner"
+
+
+class Actor(Protocol):
+    """Whoever is acting or viewing, as services need them: a User row, or the cached identity the
+    API keeps for a token (services.users.Principal)."""
+
+    id: int
+    role: Role
+    organisation_id: int | None
 
 
 class User(db.Model):

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from .. import tags as tag_rules
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Asset, AssetStatus, AssetType, Event, Location, Programme, User
-from ..permissions import sees_everything
-from .reference import code_of, own_location_ids
+from ..models import Actor, Asset, AssetStatus, AssetType, Event, Location, Programme
+from .reference import code_of, where_visible
 
 
 def checked_tag(code: str, field: str = "tag") -> str:
@@ -25,24 +24,18 @@ def checked_tag(code: str, field: str = "tag") -> str:
         raise InvalidInput(str(exc), {field: [str(exc)]}) from None
 
 
-def _visible(query, viewer: User):
-    if not sees_everything(viewer.role):
-        query = query.where(Asset.location_id.in_(own_location_ids(viewer)))
-    return query
-
-
-def get_asset(tag: str, viewer: User) -> Asset:
+def get_asset(tag: str, viewer: Actor) -> Asset:
     tag = checked_tag(tag)
-    asset = db.session.scalar(_visible(sa.select(Asset).where(Asset.tag == tag), viewer))
+    asset = db.session.scalar(where_visible(sa.select(Asset).where(Asset.tag == tag), Asset.location_id, viewer))
     if asset is None:
         raise NotFound(f"No asset has tag {tag}")
     return asset
 
 
-def asset_query(viewer: User, *, type: str | None = None, status: str | None = None,
+def asset_query(viewer: Actor, *, type: str | None = None, status: str | None = None,
                 location: str | None = None, programme: str | None = None, q: str | None = None):
     """A select of assets matching the filters, in tag order, limited to what the viewer may see."""
-    query = _visible(sa.select(Asset), viewer)
+    query = where_visible(sa.select(Asset), Asset.location_id, viewer)
     if type:
         query = query.where(Asset.type == AssetType(type))
     if status:

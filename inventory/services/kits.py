@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import (
+    Actor,
     Asset,
     AssetStatus,
     Event,
@@ -16,13 +17,11 @@ from ..models import (
     KitStatus,
     KitTemplate,
     Snapshot,
-    User,
     allocate_tags,
     utcnow,
 )
-from ..permissions import sees_everything
 from .assets import checked_tag, lock_assets
-from .reference import code_of, find_location, own_location_ids
+from .reference import code_of, find_location, where_visible
 
 MAX_ITEMS = 50
 
@@ -40,7 +39,7 @@ def _describe_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
 
 
-def build_kit(item_tags: list[str], actor: User, *, template: str | None = None, note: str | None = None) -> Kit:
+def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None, note: str | None = None) -> Kit:
     if not item_tags:
         raise InvalidInput("A kit needs at least one item", {"items": ["Scan at least one item."]})
     if len(item_tags) > MAX_ITEMS:
@@ -98,15 +97,9 @@ def build_kit(item_tags: list[str], actor: User, *, template: str | None = None,
     return kit
 
 
-def _visible(query, viewer: User):
-    if not sees_everything(viewer.role):
-        query = query.where(Kit.location_id.in_(own_location_ids(viewer)))
-    return query
-
-
-def get_kit(tag: str, viewer: User) -> Kit:
+def get_kit(tag: str, viewer: Actor) -> Kit:
     tag = checked_tag(tag)
-    kit = db.session.scalar(_visible(sa.select(Kit).where(Kit.tag == tag), viewer))
+    kit = db.session.scalar(where_visible(sa.select(Kit).where(Kit.tag == tag), Kit.location_id, viewer))
     if kit is None:
         raise NotFound(f"No kit has tag {tag}")
     return kit
@@ -121,7 +114,7 @@ def _lock_kit(tag: str) -> Kit:
     return kit
 
 
-def dismantle_kit(tag: str, actor: User, *, note: str | None = None) -> Kit:
+def dismantle_kit(tag: str, actor: Actor, *, note: str | None = None) -> Kit:
     kit = _lock_kit(tag)
     kit.ensure_assembled("taken apart")
     items = lock_assets([a.tag for a in kit.items])
@@ -138,7 +131,7 @@ def dismantle_kit(tag: str, actor: User, *, note: str | None = None) -> Kit:
     return kit
 
 
-def move_kit(tag: str, location: str, actor: User, *, note: str | None = None) -> Kit:
+def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None) -> Kit:
     kit = _lock_kit(tag)
     kit.ensure_assembled("moved")
     destination = find_location(location)

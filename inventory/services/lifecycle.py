@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Asset, AssetStatus, Condition, RetireReason, Snapshot, User
+from ..models import Actor, Asset, AssetStatus, Condition, RetireReason, Snapshot
 from .assets import lock_assets
 from .reference import find_location
 
@@ -13,13 +13,13 @@ def _one(tag: str) -> Asset:
     return lock_assets([tag], field="tag")[0]
 
 
-def _finish(asset: Asset, before: Snapshot, action: str, actor: User, note: str | None, details=None) -> Asset:
+def _finish(asset: Asset, before: Snapshot, action: str, actor: Actor, note: str | None, details=None) -> Asset:
     db.session.add(before.event(action, actor, note=note, details=details))
     db.session.commit()
     return asset
 
 
-def move(tag: str, location: str, actor: User, note: str | None = None) -> Asset:
+def move(tag: str, location: str, actor: Actor, note: str | None = None) -> Asset:
     asset = _one(tag)
     destination = find_location(location)
     before = Snapshot(asset)
@@ -27,16 +27,23 @@ def move(tag: str, location: str, actor: User, note: str | None = None) -> Asset
     return _finish(asset, before, "move", actor, note)
 
 
-def quarantine(tag: str, actor: User, *, location: str | None = None, note: str | None = None) -> Asset:
+def _set_aside(tag: str, actor: Actor, status: AssetStatus, verb: str, location: str | None,
+               note: str | None) -> Asset:
+    """Quarantine or repair: a change of state, and perhaps of place (the repair bench, the quarantine shelf)."""
     asset = _one(tag)
+    destination = find_location(location) if location else None
     before = Snapshot(asset)
-    asset.become(AssetStatus.QUARANTINE, "put in quarantine")
-    if location:
-        asset.location = find_location(location)
-    return _finish(asset, before, "quarantine", actor, note)
+    asset.become(status, verb)
+    if destination is not None:
+        asset.location = destination
+    return _finish(asset, before, status.value, actor, note)
 
 
-def restock(tag: str, actor: User, *, location: str | None = None, wipe_certificate: str | None = None,
+def quarantine(tag: str, actor: Actor, *, location: str | None = None, note: str | None = None) -> Asset:
+    return _set_aside(tag, actor, AssetStatus.QUARANTINE, "put in quarantine", location, note)
+
+
+def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certificate: str | None = None,
             condition: str | None = None, note: str | None = None) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
@@ -57,16 +64,11 @@ def restock(tag: str, actor: User, *, location: str | None = None, wipe_certific
     return _finish(asset, before, "restock", actor, note, details)
 
 
-def repair(tag: str, actor: User, *, location: str | None = None, note: str | None = None) -> Asset:
-    asset = _one(tag)
-    before = Snapshot(asset)
-    asset.become(AssetStatus.REPAIR, "sent for repair")
-    if location:
-        asset.location = find_location(location)
-    return _finish(asset, before, "repair", actor, note)
+def repair(tag: str, actor: Actor, *, location: str | None = None, note: str | None = None) -> Asset:
+    return _set_aside(tag, actor, AssetStatus.REPAIR, "sent for repair", location, note)
 
 
-def retire(tag: str, actor: User, *, reason: str, note: str | None = None) -> Asset:
+def retire(tag: str, actor: Actor, *, reason: str, note: str | None = None) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
     reason = RetireReason(reason)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..models import Asset, AssetStatus, Event, Location, Programme, User, allocate_tags
+from ..models import Actor, Asset, AssetStatus, Event, Location, Programme, allocate_tags
 from . import asset_fields
 from . import manifest as manifest_reader
 from .manifest import RowError
@@ -42,7 +42,7 @@ class ManifestRejected(InvalidInput):
         self.row_errors = errors
 
 
-def receive_one(raw: dict, actor: User) -> Asset:
+def receive_one(raw: dict, actor: Actor) -> Asset:
     """POST /assets: the same checks as an import row; errors come back per field."""
     values, errors = asset_fields.clean(raw)
     if not errors:
@@ -56,7 +56,7 @@ def receive_one(raw: dict, actor: User) -> Asset:
     return db.session.scalar(sa.select(Asset).where(Asset.tag == result.tags[0]))
 
 
-def import_manifest(data: bytes | str, actor: User | None, *, dry_run: bool = False, max_rows: int = 50_000,
+def import_manifest(data: bytes | str, actor: Actor | None, *, dry_run: bool = False, max_rows: int = 50_000,
                     batch: str | None = None,
                     progress: Callable[[int, int], None] | None = None) -> ReceiveResult:
     """Check every row of a manifest; store them all, or nothing and every row's errors."""
@@ -136,7 +136,7 @@ def _stored(query: sa.Select, indexed_column, values: list) -> set:
     return found
 
 
-def _store(rows: list[dict], actor: User | None, *, batch: str | None) -> ReceiveResult:
+def _store(rows: list[dict], actor: Actor | None, *, batch: str | None) -> ReceiveResult:
     programmes = {p.code: p for p in db.session.scalars(sa.select(Programme))}
     codes = sorted({v["location"] for v in rows})
     locations = {loc.code: loc for loc in db.session.scalars(sa.select(Location).where(Location.code.in_(codes)))}

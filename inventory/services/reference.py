@@ -9,13 +9,13 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import (
     DEFAULT_REMINDER_DAYS,
+    Actor,
     AssetType,
     KitTemplate,
     KitTemplateLine,
     Location,
     Organisation,
     Programme,
-    User,
 )
 from ..permissions import sees_everything
 
@@ -83,14 +83,14 @@ def create_organisation(*, code: str, name: str) -> Organisation:
     return _commit_new(Organisation(code=code_of(code), name=name.strip()), "organisation", code_of(code))
 
 
-def list_organisations(viewer: User) -> list[Organisation]:
+def list_organisations(viewer: Actor) -> list[Organisation]:
     query = sa.select(Organisation).order_by(Organisation.code)
     if not sees_everything(viewer.role):
         query = query.where(Organisation.id == viewer.organisation_id)
     return list(db.session.scalars(query))
 
 
-def get_organisation(code: str, viewer: User) -> Organisation:
+def get_organisation(code: str, viewer: Actor) -> Organisation:
     found = db.session.scalar(sa.select(Organisation).where(Organisation.code == code_of(code)))
     if found is None or not (sees_everything(viewer.role) or found.id == viewer.organisation_id):
         raise NotFound(f"No organisation has code {code_of(code)}")
@@ -103,7 +103,7 @@ def create_location(*, code: str, name: str, kind: str, area: str, organisation:
                        "location", code_of(code))
 
 
-def visible_locations(viewer: User):
+def visible_locations(viewer: Actor):
     """A select of the locations the viewer may see."""
     query = sa.select(Location)
     if not sees_everything(viewer.role):
@@ -111,19 +111,26 @@ def visible_locations(viewer: User):
     return query
 
 
-def list_locations(viewer: User) -> list[Location]:
+def list_locations(viewer: Actor) -> list[Location]:
     return list(db.session.scalars(visible_locations(viewer).order_by(Location.code)))
 
 
-def get_location(code: str, viewer: User) -> Location:
+def get_location(code: str, viewer: Actor) -> Location:
     found = db.session.scalar(visible_locations(viewer).where(Location.code == code_of(code)))
     if found is None:
         raise NotFound(f"No location has code {code_of(code)}")
     return found
 
 
-def own_location_ids(viewer: User) -> sa.Select:
+def own_location_ids(viewer: Actor) -> sa.Select:
     return sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
+
+
+def where_visible(query: sa.Select, location_column, viewer: Actor) -> sa.Select:
+    """Limit a select to what the viewer may see: partners only what is at their own locations."""
+    if sees_everything(viewer.role):
+        return query
+    return query.where(location_column.in_(own_location_ids(viewer)))
 
 
 # --- kit templates ------------------------------------------------------------------------------

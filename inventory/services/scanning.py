@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from .. import tags as tag_rules
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import MOVABLE, TRANSITIONS, Asset, AssetStatus, Kit, KitStatus, Location, User
+from ..models import MOVABLE, TRANSITIONS, Actor, Asset, AssetStatus, Kit, KitStatus, Location
 from ..permissions import Permission, allowed, sees_everything
 
 MAX_CODE_LENGTH = 300
@@ -42,7 +42,7 @@ def _tag_in_url(code: str) -> str | None:
     return match.group(1) if match else None
 
 
-def resolve(code: str, viewer: User) -> Scan:
+def resolve(code: str, viewer: Actor) -> Scan:
     raw = (code or "").strip()
     if not raw:
         raise InvalidInput("Scan or type a code", {"code": ["A code is required."]})
@@ -88,27 +88,27 @@ _ASSET_SCAN = (
 _BY_TAG = _ASSET_SCAN.where(_assets_t.c.tag == sa.bindparam("tag"))
 
 
-def _visible_rows(rows, viewer: User):
+def _visible_rows(rows, viewer: Actor):
     # Partners resolve only what is at their own organisation's locations.
     if sees_everything(viewer.role):
         return rows
     return [r for r in rows if r.organisation_id is not None and r.organisation_id == viewer.organisation_id]
 
 
-def _assets(condition, viewer: User, limit: int):
+def _assets(condition, viewer: Actor, limit: int):
     query = _ASSET_SCAN.where(condition).limit(limit)
     if not sees_everything(viewer.role):
         query = query.where(_locations_t.c.organisation_id == viewer.organisation_id)
     return db.session.execute(query).all()
 
 
-def _asset_scan(row, matched_by: str, viewer: User) -> Scan:
+def _asset_scan(row, matched_by: str, viewer: Actor) -> Scan:
     status = AssetStatus(row.status)
     return Scan("asset", row.tag, row.type.value, status.value, row.code, matched_by,
                 asset_actions(status, in_kit=row.kit_id is not None, viewer=viewer))
 
 
-def _by_tag(tag: str, viewer: User, matched_by: str) -> Scan | None:
+def _by_tag(tag: str, viewer: Actor, matched_by: str) -> Scan | None:
     rows = _visible_rows(db.session.execute(_BY_TAG, {"tag": tag}).all(), viewer)
     if rows:
         return _asset_scan(rows[0], matched_by, viewer)
@@ -124,7 +124,7 @@ def _by_tag(tag: str, viewer: User, matched_by: str) -> Scan | None:
     return Scan("kit", kit.tag, "kit", status.value, kit.code, matched_by, kit_actions(status, viewer), items)
 
 
-def _by_identifier(raw: str, viewer: User) -> Scan | None:
+def _by_identifier(raw: str, viewer: Actor) -> Scan | None:
     serial = raw.upper()
     digits = _DIGIT_NOISE.sub("", raw)
     unpadded = digits[:-1] if digits.upper().endswith("F") else digits  # ICCID barcodes padded with F
@@ -143,7 +143,7 @@ def _by_identifier(raw: str, viewer: User) -> Scan | None:
     return _asset_scan(row, matched_by, viewer)
 
 
-def asset_actions(status: AssetStatus, *, in_kit: bool, viewer: User) -> list[str]:
+def asset_actions(status: AssetStatus, *, in_kit: bool, viewer: Actor) -> list[str]:
     """The actions this user may take on an asset in this state: what a scan screen offers next."""
     actions: list[str] = []
     if allowed(viewer.role, Permission.HANDLE_STOCK):
@@ -161,7 +161,7 @@ def asset_actions(status: AssetStatus, *, in_kit: bool, viewer: User) -> list[st
     return actions
 
 
-def kit_actions(status: KitStatus, viewer: User) -> list[str]:
+def kit_actions(status: KitStatus, viewer: Actor) -> list[str]:
     actions: list[str] = []
     if allowed(viewer.role, Permission.HANDLE_STOCK) and status == KitStatus.ASSEMBLED:
         actions += ["move", "dismantle"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import AVAILABLE, HELD, Asset, Location, User
+from ..models import AVAILABLE, HELD, Actor, Asset, Location
 from ..permissions import sees_everything
 from .reference import get_location, get_organisation
 
 
-def stock_counts(viewer: User, *, location: str | None = None, organisation: str | None = None) -> dict:
+def stock_counts(viewer: Actor, *, location: str | None = None, organisation: str | None = None) -> dict:
     query = (
         sa.select(Location.code, Asset.type, Asset.status, sa.func.count().label("count"))
         .join(Location, Asset.location_id == Location.id)

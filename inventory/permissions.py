@@ -15,6 +15,12 @@ class Permission(enum.StrEnum):
     LOOK_UP = "look_up"                    # scan and asset look-up (partners: stock fields only)
     READ_HISTORY = "read_history"
     READ_STOCK = "read_stock"              # partners: own locations plus network-wide availability
+    PARTICIPANTS = "participants"          # advocates: their own caseload
+    ISSUE = "issue"                        # issue loans, record assessments, extend data plans
+    RETURN = "return"
+    READ_PLANS = "read_plans"
+    REPORTS = "reports"
+    PRIVACY = "privacy"                    # subject access export, erasure, reassigning advocates
 
 
 ALL = frozenset(Role)
@@ -27,11 +33,22 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # Histories name staff and, later, loans: not for partners.
     Permission.READ_HISTORY: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.ADVOCATE}),
     Permission.READ_STOCK: ALL,
+    Permission.PARTICIPANTS: frozenset({Role.ADMIN, Role.ADVOCATE}),
+    Permission.ISSUE: frozenset({Role.ADMIN, Role.ADVOCATE}),
+    Permission.RETURN: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.ADVOCATE}),
+    Permission.READ_PLANS: frozenset({Role.ADMIN, Role.ADVOCATE}),
+    Permission.REPORTS: frozenset({Role.ADMIN}),
+    Permission.PRIVACY: frozenset({Role.ADMIN}),
 }
 
 
 def allowed(role: Role, permission: Permission) -> bool:
     return role in GRANTS[permission]
+
+
+def whole_caseload(role: Role) -> bool:
+    """Admins see every participant; advocates only those they are responsible for."""
+    return role == Role.ADMIN
 
 
 def sees_everything(role: Role) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +19,7 @@ from inventory.services import receiving, reference, users
 
 SAMPLES = Path(__file__).resolve().parent.parent / "inventory" / "demo_data"
 BASE_URL = "https://kit.example.org"
+TODAY = date(2026, 11, 22)  # the suite's "today": every date in the tests is relative to it
 
 
 def _database_url(tmp_root: Path) -> str:
@@ -35,7 +37,7 @@ def app(database_url):
     from flask_migrate import upgrade
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PUBLIC_BASE_URL": BASE_URL,
-                      "SECRET_KEY": "test"})
+                      "SECRET_KEY": "test", "TODAY": TODAY})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -148,3 +150,35 @@ def make_asset(world):
 @pytest.fixture
 def luhn():
     return _luhn_complete
+
+
+@pytest.fixture
+def make_participant(world):
+    """Add a participant through the real service, on the demo advocate's caseload by default."""
+    from inventory.services import participants
+
+    def make(programme: str = "DII", advocate=None, **fields):
+        n = next(_numbers)
+        raw = {"reference": f"REF-{n:05d}", "name": f"Person {n}", "phone": "07700 900123",
+               "email": f"person{n}@example.org", "area": "Knowsley", "referral_source": "jobcentre_plus",
+               "programme": programme, "contact_consent": True}
+        raw.update(fields)
+        with write_intent():
+            return participants.create_participant(raw, advocate or world.people["advocate"].user)
+
+    return make
+
+
+@pytest.fixture
+def issue(world):
+    """Issue tags to a participant through the real service (as the demo advocate, today 2026-11-22)."""
+    from inventory.services import issuing
+
+    def do(participant, *tags, issued_on=TODAY, today=TODAY, actor=None, **kwargs):
+        with write_intent():
+            receipt, _ = issuing.issue(participant_id=participant.id, items=list(tags), agreement_accepted=True,
+                                       issued_on=issued_on, actor=actor or world.people["advocate"].user,
+                                       today=today, **kwargs)
+        return receipt
+
+    return do

@@ -10,7 +10,10 @@ from .assets.routes import blp as assets
 from .auth.routes import blp as auth
 from .health.routes import blp as health
 from .kits.routes import blp as kits
+from .loans.routes import blp as loans
+from .participants.routes import blp as participants
 from .reference.routes import blp as reference
+from .reports.routes import blp as reports
 from .scan.routes import blp as scan
 from .stock.routes import blp as stock
 from .users.routes import blp as users
@@ -45,7 +48,7 @@ def _json_bodies_only():
 
 
 def register(app) -> None:
-    for blueprint in (health, auth, users, reference, assets, scan, kits, stock):
+    for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports):
         api.register_blueprint(blueprint)
     app.before_request(_no_nul_in_address)
     app.before_request(_json_bodies_only)

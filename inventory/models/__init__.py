@@ -1,5 +1,6 @@
 """What is stored: one module per aggregate. Importing this package registers every table."""
 
+from .assessments import Assessment, Transfer, TransferItem, Venue  # noqa: F401, E402
 from .assets import (  # noqa: F401
     AVAILABLE,
     DATA_BEARING,
@@ -16,7 +17,10 @@ from .assets import (  # noqa: F401
 )
 from .columns import as_utc, utcnow  # noqa: F401
 from .events import Event, Snapshot  # noqa: F401
+from .idempotency import IdempotencyKey  # noqa: F401, E402
 from .kits import Kit, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
+from .loans import DataPlan, Loan, LoanItem, PlanStatus  # noqa: F401, E402
+from .participants import Participant, ReferralSource  # noqa: F401, E402
 from .reference import (  # noqa: F401
     DEFAULT_REMINDER_DAYS,
     Area,

@@ -18,6 +18,7 @@ from .reference import Location, Programme
 class KitStatus(enum.StrEnum):
     ASSEMBLED = "assembled"
     ON_LOAN = "on_loan"
+    OWNED = "owned"  # its items became the participant's own
     # Taken apart: the row stays so the tag is never reused and the history keeps its meaning.
     DISMANTLED = "dismantled"
 

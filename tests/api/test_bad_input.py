@@ -15,9 +15,21 @@ def fingerprint():
 
 
 @pytest.fixture
-def bodies(world, make_asset):
+def bodies(world, make_asset, make_participant, issue):
     tablet, sim, desk = make_asset("tablet"), make_asset("sim"), make_asset("desk")
+    person = make_participant()
+    loan = issue(person, make_asset("sim").tag, make_asset("chair").tag)
     return [
+        ("/api/v1/participants", {"reference": "R-1", "name": "N", "phone": "07700900123", "email": "a@b.org",
+                                  "area": "Halton", "referral_source": "other", "programme": "DII",
+                                  "contact_consent": True, "advocate": "advocate@test.example"}),
+        ("/api/v1/loans", {"participant": person.id, "items": [desk.tag], "agreement_accepted": True,
+                           "issued_on": "2026-11-01"}),
+        (f"/api/v1/loans/{loan['id']}/return", {"location": "WH-MAIN", "items": [loan["items"][1]], "note": "n"}),
+        ("/api/v1/assessments", {"participant": person.id, "score": 5, "max_score": 20, "taken_on": "2026-11-01",
+                                 "venue": "home"}),
+        (f"/api/v1/data-plans/{loan['data_plans'][0]['id']}/extend", {"months": 2}),
+        (f"/api/v1/participants/{person.id}/reassign", {"advocate": "advocate@test.example"}),
         ("/api/v1/programmes", {"code": "P1", "name": "P", "connectivity_months": 6, "ownership_rule": "on_issue",
                                 "assessment_name": "A", "pass_mark": 70, "reminder_days": [30, 7, 0]}),
         ("/api/v1/organisations", {"code": "O1", "name": "O"}),

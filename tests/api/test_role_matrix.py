@@ -7,6 +7,8 @@ from inventory import tags
 ALL = {"admin", "warehouse", "advocate", "partner"}
 STOCK = {"admin", "warehouse"}
 STAFF = {"admin", "warehouse", "advocate"}
+CASEWORK = {"admin", "advocate"}
+RETURNS = {"admin", "warehouse", "advocate"}
 ADMIN = {"admin"}
 
 
@@ -48,15 +50,48 @@ def matrix(t, n="X"):
         ("GET", f"/api/v1/kits/{t['kit']}/history", None, STAFF),
         ("DELETE", f"/api/v1/kits/{t['kit']}", None, STOCK),
         ("GET", "/api/v1/stock", None, ALL),
+        ("POST", "/api/v1/participants", {"reference": f"R-{n}", "name": "N", "area": "Halton",
+                                          "referral_source": "other", "programme": "DII",
+                                          "advocate": "advocate@test.example"}, CASEWORK),
+        ("GET", "/api/v1/participants", None, CASEWORK),
+        ("GET", f"/api/v1/participants/{t['participant']}", None, CASEWORK),
+        ("POST", f"/api/v1/participants/{t['participant']}/reassign", {"advocate": "advocate@test.example"}, ADMIN),
+        ("GET", f"/api/v1/participants/{t['participant']}/export", None, ADMIN),
+        ("POST", "/api/v1/loans", {"participant": t["participant"], "items": [t["sim"]], "agreement_accepted": True},
+         CASEWORK),
+        ("GET", f"/api/v1/loans/{t['loan']}", None, CASEWORK),
+        ("POST", f"/api/v1/loans/{t['loan']}/return", {"location": "HUB-A", "items": [t["lent_a"]]}, RETURNS),
+        ("POST", f"/api/v1/assets/{t['lent_b']}/return", {"location": "HUB-A"}, RETURNS),
+        ("POST", "/api/v1/assessments", {"participant": t["participant"], "score": 1, "max_score": 20,
+                                         "taken_on": "2026-11-01", "venue": "online"}, CASEWORK),
+        ("GET", f"/api/v1/transfers/{t['transfer']}/certificate", None, CASEWORK),
+        ("GET", "/api/v1/data-plans", None, CASEWORK),
+        ("POST", f"/api/v1/data-plans/{t['plan']}/extend", {"months": 1}, CASEWORK),
+        ("GET", "/api/v1/reports/outcomes", None, ADMIN),
+        ("POST", f"/api/v1/participants/{t['participant']}/erase", None, ADMIN),
         ("DELETE", "/api/v1/auth/tokens/current", None, ALL),
     ]
 
 
 @pytest.fixture
-def things(client, world, make_asset):
+def things(client, world, make_asset, make_participant, issue):
     """Everything the matrix acts on, at the partner's own hub so partners may see it."""
     names = ["chair", "desk", "quarantined", "quarantined2", "spare", "kit_a", "kit_b", "kit_c", "kit_d"]
     made = {n: make_asset("desk" if n == "desk" else "chair", location="HUB-A").tag for n in names}
+    person = make_participant()
+    made["participant"] = person.id
+    made["sim"] = make_asset("sim", location="HUB-A").tag
+    made["lent_a"], made["lent_b"] = make_asset("chair").tag, make_asset("desk").tag
+    lent_sim = make_asset("sim").tag
+    loan = issue(person, made["lent_a"], made["lent_b"], lent_sim)
+    made["loan"], made["plan"] = loan["id"], loan["data_plans"][0]["id"]
+    owner = make_participant()
+    issue(owner, make_asset("chair").tag)
+    from inventory.services import assessments
+    from tests.conftest import TODAY
+    _, transfer = assessments.record(participant_id=owner.id, score=20, max_score=20, taken_on=TODAY, venue="home",
+                                     actor=world.people["advocate"].user, today=TODAY)
+    made["transfer"] = transfer.id
     for n in ("quarantined", "quarantined2"):
         client.post(f"/api/v1/assets/{made[n]}/quarantine", json={}, headers=world.headers["admin"])
     made["kit"] = client.post("/api/v1/kits", json={"items": [made["kit_c"], made["kit_d"]]},
@@ -107,6 +142,9 @@ def _pattern(path: str) -> str:
     for i, part in enumerate(parts):
         if tags.looks_like_tag(part) and tags.is_valid(part):
             out.append("<tag>")
+        elif part.isdigit():
+            out.append({"participants": "<int:participant_id>", "loans": "<int:loan_id>",
+                        "transfers": "<int:transfer_id>", "data-plans": "<int:plan_id>"}[parts[i - 1]])
         elif i == 4 and parts[3] in ("programmes", "organisations", "locations", "kit-templates"):
             out.append("<code>")
         else:

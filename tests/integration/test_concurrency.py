@@ -112,3 +112,46 @@ def test_tags_stay_unique_when_many_assets_arrive_at_once(server, world):
     ])
     assert [r.status_code for r in responses] == [201] * 12
     assert len({r.json()["tag"] for r in responses}) == 12
+
+
+def test_simultaneous_issues_of_one_item_give_one_201_and_409s(server, world, make_asset, make_participant):
+    from inventory.models import Loan
+    headers = world.headers["advocate"]
+    tag = make_asset("sim").tag
+    people = [make_participant().id for _ in range(6)]
+    responses = at_once([
+        lambda p=p: requests.post(f"{server}/api/v1/loans", json={"participant": p, "items": [tag],
+                                                                  "agreement_accepted": True}, headers=headers)
+        for p in people
+    ])
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 5, [r.text[:120] for r in responses]
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 1
+
+
+def test_the_same_idempotency_key_at_the_same_moment_issues_once(server, world, make_asset, make_participant):
+    from inventory.models import DataPlan, Loan
+    headers = {**world.headers["advocate"], "Idempotency-Key": "double-tap"}
+    body = {"participant": make_participant().id, "items": [make_asset("sim").tag], "agreement_accepted": True}
+    responses = at_once([lambda: requests.post(f"{server}/api/v1/loans", json=body, headers=headers)
+                         for _ in range(4)])
+    assert [r.status_code for r in responses] == [201] * 4, [r.text[:120] for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DataPlan)) == 1
+
+
+def test_two_passes_recorded_at_once_transfer_once(server, world, make_asset, make_participant, issue):
+    from inventory.models import Transfer, TransferItem
+    person = make_participant()
+    issue(person, make_asset("tablet").tag, make_asset("sim").tag)
+    pid = person.id
+    body = {"participant": pid, "score": 20, "max_score": 20, "taken_on": "2026-11-20", "venue": "classroom"}
+    responses = at_once([lambda: requests.post(f"{server}/api/v1/assessments", json=body,
+                                               headers=world.headers["advocate"]) for _ in range(3)])
+    assert [r.status_code for r in responses] == [201] * 3
+    assert sum(r.json()["transfer"] is not None for r in responses) == 1
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Transfer)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TransferItem)) == 2

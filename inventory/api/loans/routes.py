@@ -1,0 +1,178 @@
+"""Issuing and returns, assessments, certificates and data plans: the advocates' half of the API."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from marshmallow import Schema, fields, validate
+
+from ...auth import current_user, requires
+from ...clock import today
+from ...errors import InvalidInput
+from ...models import Venue
+from ...permissions import Permission
+from ...services import assessments, certificates, data_plans, issuing, returns
+from ...services.ownership import transfer_summary
+from ...services.participants import plan_summary
+from ..common import Blueprint, Choice, Text, paginate
+
+blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Loans, returns, assessments and data plans")
+
+
+class DataPlanSchema(Schema):
+    id = fields.Int()
+    sim = fields.Str()
+    starts_on = fields.Str()
+    ends_on = fields.Str()
+    status = fields.Str()
+
+
+class TransferSchema(Schema):
+    id = fields.Int()
+    assets = fields.List(fields.Str())
+    transferred_on = fields.Str()
+
+
+class LoanSchema(Schema):
+    """Dumped from services.issuing.loan_receipt()."""
+
+    id = fields.Int()
+    participant = fields.Int()
+    items = fields.List(fields.Str())
+    kits = fields.List(fields.Str())
+    issued_on = fields.Str()
+    data_plans = fields.List(fields.Nested(DataPlanSchema))
+    transfer = fields.Nested(TransferSchema, allow_none=True)
+
+
+class LoanCreateArgs(Schema):
+    participant = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    items = fields.List(Text(40), required=True, validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
+                        metadata={"description": "asset or kit tags"})
+    agreement_accepted = fields.Bool(required=True)
+    issued_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
+
+
+class ReturnArgs(Schema):
+    items = fields.List(Text(40), load_default=None, validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
+                        metadata={"description": "tags to take back; leave out for everything outstanding"})
+    location = Text(20, required=True)
+    note = Text(500, load_default=None, allow_none=True)
+
+
+class AssetReturnArgs(Schema):
+    location = Text(20, required=True)
+    note = Text(500, load_default=None, allow_none=True)
+
+
+class AssessmentCreateArgs(Schema):
+    participant = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    score = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
+    max_score = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000))
+    taken_on = fields.Date(required=True)
+    venue = Choice(Venue, required=True)
+
+
+class AssessmentResultSchema(Schema):
+    id = fields.Int()
+    passed = fields.Bool()
+    transfer = fields.Nested(TransferSchema, allow_none=True)
+
+
+class PlanQueryArgs(Schema):
+    status = Choice(["active", "expired", "ended"])
+    ends_before = fields.Date()
+    participant = fields.Int(validate=validate.Range(min=1))
+
+
+class ExtendArgs(Schema):
+    months = fields.Int(required=True, strict=True, validate=validate.Range(1, data_plans.MAX_EXTENSION_MONTHS))
+
+
+@blp.route("/loans", methods=["POST"])
+@requires(Permission.ISSUE)
+@blp.arguments(LoanCreateArgs())
+@blp.response(201, LoanSchema)
+@blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 100},
+                      "description": "a retry with the same key returns the first answer and issues nothing twice"}])
+def issue(args):
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and len(key) > 100:
+        raise InvalidInput("The Idempotency-Key is longer than 100 characters",
+                           {"headers": {"Idempotency-Key": ["At most 100 characters."]}})
+    day = today()
+    receipt, replayed = issuing.issue(
+        participant_id=args["participant"], items=args["items"], agreement_accepted=args["agreement_accepted"],
+        issued_on=args["issued_on"] or day, actor=current_user(), today=day, idempotency_key=key,
+        body_hash=issuing.request_hash(request.get_json(silent=True) or {}))
+    return receipt, 201, ({"Idempotent-Replayed": "true"} if replayed else {})
+
+
+@blp.route("/loans/<int:loan_id>", methods=["GET"])
+@requires(Permission.ISSUE)
+@blp.response(200, LoanSchema)
+def get_loan(loan_id):
+    return issuing.loan_receipt(issuing.get_loan(loan_id, current_user()), today())
+
+
+@blp.route("/loans/<int:loan_id>/return", methods=["POST"])
+@requires(Permission.RETURN)
+@blp.arguments(ReturnArgs())
+@blp.response(200, LoanSchema)
+def return_loan_items(args, loan_id):
+    """Some or all of a loan's items back to a location, into quarantine."""
+    day = today()
+    loan = returns.return_items(loan_id, current_user(), location=args["location"], today=day, items=args["items"],
+                                note=args["note"])
+    return issuing.loan_receipt(loan, day)
+
+
+@blp.route("/assets/<tag>/return", methods=["POST"])
+@requires(Permission.RETURN)
+@blp.arguments(AssetReturnArgs())
+@blp.response(200, LoanSchema)
+def return_asset(args, tag):
+    """Take one item back by scanning it: its open loan is found for you."""
+    day = today()
+    loan = returns.return_asset(tag, current_user(), location=args["location"], today=day, note=args["note"])
+    return issuing.loan_receipt(loan, day)
+
+
+@blp.route("/assessments", methods=["POST"])
+@requires(Permission.ISSUE)
+@blp.arguments(AssessmentCreateArgs())
+@blp.response(201, AssessmentResultSchema)
+def record_assessment(args):
+    assessment, transfer = assessments.record(participant_id=args["participant"], score=args["score"],
+                                              max_score=args["max_score"], taken_on=args["taken_on"],
+                                              venue=args["venue"], actor=current_user(), today=today())
+    return {"id": assessment.id, "passed": assessment.passed, "transfer": transfer_summary(transfer)}
+
+
+@blp.route("/transfers/<int:transfer_id>/certificate", methods=["GET"])
+@requires(Permission.ISSUE)
+@blp.response(200, description="A one-page PDF", content_type="application/pdf")
+def transfer_certificate(transfer_id):
+    transfer = certificates.get_transfer(transfer_id, current_user())
+    return Response(certificates.certificate_pdf(transfer), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{transfer.id}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+@blp.route("/data-plans", methods=["GET"])
+@requires(Permission.READ_PLANS)
+@blp.arguments(PlanQueryArgs(), location="query")
+@blp.response(200, DataPlanSchema(many=True))
+@blp.paginate()
+def list_data_plans(args, pagination_parameters):
+    day = today()
+    plans = paginate(data_plans.plan_query(current_user(), day, **args), pagination_parameters)
+    return [plan_summary(p, day) for p in plans]
+
+
+@blp.route("/data-plans/<int:plan_id>/extend", methods=["POST"])
+@requires(Permission.ISSUE)
+@blp.arguments(ExtendArgs())
+@blp.response(200, DataPlanSchema)
+def extend_data_plan(args, plan_id):
+    day = today()
+    return plan_summary(data_plans.extend(plan_id, args["months"], current_user(), day), day)

@@ -1,0 +1,104 @@
+"""Loans: items issued to a participant, and data plans for the SIMs among them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dates import add_months
+from ..extensions import db
+from .assets import Asset
+from .columns import BigId, utcnow
+from .kits import Kit
+from .participants import Participant
+from .reference import Location, Programme
+
+
+class Loan(db.Model):
+    __tablename__ = "loans"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"))
+    issued_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    agreement_accepted: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    participant: Mapped[Participant] = relationship()
+    programme: Mapped[Programme] = relationship(lazy="joined")
+    items: Mapped[list[LoanItem]] = relationship(back_populates="loan", order_by="LoanItem.id", lazy="selectin")
+    data_plans: Mapped[list[DataPlan]] = relationship(back_populates="loan", order_by="DataPlan.id", lazy="selectin")
+
+
+class LoanItem(db.Model):
+    """One asset on one loan. An asset may be lent many times in its life; one row each time."""
+
+    __tablename__ = "loan_items"
+    __table_args__ = (sa.UniqueConstraint("loan_id", "asset_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id"))
+    asset_id: Mapped[int] = mapped_column(sa.ForeignKey("assets.id"), index=True)
+    kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"))
+    returned_on: Mapped[date | None] = mapped_column(sa.Date)
+    return_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
+
+    loan: Mapped[Loan] = relationship(back_populates="items")
+    asset: Mapped[Asset] = relationship(lazy="joined")
+    kit: Mapped[Kit | None] = relationship(lazy="joined")
+    return_location: Mapped[Location | None] = relationship()
+
+
+class PlanStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"   # its end date has passed
+    ENDED = "ended"       # ended early: the SIM came back
+
+
+class DataPlan(db.Model):
+    """Free mobile data on an issued SIM. Its status follows from the dates, so it is never stale:
+    ended if the SIM came back, expired once the end date has passed, otherwise active."""
+
+    __tablename__ = "data_plans"
+    __table_args__ = (
+        sa.Index("ix_data_plans_ends_on", "ends_on"),
+        sa.CheckConstraint("months BETWEEN 1 AND 120", name="months"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"), index=True)
+    sim_id: Mapped[int] = mapped_column(sa.ForeignKey("assets.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    # Whole months from the start; the end is always computed from the start so that extending
+    # a plan that started on the 31st does not drift (31 Aug + 6 = 28 Feb, + 7 = 31 Mar).
+    months: Mapped[int]
+    ends_on: Mapped[date] = mapped_column(sa.Date)
+    ended_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    loan: Mapped[Loan] = relationship(back_populates="data_plans")
+    sim: Mapped[Asset] = relationship(lazy="joined")
+
+    def set_months(self, months: int) -> None:
+        self.months = months
+        self.ends_on = add_months(self.starts_on, months)
+
+    def status_on(self, today: date) -> PlanStatus:
+        if self.ended_on is not None:
+            return PlanStatus.ENDED
+        if self.ends_on < today:
+            return PlanStatus.EXPIRED
+        return PlanStatus.ACTIVE
+
+    @staticmethod
+    def status_condition(status: PlanStatus, today: date):
+        """The same rule as status_on(), as SQL."""
+        if status == PlanStatus.ENDED:
+            return DataPlan.ended_on.is_not(None)
+        if status == PlanStatus.EXPIRED:
+            return sa.and_(DataPlan.ended_on.is_(None), DataPlan.ends_on < today)
+        return sa.and_(DataPlan.ended_on.is_(None), DataPlan.ends_on >= today)

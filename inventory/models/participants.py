@@ -1,0 +1,52 @@
+"""Participants: the people a programme lends kit to. Their personal data is minimal and erasable."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .columns import BigId, enum_type, utcnow
+from .reference import Area, Programme
+from .users import User
+
+
+class ReferralSource(enum.StrEnum):
+    JOBCENTRE_PLUS = "jobcentre_plus"
+    RESTART = "restart"
+    HOUSEHOLDS_INTO_WORK = "households_into_work"
+    SELF_REFERRAL = "self_referral"
+    OTHER = "other"
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        # The programme's own reference is its key for the person; pseudonymous, kept after erasure.
+        sa.UniqueConstraint("programme_id", "reference"),
+        sa.Index("ix_participants_programme_id_area", "programme_id", "area"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(40))
+    # Personal data: null once erased.
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    phone: Mapped[str | None] = mapped_column(sa.String(16))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    area: Mapped[Area] = mapped_column(enum_type(Area, "area"))
+    referral_source: Mapped[ReferralSource] = mapped_column(enum_type(ReferralSource, "referral_source"))
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"))
+    contact_consent: Mapped[bool] = mapped_column(default=False)
+    advocate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    programme: Mapped[Programme] = relationship(lazy="joined")
+    advocate: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None

@@ -1,0 +1,175 @@
+"""Issuing kit to a participant: check everything first, then one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import (
+    Actor,
+    Assessment,
+    Asset,
+    AssetStatus,
+    AssetType,
+    DataPlan,
+    IdempotencyKey,
+    Kit,
+    KitStatus,
+    Loan,
+    LoanItem,
+    OwnershipRule,
+    Snapshot,
+)
+from ..tags import TagError, check, normalise
+from .assets import lock_assets
+from .ownership import transfer_on_loan, transfer_summary
+from .participants import get_participant, plan_summary
+
+MAX_ITEMS = 50
+
+
+def request_hash(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, issued_on: date, actor: Actor,
+          today: date, idempotency_key: str | None = None, body_hash: str | None = None) -> tuple[dict, bool]:
+    """Issue assets and kits to a participant. Returns (receipt, replayed): a retry with the same
+    Idempotency-Key gets the first receipt back and issues nothing."""
+    if not agreement_accepted:
+        raise InvalidInput("The participant must accept the loan agreement before anything is issued",
+                           {"agreement_accepted": ["Must be true."]})
+    if issued_on > today:
+        raise InvalidInput(f"The issue date {issued_on.isoformat()} is in the future",
+                           {"issued_on": [f"Must be {today.isoformat()} or earlier."]})
+    if not items:
+        raise InvalidInput("Scan at least one item to issue", {"items": ["At least one tag."]})
+    if len(items) > MAX_ITEMS:
+        raise InvalidInput(f"At most {MAX_ITEMS} items in one loan", {"items": [f"At most {MAX_ITEMS}."]})
+    claim = None
+    if idempotency_key:
+        claim, replay = _claim(actor, idempotency_key, body_hash or "")
+        if replay is not None:
+            return replay, True
+    participant = get_participant(participant_id, actor, for_update=True)
+    if participant.erased:
+        raise Conflict(f"Participant {participant.id}'s record has been erased: nothing can be issued to them")
+    programme = participant.programme
+
+    assets, kits = _lock_items(items)
+    for asset in assets:
+        if asset.status == AssetStatus.IN_KIT and asset.kit not in kits:
+            raise Conflict(f"{asset.describe()} is in kit {asset.kit.tag}: issue the kit, or take it apart first")
+        if not asset.can_become(AssetStatus.ON_LOAN):
+            raise asset.refusal("issued")
+        if asset.programme_id is not None and asset.programme_id != programme.id:
+            raise Conflict(f"{asset.describe()} belongs to programme {asset.programme.code}, "
+                           f"and participant {participant.id} is on {programme.code}")
+
+    loan = Loan(participant_id=participant.id, programme_id=programme.id, issued_on=issued_on,
+                issued_by_id=actor.id, agreement_accepted=True)
+    db.session.add(loan)
+    db.session.flush()
+    for asset in assets:
+        kit = asset.kit
+        before = Snapshot(asset)
+        asset.become(AssetStatus.ON_LOAN, "issued")
+        loan.items.append(LoanItem(asset_id=asset.id, kit_id=kit.id if kit else None))
+        db.session.add(before.event("issue", actor, details={"loan": loan.id}))
+        if asset.type == AssetType.SIM:
+            plan = DataPlan(loan=loan, participant_id=participant.id, sim_id=asset.id, starts_on=issued_on)
+            plan.set_months(programme.connectivity_months)
+            db.session.add(plan)
+    for kit in kits:
+        kit_before = Snapshot(kit)
+        kit.status = KitStatus.ON_LOAN
+        db.session.add(kit_before.event("issue", actor, details={"loan": loan.id}))
+    db.session.flush()
+
+    transfer = None
+    already_passed = db.session.scalar(
+        sa.select(Assessment.id).where(Assessment.participant_id == participant.id, Assessment.passed.is_(True)).limit(1))
+    if programme.ownership_rule == OwnershipRule.ON_ISSUE or (
+            programme.ownership_rule == OwnershipRule.ON_ASSESSMENT_PASS and already_passed is not None):
+        transfer = transfer_on_loan(participant, actor, issued_on, loan_id=loan.id)
+
+    receipt = loan_receipt(loan, today, transfer)
+    if claim is not None:
+        claim.response = receipt
+    db.session.commit()
+    return receipt, False
+
+
+def _claim(actor: Actor, key: str, body_hash: str) -> tuple[IdempotencyKey | None, dict | None]:
+    """Claim the key before anything else is locked, in this transaction: a duplicate arriving at
+    the same moment waits on the key (not on the items), then finds the first answer stored. If
+    this request fails, its claim rolls back with it and the key can be used again."""
+    for _ in range(2):
+        stored = db.session.scalar(sa.select(IdempotencyKey).where(
+            IdempotencyKey.user_id == actor.id, IdempotencyKey.scope == "loans", IdempotencyKey.key == key))
+        if stored is not None:
+            if stored.request_hash != body_hash:
+                raise InvalidInput("This Idempotency-Key was already used for a different request; use a new key",
+                                   {"headers": {"Idempotency-Key": ["Already used with a different body."]}})
+            return None, stored.response
+        claim = IdempotencyKey(user_id=actor.id, scope="loans", key=key, request_hash=body_hash, response={})
+        db.session.add(claim)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()  # another request with this key committed first: read its answer
+            continue
+        return claim, None
+    raise Conflict("A request with this Idempotency-Key is being handled; try again in a moment")
+
+
+def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit]]:
+    """The assets to issue: those named, and every item of each kit named. Kits first, then all
+    assets in id order, so concurrent issues take their locks in the same order."""
+    tags = []
+    for code in codes:
+        tag = normalise(code)
+        try:
+            tags.append(check(tag))
+        except TagError as exc:
+            raise InvalidInput(str(exc), {"items": [str(exc)]}) from None
+    if len(set(tags)) != len(tags):
+        raise InvalidInput("A tag is listed more than once", {"items": ["Each tag may appear once."]})
+    kits = list(db.session.scalars(sa.select(Kit).where(Kit.tag.in_(tags)).order_by(Kit.id)
+                                   .with_for_update(of=Kit).execution_options(populate_existing=True)))
+    for kit in kits:
+        kit.ensure_assembled("issued")
+    kit_tags = {k.tag for k in kits}
+    asset_tags = [t for t in tags if t not in kit_tags]
+    kit_item_tags = [a.tag for k in kits for a in k.items]
+    if not kit_item_tags and not asset_tags:
+        raise NotFound("None of the tags is an asset or kit")
+    assets = lock_assets(asset_tags + kit_item_tags, field="items") if (asset_tags or kit_item_tags) else []
+    return assets, kits
+
+
+def loan_receipt(loan: Loan, today: date, transfer=None) -> dict:
+    """What issuing answers: the loan, its items, and a data plan for each SIM."""
+    return {
+        "id": loan.id,
+        "participant": loan.participant_id,
+        "items": [item.asset.tag for item in loan.items],
+        "kits": sorted({item.kit.tag for item in loan.items if item.kit is not None}),
+        "issued_on": loan.issued_on.isoformat(),
+        "data_plans": [plan_summary(p, today) for p in loan.data_plans],
+        "transfer": transfer_summary(transfer),
+    }
+
+
+def get_loan(loan_id: int, viewer: Actor) -> Loan:
+    loan = db.session.get(Loan, loan_id)
+    if loan is None:
+        raise NotFound(f"No loan {loan_id}")
+    get_participant(loan.participant_id, viewer)  # the caller's caseload only
+    return loan

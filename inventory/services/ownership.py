@@ -1,0 +1,64 @@
+"""Ownership transfer: every asset on loan to a participant under a programme becomes theirs, at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import (
+    Actor,
+    Asset,
+    AssetStatus,
+    KitStatus,
+    Loan,
+    LoanItem,
+    Participant,
+    Snapshot,
+    Transfer,
+    TransferItem,
+)
+
+
+def transfer_on_loan(participant: Participant, actor: Actor, on: date, *, assessment_id: int | None = None,
+                     loan_id: int | None = None) -> Transfer | None:
+    """Transfer what is on loan to the participant under their programme (or only `loan_id`'s items).
+    Part of the caller's transaction; returns None when nothing is on loan."""
+    query = (
+        sa.select(Asset).join(LoanItem, LoanItem.asset_id == Asset.id).join(Loan, Loan.id == LoanItem.loan_id)
+        .where(Loan.participant_id == participant.id, Loan.programme_id == participant.programme_id,
+               LoanItem.returned_on.is_(None), Asset.status == AssetStatus.ON_LOAN)
+        .order_by(Asset.id).with_for_update(of=Asset).execution_options(populate_existing=True)
+    )
+    if loan_id is not None:
+        query = query.where(Loan.id == loan_id)
+    assets = list(db.session.scalars(query))
+    # A concurrent transfer may have owned them while we waited for the locks.
+    assets = [a for a in assets if a.status == AssetStatus.ON_LOAN]
+    if not assets:
+        return None
+    transfer = Transfer(participant_id=participant.id, programme_id=participant.programme_id, transferred_on=on,
+                        assessment_id=assessment_id, items=[TransferItem(asset_id=a.id) for a in assets])
+    db.session.add(transfer)
+    db.session.flush()
+    kits = {}
+    for asset in assets:
+        before = Snapshot(asset)
+        asset.become(AssetStatus.OWNED, "given to its participant")
+        if asset.kit is not None:
+            kits[asset.kit.id] = asset.kit
+        db.session.add(before.event("transfer", actor, details={"transfer": transfer.id}))
+    for kit in kits.values():
+        if all(item.status == AssetStatus.OWNED for item in kit.items):
+            kit_before = Snapshot(kit)
+            kit.status = KitStatus.OWNED
+            db.session.add(kit_before.event("transfer", actor, details={"transfer": transfer.id}))
+    return transfer
+
+
+def transfer_summary(transfer: Transfer | None) -> dict | None:
+    if transfer is None:
+        return None
+    return {"id": transfer.id, "assets": [item.asset.tag for item in transfer.items],
+            "transferred_on": transfer.transferred_on.isoformat()}

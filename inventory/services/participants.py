@@ -1,0 +1,130 @@
+"""Participants: recorded by advocates (or admins), seen only by admins and their own advocate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..identifiers import normalise_uk_mobile
+from ..models import Actor, Assessment, DataPlan, Loan, Participant, Role, Transfer, User, as_utc
+from ..permissions import whole_caseload
+from .reference import find_programme
+from .users import normalise_email
+
+
+def _advocate(email: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
+    if user is None or user.role != Role.ADVOCATE or not user.active:
+        raise InvalidInput(f"{email} is not an active advocate", {"advocate": ["Give the email of an active advocate."]})
+    return user
+
+
+def create_participant(fields: dict, actor: Actor) -> Participant:
+    errors: dict[str, list[str]] = {}
+    phone = email = None
+    if fields.get("phone"):
+        try:
+            phone = normalise_uk_mobile(fields["phone"])
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+    if fields.get("email"):
+        try:
+            email = normalise_email(fields["email"])
+        except InvalidInput:
+            errors["email"] = ["Not a valid email address."]
+    if errors:
+        raise InvalidInput("The participant is not valid: see errors for each field", errors)
+    programme = find_programme(fields["programme"])
+    if actor.role == Role.ADVOCATE:
+        advocate_id = actor.id  # an advocate's new participant is on their own caseload
+    elif fields.get("advocate"):
+        advocate_id = _advocate(fields["advocate"]).id
+    else:
+        raise InvalidInput("Say which advocate is responsible for this participant",
+                           {"advocate": ["Required when an administrator adds a participant."]})
+    participant = Participant(
+        reference=fields["reference"].strip(), name=fields["name"].strip(), phone=phone, email=email,
+        area=fields["area"], referral_source=fields["referral_source"], programme=programme,
+        contact_consent=bool(fields.get("contact_consent")), advocate_id=advocate_id,
+    )
+    db.session.add(participant)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"Programme {programme.code} already has a participant with reference "
+                       f"{fields['reference'].strip()}") from None
+    return participant
+
+
+def caseload(viewer: Actor) -> sa.Select:
+    query = sa.select(Participant)
+    if not whole_caseload(viewer.role):
+        query = query.where(Participant.advocate_id == viewer.id)
+    return query
+
+
+def get_participant(participant_id: int, viewer: Actor, *, for_update: bool = False) -> Participant:
+    """The participant, if the viewer may see them. Someone else's participant is 'not found',
+    so an advocate cannot even learn that an id exists."""
+    query = caseload(viewer).where(Participant.id == participant_id)
+    if for_update:
+        query = query.with_for_update(of=Participant).execution_options(populate_existing=True)
+    participant = db.session.scalar(query)
+    if participant is None:
+        raise NotFound(f"No participant {participant_id} on your caseload")
+    return participant
+
+
+def participant_query(viewer: Actor, *, programme: str | None = None, area: str | None = None,
+                      reference: str | None = None) -> sa.Select:
+    query = caseload(viewer)
+    if programme:
+        query = query.where(Participant.programme_id == find_programme(programme).id)
+    if area:
+        query = query.where(Participant.area == area)
+    if reference:
+        query = query.where(Participant.reference == reference.strip())
+    return query.order_by(Participant.id)
+
+
+def reassign(participant_id: int, advocate_email: str, actor: Actor) -> Participant:
+    participant = get_participant(participant_id, actor, for_update=True)
+    participant.advocate_id = _advocate(advocate_email).id
+    db.session.commit()
+    return participant
+
+
+def casefile(p: Participant, today: date) -> dict:
+    """The participant with their loans, data plans, assessments and transfers: what their advocate
+    sees, and what a subject access request gets."""
+    loans = db.session.scalars(sa.select(Loan).where(Loan.participant_id == p.id).order_by(Loan.id)).all()
+    assessments = db.session.scalars(
+        sa.select(Assessment).where(Assessment.participant_id == p.id).order_by(Assessment.id)).all()
+    transfers = db.session.scalars(sa.select(Transfer).where(Transfer.participant_id == p.id).order_by(Transfer.id)).all()
+    return {
+        "id": p.id, "reference": p.reference, "name": p.name, "phone": p.phone, "email": p.email,
+        "area": p.area.value, "referral_source": p.referral_source.value, "programme": p.programme.code,
+        "contact_consent": p.contact_consent, "advocate": p.advocate.email,
+        "created_at": as_utc(p.created_at).isoformat(), "erased": p.erased,
+        "loans": [{
+            "id": loan.id, "issued_on": loan.issued_on.isoformat(),
+            "items": [{"tag": i.asset.tag, "type": i.asset.type.value, "make": i.asset.make, "model": i.asset.model,
+                       "serial": i.asset.serial, "status": i.asset.status.value,
+                       "returned_on": i.returned_on.isoformat() if i.returned_on else None} for i in loan.items],
+        } for loan in loans],
+        "data_plans": [plan_summary(plan, today) for loan in loans for plan in loan.data_plans],
+        "assessments": [{"id": a.id, "score": a.score, "max_score": a.max_score, "taken_on": a.taken_on.isoformat(),
+                         "venue": a.venue.value, "passed": a.passed} for a in assessments],
+        "transfers": [{"id": t.id, "transferred_on": t.transferred_on.isoformat(),
+                       "assets": [i.asset.tag for i in t.items]} for t in transfers],
+    }
+
+
+def plan_summary(plan: DataPlan, today: date) -> dict:
+    return {"id": plan.id, "sim": plan.sim.tag, "starts_on": plan.starts_on.isoformat(),
+            "ends_on": plan.ends_on.isoformat(), "status": plan.status_on(today).value}

@@ -1,0 +1,65 @@
+"""Subject access and erasure: everything held about one participant, and forgetting who they are.
+
+Erasure removes the name and contact details; the programme's pseudonymous reference, the area and
+the asset history stay, so stock and outcome figures remain true.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+import sqlalchemy as sa
+
+from ..dates import add_months
+from ..extensions import db
+from ..models import Actor, Assessment, Asset, AssetStatus, DataPlan, Loan, LoanItem, Participant, Transfer, utcnow
+from .participants import casefile, get_participant
+
+PERSONAL_FIELDS = ("name", "phone", "email")
+
+
+def export(participant_id: int, viewer: Actor, today: date) -> dict:
+    """Everything held about the participant: their case file, personal data included."""
+    return casefile(get_participant(participant_id, viewer), today)
+
+
+def erase(participant_id: int, viewer: Actor) -> Participant:
+    participant = get_participant(participant_id, viewer, for_update=True)
+    if participant.erased_at is None:
+        _forget(sa.select(Participant.id).where(Participant.id == participant.id))
+        db.session.commit()
+        db.session.refresh(participant)
+    return participant
+
+
+def _forget(ids: sa.Select) -> int:
+    result = db.session.execute(
+        sa.update(Participant).where(Participant.id.in_(ids), Participant.erased_at.is_(None))
+        .values(name=None, phone=None, email=None, contact_consent=False, erased_at=utcnow())
+        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def anonymise_expired(today: date, retention_months: int) -> int:
+    """Erase everyone whose involvement ended more than `retention_months` before `today`: nothing
+    still on loan, and no loan, return, assessment, transfer or data plan on or after the cut-off.
+    One set-based statement, so it is safe to run as often as a scheduler likes."""
+    cutoff = add_months(today, -retention_months)
+    p = Participant.id
+    recent = sa.or_(
+        sa.exists().where(Loan.participant_id == p, Loan.issued_on >= cutoff),
+        sa.exists().where(LoanItem.loan_id == Loan.id, Loan.participant_id == p,
+                          sa.or_(LoanItem.returned_on >= cutoff,
+                                 sa.and_(LoanItem.returned_on.is_(None),
+                                         sa.exists().where(Asset.id == LoanItem.asset_id,
+                                                           Asset.status == AssetStatus.ON_LOAN)))),
+        sa.exists().where(Assessment.participant_id == p, Assessment.taken_on >= cutoff),
+        sa.exists().where(Transfer.participant_id == p, Transfer.transferred_on >= cutoff),
+        sa.exists().where(DataPlan.participant_id == p, sa.func.coalesce(DataPlan.ended_on, DataPlan.ends_on) >= cutoff),
+    )
+    started_before = datetime.combine(cutoff, time.min, tzinfo=timezone.utc)
+    due = sa.select(Participant.id).where(Participant.erased_at.is_(None), Participant.created_at < started_before,
+                                          ~recent)
+    count = _forget(due)
+    db.session.commit()
+    return count

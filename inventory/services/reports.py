@@ -1,0 +1,141 @@
+"""Outcome reports for programme administrators and funders: counts by area, never personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import (
+    Area,
+    Assessment,
+    Asset,
+    AssetType,
+    DataPlan,
+    Loan,
+    LoanItem,
+    Participant,
+    Transfer,
+    TransferItem,
+)
+from .reference import find_programme
+
+COUNTS = ("participants", "kits_issued", "assets_issued", "assessments_taken", "assessments_passed",
+          "ownership_transfers", "assets_transferred", "data_plans_active", "data_plans_ending_30_days",
+          "data_plans_ended")
+
+
+def outcomes(*, today: date, programme: str | None = None, area: str | None = None,
+             date_from: date | None = None, date_to: date | None = None) -> dict:
+    """Counts by area for [date_from, date_to] (inclusive; default: everything up to today). Plan
+    counts that describe a moment (active, ending within 30 days) are as of date_to."""
+    date_to = date_to or today
+    date_from = date_from or date(2000, 1, 1)
+    if date_from > date_to:
+        raise InvalidInput("'from' is after 'to'", {"from": ["Must be on or before 'to'."]})
+    prog = find_programme(programme) if programme else None
+
+    def scoped(query, participant_id):
+        """Counted by the participant's area, for the chosen programme and area."""
+        if participant_id is not Participant.id:
+            query = query.join(Participant, Participant.id == participant_id)
+        if prog is not None:
+            query = query.where(Participant.programme_id == prog.id)
+        if area:
+            query = query.where(Participant.area == area)
+        return query.group_by(Participant.area)
+
+    rows: dict[str, dict] = {}
+
+    def put(name: str, result):
+        for row_area, value in result:
+            rows.setdefault(str(row_area), {})[name] = value
+
+    start = datetime.combine(date_from, time.min, tzinfo=timezone.utc)
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    put("participants", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(Participant.id)).select_from(Participant)
+        .where(Participant.created_at >= start, Participant.created_at < end), Participant.id)))
+    issued = sa.and_(Loan.issued_on >= date_from, Loan.issued_on <= date_to)
+    put("kits_issued", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(sa.distinct(LoanItem.kit_id))).select_from(LoanItem)
+        .join(Loan, Loan.id == LoanItem.loan_id).where(issued, LoanItem.kit_id.is_not(None)), Loan.participant_id)))
+    by_type = db.session.execute(scoped(
+        sa.select(Participant.area, Asset.type, sa.func.count()).select_from(LoanItem)
+        .join(Loan, Loan.id == LoanItem.loan_id).join(Asset, Asset.id == LoanItem.asset_id).where(issued),
+        Loan.participant_id).group_by(Asset.type))
+    for row_area, kind, count in by_type:
+        rows.setdefault(str(row_area), {}).setdefault("assets_issued", {})[kind.value] = count
+    taken = sa.and_(Assessment.taken_on >= date_from, Assessment.taken_on <= date_to)
+    put("assessments_taken", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(Assessment.id)).select_from(Assessment).where(taken),
+        Assessment.participant_id)))
+    put("assessments_passed", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(Assessment.id)).select_from(Assessment)
+        .where(taken, Assessment.passed.is_(True)), Assessment.participant_id)))
+    moved = sa.and_(Transfer.transferred_on >= date_from, Transfer.transferred_on <= date_to)
+    put("ownership_transfers", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(Transfer.id)).select_from(Transfer).where(moved),
+        Transfer.participant_id)))
+    put("assets_transferred", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(TransferItem.id)).select_from(TransferItem)
+        .join(Transfer, Transfer.id == TransferItem.transfer_id).where(moved), Transfer.participant_id)))
+    live = sa.and_(DataPlan.starts_on <= date_to, DataPlan.ends_on >= date_to,
+                   sa.or_(DataPlan.ended_on.is_(None), DataPlan.ended_on > date_to))
+    put("data_plans_active", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(DataPlan.id)).select_from(DataPlan).where(live),
+        DataPlan.participant_id)))
+    put("data_plans_ending_30_days", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(DataPlan.id)).select_from(DataPlan)
+        .where(live, DataPlan.ends_on <= date_to + timedelta(days=30)), DataPlan.participant_id)))
+    # Ended in the period: the SIM came back, or the last day of free data passed.
+    ended = sa.or_(
+        sa.and_(DataPlan.ended_on.is_not(None), DataPlan.ended_on >= date_from, DataPlan.ended_on <= date_to),
+        sa.and_(DataPlan.ended_on.is_(None), DataPlan.ends_on >= date_from, DataPlan.ends_on < date_to),
+    )
+    put("data_plans_ended", db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(DataPlan.id)).select_from(DataPlan).where(ended),
+        DataPlan.participant_id)))
+
+    areas = [a.value for a in Area if (not area or a.value == area)]
+    table = [_row(a, rows.get(a, {})) for a in areas]
+    return {"programme": prog.code if prog else None, "area": area, "from": date_from.isoformat(),
+            "to": date_to.isoformat(), "rows": table, "totals": _total(table)}
+
+
+def _row(area: str, values: dict) -> dict:
+    row = {"area": area}
+    for name in COUNTS:
+        if name == "assets_issued":
+            row[name] = {t.value: values.get(name, {}).get(t.value, 0) for t in AssetType}
+        else:
+            row[name] = values.get(name, 0)
+    return row
+
+
+def _total(rows: list[dict]) -> dict:
+    total = _row("all", {})
+    for row in rows:
+        for name in COUNTS:
+            if name == "assets_issued":
+                for kind, n in row[name].items():
+                    total[name][kind] += n
+            else:
+                total[name] += row[name]
+    return total
+
+
+def as_csv(report: dict) -> str:
+    kinds = [t.value for t in AssetType]
+    header = ["area"] + [n for n in COUNTS if n != "assets_issued"] + [f"assets_issued_{k}" for k in kinds]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in report["rows"] + [report["totals"]]:
+        writer.writerow([row["area"]] + [row[n] for n in COUNTS if n != "assets_issued"]
+                        + [row["assets_issued"][k] for k in kinds])
+    return out.getvalue()

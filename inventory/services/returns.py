@@ -1,0 +1,70 @@
+"""Returns: items come back from a participant into quarantine, to be checked before re-issue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import Actor, Asset, AssetStatus, DataPlan, KitStatus, Loan, LoanItem, Role, Snapshot
+from .assets import checked_tag, lock_assets
+from .participants import get_participant
+from .reference import find_location
+
+
+def return_items(loan_id: int, actor: Actor, *, location: str, today: date, items: list[str] | None = None,
+                 note: str | None = None) -> Loan:
+    """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine."""
+    loan = db.session.get(Loan, loan_id)
+    if loan is None:
+        raise NotFound(f"No loan {loan_id}")
+    if actor.role == Role.ADVOCATE:
+        get_participant(loan.participant_id, actor)  # advocates take returns for their own caseload
+    destination = find_location(location)
+    outstanding = {item.asset.tag: item for item in loan.items if item.returned_on is None}
+    wanted = [checked_tag(t, "items") for t in items] if items else list(outstanding)
+    if not wanted:
+        raise Conflict(f"Everything on loan {loan_id} has already come back")
+    strangers = [t for t in wanted if t not in outstanding]
+    if strangers:
+        raise InvalidInput(f"{', '.join(strangers)} not outstanding on loan {loan_id}",
+                           {"items": [f"{t} is not on this loan, or has already come back." for t in strangers]})
+    for asset in lock_assets(wanted):
+        _take_back(outstanding[asset.tag], asset, destination, actor, today, note)
+    db.session.commit()
+    return loan
+
+
+def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: str | None = None) -> Loan:
+    """A return by scanning one item: find its open loan."""
+    tag = checked_tag(tag)
+    loan_id = db.session.scalar(
+        sa.select(LoanItem.loan_id).join(Asset, Asset.id == LoanItem.asset_id)
+        .where(Asset.tag == tag, LoanItem.returned_on.is_(None)))
+    if loan_id is None:
+        status = db.session.scalar(sa.select(Asset.status).where(Asset.tag == tag))
+        if status is None:
+            raise NotFound(f"No asset has tag {tag}")
+        raise Conflict(f"{tag} is {status.value}, so it cannot be returned: it is not on loan")
+    return return_items(loan_id, actor, location=location, today=today, items=[tag], note=note)
+
+
+def _take_back(item: LoanItem, asset: Asset, destination, actor: Actor, today: date, note: str | None) -> None:
+    before = Snapshot(asset)
+    asset.become(AssetStatus.QUARANTINE, "returned")  # owned assets refuse here: they are the participant's
+    asset.location = destination
+    kit = asset.kit
+    if kit is not None:
+        asset.kit = None  # a returned item is checked on its own before it goes into any kit again
+    item.returned_on = today
+    item.return_location_id = destination.id
+    db.session.add(before.event("return", actor, note=note, details={"loan": item.loan_id}))
+    plan = db.session.scalar(sa.select(DataPlan).where(DataPlan.loan_id == item.loan_id, DataPlan.sim_id == asset.id))
+    if plan is not None and plan.ended_on is None:
+        plan.ended_on = today  # the free data stops when the SIM comes back
+    if kit is not None and not [a for a in kit.items if a.id != asset.id and a.kit_id == kit.id]:
+        kit_before = Snapshot(kit)
+        kit.status = KitStatus.DISMANTLED
+        db.session.add(kit_before.event("return", actor, note=note, details={"loan": item.loan_id}))

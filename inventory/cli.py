@@ -11,9 +11,13 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app
+from .clock import today
+from .dates import add_months
 from .errors import DomainError
 from .extensions import write_intent
-from .services import demo, receiving
+from .models import Area, Role
+from .services import demo, privacy, receiving
+from .services import reports as report_service
 from .services import users as user_service
 
 
@@ -140,3 +144,103 @@ def import_assets(file: Path, dry_run: bool, as_user: str | None):
         click.echo(f"{result.checked} rows checked; all are valid. Nothing was stored (dry run).")
     else:
         click.echo(f"Imported {result.created} assets as batch {result.batch}.")
+
+
+def _date(value: str | None):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+@main.group()
+def reports():
+    """Outcome reports."""
+
+
+@reports.command("outcomes")
+@click.option("--programme", help="Programme code (default: all).")
+@click.option("--area", type=click.Choice([a.value for a in Area]))
+@click.option("--from", "date_from", help="First day, YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Last day, YYYY-MM-DD (default: today).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV file to write.")
+@with_appcontext
+def outcomes_report(programme, area, date_from, date_to, output: Path):
+    """Write the outcome report (counts by area, no personal data) to a CSV file."""
+    try:
+        report = report_service.outcomes(today=today(), programme=programme, area=area,
+                                         date_from=_date(date_from), date_to=_date(date_to))
+    except DomainError as error:
+        _fail(error)
+    output.write_text(report_service.as_csv(report), encoding="utf-8", newline="")
+    click.echo(f"Wrote {output} ({report['from']} to {report['to']})")
+
+
+@main.group()
+def participants():
+    """Participants' personal data (administrators' duties)."""
+
+
+def _admin():
+    from .services.users import Principal
+
+    # The command line runs with the authority of whoever can run it on the server: an administrator.
+    return Principal(id=0, email="command line", role=Role.ADMIN, organisation_id=None)
+
+
+@participants.command("export")
+@click.argument("participant_id", type=int)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: print).")
+@with_appcontext
+def export_participant(participant_id: int, output: Path | None):
+    """Everything held about one participant, as JSON (a subject access request)."""
+    try:
+        data = privacy.export(participant_id, _admin(), today())
+    except DomainError as error:
+        _fail(error)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text)
+
+
+@participants.command("erase")
+@click.argument("participant_id", type=int)
+@click.confirmation_option(prompt="Erase this participant's name and contact details for good?")
+@with_appcontext
+def erase_participant(participant_id: int):
+    """Erase a participant's name and contact details; keep the reference and history."""
+    with write_intent():
+        try:
+            privacy.erase(participant_id, _admin())
+        except DomainError as error:
+            _fail(error)
+    click.echo(f"Erased participant {participant_id}'s personal data")
+
+
+@main.group()
+def retention():
+    """Data retention."""
+
+
+@retention.command("run")
+@click.option("--as-of", "as_of", help="Treat this date (YYYY-MM-DD) as today.")
+@with_appcontext
+def retention_run(as_of: str | None):
+    """Erase personal data of participants whose involvement ended over RETENTION_MONTHS ago."""
+    from flask import current_app
+
+    months = current_app.config["RETENTION_MONTHS"]
+    day = _date(as_of) or today()
+    with write_intent():
+        count = privacy.anonymise_expired(day, months)
+    click.echo(f"Erased personal data of {count} participant(s) whose involvement ended before "
+               f"{add_months(day, -months).isoformat()}")

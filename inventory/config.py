@@ -38,6 +38,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # Largest CSV manifest accepted in one upload, and the whole request body.
         "MAX_IMPORT_ROWS": int(env.get("MAX_IMPORT_ROWS", "50000")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        # Personal data of participants whose involvement ended longer ago than this is erased.
+        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
+        # A fixed "today" (tests, demos); None means the date in the UK.
+        "TODAY": None,
         # How long a worker trusts what it learnt about a token (see auth.TokenCache); 0 = never.
         "TOKEN_CACHE_SECONDS": float(env.get("TOKEN_CACHE_SECONDS", "30")),
         "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),
@@ -75,5 +79,7 @@ def _check(cfg: dict) -> None:
         raise ConfigError("DATABASE_URL must point at PostgreSQL in production")
     if not cfg["PUBLIC_BASE_URL"].startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_BASE_URL must start with http:// or https://")
+    if not 1 <= cfg["RETENTION_MONTHS"] <= 120:
+        raise ConfigError("RETENTION_MONTHS must be between 1 and 120")
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")

@@ -153,9 +153,14 @@ def asset_actions(status: AssetStatus, *, in_kit: bool, viewer: Actor) -> list[s
             actions.append("build_kit")
         for action, target in (("quarantine", AssetStatus.QUARANTINE), ("restock", AssetStatus.IN_STOCK),
                                ("repair", AssetStatus.REPAIR), ("retire", AssetStatus.RETIRED)):
-            # Leaving a kit is "dismantle" on the kit, not a restock of the item.
-            if target in TRANSITIONS[status] and not (target == AssetStatus.IN_STOCK and in_kit):
+            # Leaving a kit is "dismantle" on the kit, and coming back from loan is "return".
+            if target in TRANSITIONS[status] and not (target == AssetStatus.IN_STOCK and in_kit) \
+                    and not (target == AssetStatus.QUARANTINE and status == AssetStatus.ON_LOAN):
                 actions.append(action)
+    if allowed(viewer.role, Permission.ISSUE) and status == AssetStatus.IN_STOCK and not in_kit:
+        actions.append("issue")
+    if allowed(viewer.role, Permission.RETURN) and status == AssetStatus.ON_LOAN:
+        actions.append("return")
     if allowed(viewer.role, Permission.READ_HISTORY):
         actions.append("history")
     return actions
@@ -165,6 +170,8 @@ def kit_actions(status: KitStatus, viewer: Actor) -> list[str]:
     actions: list[str] = []
     if allowed(viewer.role, Permission.HANDLE_STOCK) and status == KitStatus.ASSEMBLED:
         actions += ["move", "dismantle"]
+    if allowed(viewer.role, Permission.ISSUE) and status == KitStatus.ASSEMBLED:
+        actions.append("issue")
     if allowed(viewer.role, Permission.READ_HISTORY):
         actions.append("history")
     return actions

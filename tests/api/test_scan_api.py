@@ -32,6 +32,7 @@ def test_label_urls_and_tags_in_any_form(client, world, stock, form, matched_by)
     assert r.status_code == 200
     assert r.json == {"kind": "asset", "tag": tag, "type": "tablet", "status": "in_stock", "location": "WH-MAIN",
                       "matched_by": matched_by, "actions": ["move", "build_kit", "quarantine", "retire", "history"]}
+    assert scan(client, world.headers["advocate"], form(tag)).json["actions"] == ["issue", "history"]
 
 
 @pytest.mark.parametrize("code, key, matched_by", [
@@ -89,8 +90,13 @@ def test_a_kit_scans_as_a_kit_with_its_items(client, world, stock):
 
 def test_actions_follow_the_role(client, world, stock):
     tag = stock["hub"].tag
-    assert scan(client, world.headers["advocate"], tag).json["actions"] == ["history"]
+    assert scan(client, world.headers["advocate"], tag).json["actions"] == ["issue", "history"]
     assert scan(client, world.headers["partner"], tag).json["actions"] == []
+
+
+def test_an_item_on_loan_offers_a_return(client, world, stock, make_participant, issue):
+    issue(make_participant(), stock["sim"].tag)
+    assert scan(client, world.headers["warehouse"], stock["sim"].tag).json["actions"] == ["retire", "return", "history"]
 
 
 def test_partners_only_resolve_what_is_at_their_own_hubs(client, world, stock):

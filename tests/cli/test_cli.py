@@ -61,3 +61,43 @@ def test_assets_import_a_good_file(app, tmp_path):
     assert result.exit_code == 0 and "Imported 1 assets" in result.output
     assert db.session.scalar(sa.select(Asset.location_id).where(Asset.serial == "NEW-CH-1")) is not None
     assert SAMPLES.exists()
+
+
+def test_outcomes_report_to_a_csv_file(app, world, make_asset, make_participant, issue, tmp_path):
+    issue(make_participant(area="Wirral"), make_asset("sim").tag)
+    out = tmp_path / "report.csv"
+    result = run(app, "reports", "outcomes", "--programme", "DII", "--from", "2026-11-01", "--to", "2026-11-30",
+                 "--output", str(out))
+    assert result.exit_code == 0, result.output
+    rows = out.read_text().splitlines()
+    wirral = next(r for r in rows if r.startswith("Wirral,"))
+    header = rows[0].split(",")
+    assert wirral.split(",")[header.index("assets_issued_sim")] == "1"
+    bad = run(app, "reports", "outcomes", "--from", "yesterday", "--output", str(out))
+    assert bad.exit_code != 0 and "is not a date" in bad.output
+
+
+def test_participant_export_and_erase(app, world, make_participant, tmp_path):
+    person = make_participant(name="Casey Cli")
+    out = tmp_path / "sar.json"
+    assert run(app, "participants", "export", str(person.id), "--output", str(out)).exit_code == 0
+    assert '"name": "Casey Cli"' in out.read_text()
+    result = app.test_cli_runner().invoke(main, ["participants", "erase", str(person.id)], input="y\n")
+    assert result.exit_code == 0 and "Erased" in result.output
+    assert '"name": null' in run(app, "participants", "export", str(person.id)).output
+    missing = run(app, "participants", "export", "999999")
+    assert missing.exit_code == 1 and "No participant 999999" in missing.output
+
+
+def test_retention_run_as_of_a_date(app, world, make_asset, make_participant, issue):
+    from datetime import date
+
+    from inventory.models import Participant
+
+    person = make_participant(name="Long Gone")
+    db.session.execute(sa.update(Participant).values(created_at=sa.literal(date(2020, 1, 1))))
+    db.session.commit()
+    result = run(app, "retention", "run", "--as-of", "2026-11-22")
+    assert result.exit_code == 0 and "1 participant(s)" in result.output and "before 2024-11-22" in result.output
+    assert db.session.scalar(sa.select(Participant.name).where(Participant.id == person.id)) is None
+    assert "0 participant(s)" in run(app, "retention", "run", "--as-of", "2026-11-22").output

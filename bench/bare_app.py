@@ -1,5 +1,5 @@
-"""The baseline for the scan benchmark: bare Flask + Flask-SQLAlchemy, one primary-key look-up, JSON out.
-No auth, no schema, no parsing: the least a look-up over HTTP can cost on the same stack and database."""
+"""Baselines for the benchmarks: bare Flask + Flask-SQLAlchemy, with no auth, no schema, no parsing.
+GET /assets/ID is one primary-key look-up; POST /writes inserts and commits one row."""
 
 from __future__ import annotations
 
@@ -37,5 +37,12 @@ def create_app() -> Flask:
         if asset is None:
             abort(404)
         return jsonify(tag=asset.tag, type=asset.type, status=asset.status)
+
+    @app.post("/writes")
+    def write():
+        # The least a write can cost: one row inserted and committed.
+        db.session.execute(sa.text("INSERT INTO bench_writes (note) VALUES ('x')"))
+        db.session.commit()
+        return jsonify(ok=True), 201
 
     return app

@@ -62,9 +62,10 @@ def build_database(url: str, count: int) -> tuple[list[str], str]:
     return tags, token, ids
 
 
-def serve(app_spec: str, env: dict, port: int) -> subprocess.Popen:
+def serve(app_spec: str, env: dict, port: int, workers: int = 2) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    proc = subprocess.Popen([gunicorn, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
+    proc = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                             app_spec],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 30
     while time.time() < deadline:

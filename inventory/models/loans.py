@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dates import add_months
 from ..extensions import db
-from .assets import Asset
-from .columns import BigId, utcnow
+from .assets import Asset, AssetType
+from .columns import BigId, enum_type, utcnow
 from .kits import Kit
 from .participants import Participant
 from .reference import Location, Programme
@@ -43,6 +43,8 @@ class LoanItem(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id"))
     asset_id: Mapped[int] = mapped_column(sa.ForeignKey("assets.id"), index=True)
+    # The asset's type, which never changes, kept here so outcome reports need not read every asset.
+    asset_type: Mapped[AssetType] = mapped_column(enum_type(AssetType, "asset_type"))
     kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"))
     returned_on: Mapped[date | None] = mapped_column(sa.Date)
     return_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))

@@ -72,15 +72,16 @@ def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, is
             raise Conflict(f"{asset.describe()} belongs to programme {asset.programme.code}, "
                            f"and participant {participant.id} is on {programme.code}")
 
+    # Empty collections from the start: a new loan has nothing to load back from the database.
     loan = Loan(participant_id=participant.id, programme_id=programme.id, issued_on=issued_on,
-                issued_by_id=actor.id, agreement_accepted=True)
+                issued_by_id=actor.id, agreement_accepted=True, items=[], data_plans=[])
     db.session.add(loan)
     db.session.flush()
     for asset in assets:
         kit = asset.kit
         before = Snapshot(asset)
         asset.become(AssetStatus.ON_LOAN, "issued")
-        loan.items.append(LoanItem(asset_id=asset.id, kit_id=kit.id if kit else None))
+        loan.items.append(LoanItem(asset_id=asset.id, asset_type=asset.type, kit_id=kit.id if kit else None))
         db.session.add(before.event("issue", actor, details={"loan": loan.id}))
         if asset.type == AssetType.SIM:
             plan = DataPlan(loan=loan, participant_id=participant.id, sim_id=asset.id, starts_on=issued_on)

@@ -13,7 +13,6 @@ from ..extensions import db
 from ..models import (
     Area,
     Assessment,
-    Asset,
     AssetType,
     DataPlan,
     Loan,
@@ -65,41 +64,38 @@ def outcomes(*, today: date, programme: str | None = None, area: str | None = No
         sa.select(Participant.area, sa.func.count(sa.distinct(LoanItem.kit_id))).select_from(LoanItem)
         .join(Loan, Loan.id == LoanItem.loan_id).where(issued, LoanItem.kit_id.is_not(None)), Loan.participant_id)))
     by_type = db.session.execute(scoped(
-        sa.select(Participant.area, Asset.type, sa.func.count()).select_from(LoanItem)
-        .join(Loan, Loan.id == LoanItem.loan_id).join(Asset, Asset.id == LoanItem.asset_id).where(issued),
-        Loan.participant_id).group_by(Asset.type))
+        sa.select(Participant.area, LoanItem.asset_type, sa.func.count()).select_from(LoanItem)
+        .join(Loan, Loan.id == LoanItem.loan_id).where(issued), Loan.participant_id).group_by(LoanItem.asset_type))
     for row_area, kind, count in by_type:
         rows.setdefault(str(row_area), {}).setdefault("assets_issued", {})[kind.value] = count
+
+    def put_many(names: tuple[str, ...], result):
+        for row_area, *values in result:
+            for name, value in zip(names, values, strict=True):
+                rows.setdefault(str(row_area), {})[name] = value
+
     taken = sa.and_(Assessment.taken_on >= date_from, Assessment.taken_on <= date_to)
-    put("assessments_taken", db.session.execute(scoped(
-        sa.select(Participant.area, sa.func.count(Assessment.id)).select_from(Assessment).where(taken),
-        Assessment.participant_id)))
-    put("assessments_passed", db.session.execute(scoped(
-        sa.select(Participant.area, sa.func.count(Assessment.id)).select_from(Assessment)
-        .where(taken, Assessment.passed.is_(True)), Assessment.participant_id)))
+    put_many(("assessments_taken", "assessments_passed"), db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(), sa.func.count().filter(Assessment.passed.is_(True)))
+        .select_from(Assessment).where(taken), Assessment.participant_id)))
     moved = sa.and_(Transfer.transferred_on >= date_from, Transfer.transferred_on <= date_to)
-    put("ownership_transfers", db.session.execute(scoped(
-        sa.select(Participant.area, sa.func.count(Transfer.id)).select_from(Transfer).where(moved),
+    put_many(("ownership_transfers", "assets_transferred"), db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count(sa.distinct(Transfer.id)), sa.func.count())
+        .select_from(TransferItem).join(Transfer, Transfer.id == TransferItem.transfer_id).where(moved),
         Transfer.participant_id)))
-    put("assets_transferred", db.session.execute(scoped(
-        sa.select(Participant.area, sa.func.count(TransferItem.id)).select_from(TransferItem)
-        .join(Transfer, Transfer.id == TransferItem.transfer_id).where(moved), Transfer.participant_id)))
+    # Plans live on date_to; and those that ended in the period (the SIM came back, or the last day
+    # of free data passed).
     live = sa.and_(DataPlan.starts_on <= date_to, DataPlan.ends_on >= date_to,
                    sa.or_(DataPlan.ended_on.is_(None), DataPlan.ended_on > date_to))
-    put("data_plans_active", db.session.execute(scoped(
-        sa.select(Participant.area, sa.func.count(DataPlan.id)).select_from(DataPlan).where(live),
-        DataPlan.participant_id)))
-    put("data_plans_ending_30_days", db.session.execute(scoped(
-        sa.select(Participant.area, sa.func.count(DataPlan.id)).select_from(DataPlan)
-        .where(live, DataPlan.ends_on <= date_to + timedelta(days=30)), DataPlan.participant_id)))
-    # Ended in the period: the SIM came back, or the last day of free data passed.
     ended = sa.or_(
         sa.and_(DataPlan.ended_on.is_not(None), DataPlan.ended_on >= date_from, DataPlan.ended_on <= date_to),
         sa.and_(DataPlan.ended_on.is_(None), DataPlan.ends_on >= date_from, DataPlan.ends_on < date_to),
     )
-    put("data_plans_ended", db.session.execute(scoped(
-        sa.select(Participant.area, sa.func.count(DataPlan.id)).select_from(DataPlan).where(ended),
-        DataPlan.participant_id)))
+    put_many(("data_plans_active", "data_plans_ending_30_days", "data_plans_ended"), db.session.execute(scoped(
+        sa.select(Participant.area, sa.func.count().filter(live),
+                  sa.func.count().filter(live, DataPlan.ends_on <= date_to + timedelta(days=30)),
+                  sa.func.count().filter(ended))
+        .select_from(DataPlan).where(DataPlan.starts_on <= date_to), DataPlan.participant_id)))
 
     areas = [a.value for a in Area if (not area or a.value == area)]
     table = [_row(a, rows.get(a, {})) for a in areas]

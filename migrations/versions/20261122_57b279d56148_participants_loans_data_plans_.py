@@ -113,6 +113,7 @@ def upgrade():
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('asset_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('asset_type', sa.Enum('tablet', 'laptop', 'desktop', 'desk', 'chair', 'sim', 'router', 'accessory', name='asset_type', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('kit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('returned_on', sa.Date(), nullable=True),
     sa.Column('return_location_id', sa.Integer(), nullable=True),

@@ -244,3 +244,41 @@ def retention_run(as_of: str | None):
         count = privacy.anonymise_expired(day, months)
     click.echo(f"Erased personal data of {count} participant(s) whose involvement ended before "
                f"{add_months(day, -months).isoformat()}")
+
+
+@main.group()
+def labels():
+    """Print QR labels."""
+
+
+@labels.command("sheet")
+@click.option("--template", "template_code", default="L7651", show_default=True,
+              type=click.Choice(["L7651", "L7160", "L7163", "L6145"], case_sensitive=False))
+@click.option("--start", "start_position", default=1, show_default=True, type=int,
+              help="First free label on a partly used sheet (from 1, left to right, then down).")
+@click.option("--tags", help="Comma-separated asset or kit tags.")
+@click.option("--batch", help="An import batch.")
+@click.option("--location", help="Every asset at this location ...")
+@click.option("--unprinted", is_flag=True, help="... that has never had a label.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def labels_sheet(template_code, start_position, tags, batch, location, unprinted, output: Path):
+    """Make a PDF of label sheets and record the labels as printed."""
+    from flask import current_app
+
+    from .services import labels as label_service
+
+    config = current_app.config
+    with write_intent():
+        try:
+            things = label_service.select(tags=[t for t in (tags or "").split(",") if t.strip()] or None,
+                                          batch=batch, location=location, unprinted=unprinted)
+            with click.progressbar(length=len(things), label=f"Drawing {len(things)} labels") as bar:
+                pdf = label_service.sheet_pdf(things, base_url=config["PUBLIC_BASE_URL"],
+                                              template_code=template_code, start_position=start_position,
+                                              offsets=config["LABEL_OFFSETS"],
+                                              progress=lambda done: bar.update(done - bar.pos))
+        except DomainError as error:
+            _fail(error)
+    output.write_bytes(pdf)
+    click.echo(f"Wrote {len(things)} labels to {output}")

@@ -24,6 +24,26 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _label_offsets(env) -> dict[str, tuple[float, float]]:
+    offsets = {}
+    for name, value in env.items():
+        if name.startswith("LABEL_OFFSET_"):
+            try:
+                dx, dy = (float(part) for part in value.split(","))
+            except ValueError:
+                raise ConfigError(f"{name} must be two numbers of millimetres, like 0.5,-0.3") from None
+            offsets[name.removeprefix("LABEL_OFFSET_").upper()] = (dx, dy)
+    return offsets
+
+
+def _size(value: str) -> tuple[float, float]:
+    try:
+        width, height = (float(part) for part in value.lower().split("x"))
+    except ValueError:
+        raise ConfigError(f"ZPL_LABEL_SIZE must be WIDTHxHEIGHT in mm, like 50.8x25.4, not {value!r}") from None
+    return width, height
+
+
 def load(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config from the environment, then apply overrides (tests pass their own)."""
     env = os.environ
@@ -60,6 +80,11 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
             "security": [{"bearer": []}],
         },
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Labels: per-template printer offsets in mm (LABEL_OFFSET_L7651="0.5,-0.3": right, down), and
+        # the Zebra printer's label size and resolution.
+        "LABEL_OFFSETS": _label_offsets(env),
+        "ZPL_LABEL_SIZE": _size(env.get("ZPL_LABEL_SIZE", "50.8x25.4")),
+        "ZPL_DPI": int(env.get("ZPL_DPI", "203")),
     }
     if overrides:
         cfg.update(overrides)
@@ -79,6 +104,8 @@ def _check(cfg: dict) -> None:
         raise ConfigError("DATABASE_URL must point at PostgreSQL in production")
     if not cfg["PUBLIC_BASE_URL"].startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_BASE_URL must start with http:// or https://")
+    if cfg["ZPL_DPI"] not in (203, 300):
+        raise ConfigError("ZPL_DPI must be 203 or 300")
     if not 1 <= cfg["RETENTION_MONTHS"] <= 120:
         raise ConfigError("RETENTION_MONTHS must be between 1 and 120")
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):

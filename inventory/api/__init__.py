@@ -10,6 +10,7 @@ from .assets.routes import blp as assets
 from .auth.routes import blp as auth
 from .health.routes import blp as health
 from .kits.routes import blp as kits
+from .labels.routes import blp as labels
 from .loans.routes import blp as loans
 from .participants.routes import blp as participants
 from .reference.routes import blp as reference
@@ -48,7 +49,7 @@ def _json_bodies_only():
 
 
 def register(app) -> None:
-    for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports):
+    for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports, labels):
         api.register_blueprint(blueprint)
     app.before_request(_no_nul_in_address)
     app.before_request(_json_bodies_only)

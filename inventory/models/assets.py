@@ -124,6 +124,8 @@ class Asset(db.Model):
     # The delivery it arrived in, so a batch's labels can be printed together.
     batch: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # When its label was last printed; never printed is how a batch of new stock is found.
+    label_printed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     programme: Mapped[Programme | None] = relationship(lazy="joined", innerjoin=False)
     location: Mapped[Location | None] = relationship(lazy="joined", innerjoin=False)

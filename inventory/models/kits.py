@@ -64,6 +64,7 @@ class Kit(db.Model):
     template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kit_templates.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     dismantled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    label_printed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     location: Mapped[Location | None] = relationship(lazy="joined")
     programme: Mapped[Programme | None] = relationship(lazy="joined")

@@ -15,7 +15,8 @@ from ..models import MOVABLE, TRANSITIONS, Actor, Asset, AssetStatus, Kit, KitSt
 from ..permissions import Permission, allowed, sees_everything
 
 MAX_CODE_LENGTH = 300
-_LABEL_PATH = re.compile(r"(?:^|/)a/([^/?#]+)/?$")
+# Label QR codes hold the URL in capitals (QR alphanumeric mode), so /A/TAG as well as /a/TAG.
+_LABEL_PATH = re.compile(r"(?:^|/)a/([^/?#]+)/?$", re.IGNORECASE)
 _DIGIT_NOISE = re.compile(r"[\s\-]")
 
 

@@ -20,6 +20,7 @@ def home():
 
 
 @bp.route("/a/<code>")
+@bp.route("/A/<code>")  # label QR codes hold the URL in capitals: a smaller code (labels.payload)
 def label_landing(code: str):
     """What a phone camera opens from a label. It shows the tag only: details need a signed-in user."""
     tag = tag_rules.normalise(code)

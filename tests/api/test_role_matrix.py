@@ -68,6 +68,8 @@ def matrix(t, n="X"):
         ("GET", "/api/v1/data-plans", None, CASEWORK),
         ("POST", f"/api/v1/data-plans/{t['plan']}/extend", {"months": 1}, CASEWORK),
         ("GET", "/api/v1/reports/outcomes", None, ADMIN),
+        ("POST", "/api/v1/labels/sheet", {"tags": [t["chair"]]}, STOCK),
+        ("GET", f"/api/v1/labels/{t['chair']}.png", None, STOCK),
         ("POST", f"/api/v1/participants/{t['participant']}/erase", None, ADMIN),
         ("DELETE", "/api/v1/auth/tokens/current", None, ALL),
     ]
@@ -137,6 +139,8 @@ def test_every_api_route_is_in_the_matrix(app, world, things):
 
 
 def _pattern(path: str) -> str:
+    if path.startswith("/api/v1/labels/") and path.endswith(".png"):
+        return "/api/v1/labels/<tag>.<any(png, svg, zpl):fmt>"
     parts = path.split("/")
     out = []
     for i, part in enumerate(parts):

@@ -101,3 +101,20 @@ def test_retention_run_as_of_a_date(app, world, make_asset, make_participant, is
     assert result.exit_code == 0 and "1 participant(s)" in result.output and "before 2024-11-22" in result.output
     assert db.session.scalar(sa.select(Participant.name).where(Participant.id == person.id)) is None
     assert "0 participant(s)" in run(app, "retention", "run", "--as-of", "2026-11-22").output
+
+
+def test_labels_sheet_for_a_location(app, world, make_asset, tmp_path):
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    tags = sorted(make_asset("chair", location="BUS-1").tag for _ in range(3))
+    out = tmp_path / "labels.pdf"
+    result = run(app, "labels", "sheet", "--location", "BUS-1", "--unprinted", "--template", "L7160",
+                 "--start", "4", "--output", str(out))
+    assert result.exit_code == 0 and "Wrote 3 labels" in result.output, result.output
+    doc = pdfium.PdfDocument(out.read_bytes())
+    found = sorted(r.text.rsplit("/", 1)[1] for r in zxingcpp.read_barcodes(doc[0].render(scale=300 / 72).to_pil()))
+    doc.close()
+    assert found == tags
+    again = run(app, "labels", "sheet", "--location", "BUS-1", "--unprinted", "--output", str(out))
+    assert again.exit_code == 1 and "nothing to print" in again.output

@@ -1,0 +1,109 @@
+"""Printing labels: which assets and kits, what each label says, and when it was last printed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from labels import single, zpl
+from labels.content import LabelContent
+from labels.layout import LabelTooSmall
+from labels.sheets import SheetError, render, template
+
+from ..errors import InvalidInput, NotFound
+from ..extensions import db
+from ..models import Asset, Kit, Location, utcnow
+from .assets import checked_tag
+from .reference import code_of
+
+MAX_LABELS = 5000
+
+
+def _content(thing, base_url: str) -> LabelContent:
+    if isinstance(thing, Kit):
+        return LabelContent.for_kit(base_url, thing.tag, [a.tag for a in thing.items],
+                                    thing.template.code if thing.template else None)
+    return LabelContent.for_asset(base_url, thing.tag, thing.type.value, thing.model)
+
+
+def _things_by_tag(tags: list[str]) -> list:
+    wanted = [checked_tag(t, "tags") for t in tags]
+    assets = {a.tag: a for a in db.session.scalars(sa.select(Asset).where(Asset.tag.in_(wanted)))}
+    kits = {k.tag: k for k in db.session.scalars(sa.select(Kit).where(Kit.tag.in_(wanted)))}
+    missing = [t for t in wanted if t not in assets and t not in kits]
+    if missing:
+        raise NotFound(f"No asset or kit has tag {', '.join(missing)}")
+    return [assets.get(t) or kits[t] for t in wanted]
+
+
+def select(*, tags: list[str] | None = None, batch: str | None = None, location: str | None = None,
+           unprinted: bool = False) -> list:
+    """What to print: the given tags in their order; an import batch; or everything at a location
+    (only what has never had a label, with `unprinted`)."""
+    if tags:
+        things = _things_by_tag(tags)
+    elif batch:
+        things = list(db.session.scalars(sa.select(Asset).where(Asset.batch == batch.strip()).order_by(Asset.id)))
+        if not things:
+            raise NotFound(f"No import batch {batch}")
+    elif location:
+        loc = db.session.scalar(sa.select(Location).where(Location.code == code_of(location)))
+        if loc is None:
+            raise InvalidInput(f"Unknown location '{location}'", {"location": [f"No location has code '{location}'."]})
+        query = sa.select(Asset).where(Asset.location_id == loc.id).order_by(Asset.id)
+        if unprinted:
+            query = query.where(Asset.label_printed_at.is_(None))
+        things = list(db.session.scalars(query))
+    else:
+        raise InvalidInput("Say what to print: tags, a batch, or a location",
+                           {"tags": ["Give tags, a batch or a location."]})
+    if not things:
+        raise InvalidInput("There is nothing to print: every asset there already has a label",
+                           {"location": ["Nothing without a label."]})
+    if len(things) > MAX_LABELS:
+        raise InvalidInput(f"At most {MAX_LABELS} labels at a time; this is {len(things)}",
+                           {"tags": [f"At most {MAX_LABELS}."]})
+    return things
+
+
+def _printed(things: list) -> None:
+    now = utcnow()
+    for thing in things:
+        thing.label_printed_at = now
+    db.session.commit()
+
+
+def sheet_pdf(things: list, *, base_url: str, template_code: str, start_position: int = 1,
+              offsets: dict | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+    try:
+        sheet = template(template_code)
+        pdf = render([_content(t, base_url) for t in things], sheet, start_position=start_position,
+                     offset=(offsets or {}).get(sheet.code, (0.0, 0.0)), progress=progress)
+    except SheetError as exc:
+        field = "template" if "template" in str(exc) else "start_position"
+        raise InvalidInput(str(exc).capitalize(), {field: [str(exc).capitalize() + "."]}) from None
+    except LabelTooSmall as exc:
+        raise InvalidInput(str(exc).capitalize(), {"template": [str(exc).capitalize() + "."]}) from None
+    _printed(things)
+    return pdf
+
+
+def one_label(tag: str, fmt: str, *, base_url: str, zpl_size: tuple[float, float], zpl_dpi: int) -> bytes | str:
+    """One label to download (a GET, so it changes nothing: fetching a picture is not printing)."""
+    thing = _things_by_tag([tag])[0]
+    content = _content(thing, base_url)
+    if fmt == "png":
+        out = single.png(content)
+    elif fmt == "svg":
+        out = single.svg(content)
+    else:
+        out = zpl.render([content], width_mm=zpl_size[0], height_mm=zpl_size[1], dpi=zpl_dpi)
+    return out
+
+
+def zpl_batch(things: list, *, base_url: str, zpl_size: tuple[float, float], zpl_dpi: int) -> str:
+    out = zpl.render([_content(t, base_url) for t in things], width_mm=zpl_size[0], height_mm=zpl_size[1],
+                     dpi=zpl_dpi)
+    _printed(things)
+    return out

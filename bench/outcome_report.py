@@ -34,7 +34,15 @@ def build(url: str, participants: int, assets: int, seed: int = 7) -> None:
     from inventory import create_app
     from inventory.extensions import db
     from inventory.models import (
-        Asset, Assessment, DataPlan, Loan, LoanItem, Participant, Transfer, TransferItem, allocate_tags,
+        Assessment,
+        Asset,
+        DataPlan,
+        Loan,
+        LoanItem,
+        Participant,
+        Transfer,
+        TransferItem,
+        allocate_tags,
     )
     from inventory.services import reference, users
 

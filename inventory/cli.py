@@ -282,3 +282,49 @@ def labels_sheet(template_code, start_position, tags, batch, location, unprinted
             _fail(error)
     output.write_bytes(pdf)
     click.echo(f"Wrote {len(things)} labels to {output}")
+
+
+@main.group()
+def reminders():
+    """Free-data reminders: queue the due ones, send what is queued."""
+
+
+@reminders.command("sweep")
+@click.option("--as-of", "as_of", help="Treat this date (YYYY-MM-DD) as today.")
+@with_appcontext
+def reminders_sweep(as_of: str | None):
+    """Queue the reminders due today (safe to run as often as you like)."""
+    from .services import reminders as reminder_service
+
+    day = _date(as_of) or today()
+    with write_intent():
+        counts = reminder_service.sweep(day)
+    click.echo(f"{day.isoformat()}: queued {counts['participants']} participant reminder(s) and "
+               f"{counts['advocates']} advocate digest(s)")
+
+
+@reminders.command("send")
+@with_appcontext
+def reminders_send():
+    """Send what is due in the outbox through the configured notifier."""
+    from flask import current_app
+
+    from .models import utcnow
+    from .notifiers import from_config
+    from .services import outbox
+
+    config = current_app.config
+    report = outbox.send_due(from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"],
+                             next_steps=config["NEXT_STEPS"])
+    click.echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
+
+
+@main.command("scheduler")
+@with_appcontext
+def run_scheduler():
+    """Run the scheduled jobs (reminders, retention) in this process until SIGTERM."""
+    from flask import current_app
+
+    from scheduler.process import run_forever
+
+    run_forever(current_app._get_current_object())

@@ -1,1 +1,1 @@
-"""The scheduler process: its job list and thin job wrappers land with the reminders issue."""
+"""Background jobs: the job list (jobs.py) and the scheduler process that runs it (process.py)."""

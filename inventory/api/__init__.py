@@ -12,6 +12,7 @@ from .health.routes import blp as health
 from .kits.routes import blp as kits
 from .labels.routes import blp as labels
 from .loans.routes import blp as loans
+from .notifications.routes import blp as notifications
 from .participants.routes import blp as participants
 from .reference.routes import blp as reference
 from .reports.routes import blp as reports
@@ -49,7 +50,8 @@ def _json_bodies_only():
 
 
 def register(app) -> None:
-    for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports, labels):
+    for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports, labels,
+                      notifications):
         api.register_blueprint(blueprint)
     app.before_request(_no_nul_in_address)
     app.before_request(_json_bodies_only)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -16,7 +16,7 @@ MAX_EXTENSION_MONTHS = 24
 
 
 def plan_query(viewer: Actor, today: date, *, status: str | None = None, ends_before: date | None = None,
-               participant: int | None = None) -> sa.Select:
+               participant: int | None = None, ending_within: int | None = None) -> sa.Select:
     query = sa.select(DataPlan)
     if not whole_caseload(viewer.role):
         query = query.join(Participant, Participant.id == DataPlan.participant_id).where(
@@ -27,6 +27,10 @@ def plan_query(viewer: Actor, today: date, *, status: str | None = None, ends_be
         query = query.where(DataPlan.ends_on < ends_before)
     if participant is not None:
         query = query.where(DataPlan.participant_id == participant)
+    if ending_within is not None:
+        # An advocate's "who is about to lose their free data" list.
+        query = query.where(DataPlan.status_condition(PlanStatus.ACTIVE, today),
+                            DataPlan.ends_on <= today + timedelta(days=ending_within))
     return query.order_by(DataPlan.ends_on, DataPlan.id)
 
 

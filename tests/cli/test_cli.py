@@ -118,3 +118,21 @@ def test_labels_sheet_for_a_location(app, world, make_asset, tmp_path):
     assert found == tags
     again = run(app, "labels", "sheet", "--location", "BUS-1", "--unprinted", "--output", str(out))
     assert again.exit_code == 1 and "nothing to print" in again.output
+
+
+def test_reminders_sweep_and_send_with_the_log_notifier(app, world, make_asset, make_participant, issue, caplog):
+    import logging
+    from datetime import date
+
+    issue(make_participant(phone="07700900999"), make_asset("sim").tag, issued_on=date(2026, 8, 31),
+          today=date(2026, 8, 31))
+    swept = run(app, "reminders", "sweep", "--as-of", "2027-02-21")
+    assert "queued 1 participant reminder(s) and 1 advocate digest(s)" in swept.output
+    assert "queued 0 participant" in run(app, "reminders", "sweep", "--as-of", "2027-02-21").output
+    with caplog.at_level(logging.INFO, logger="inventory.notifier"):
+        sent = run(app, "reminders", "send")
+    assert "sent 2, to retry 0, failed 0" in sent.output
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "plan_ending sms to +44770090**** (inventory-" in logged
+    assert "07700900999" not in logged and "+447700900999" not in logged  # the log never holds a number
+    assert "sent 0" in run(app, "reminders", "send").output

@@ -82,6 +82,8 @@ class PlanQueryArgs(Schema):
     status = Choice(["active", "expired", "ended"])
     ends_before = fields.Date()
     participant = fields.Int(validate=validate.Range(min=1))
+    ending_within = fields.Int(validate=validate.Range(0, 366),
+                               metadata={"description": "active plans ending within this many days"})
 
 
 class ExtendArgs(Schema):

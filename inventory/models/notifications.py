@@ -1,0 +1,66 @@
+"""The outbox: reminders queued once under a unique key, sent once, with every attempt's outcome."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .columns import BigId, enum_type, utcnow
+
+
+class Channel(enum.StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class NotificationStatus(enum.StrEnum):
+    QUEUED = "queued"     # waiting to be sent, or to be tried again (next_attempt_at)
+    SENDING = "sending"   # claimed by a sender, which committed that before calling out
+    SENT = "sent"
+    FAILED = "failed"     # permanently, or after the last retry; `last_error` says why
+
+
+class NotificationKind(enum.StrEnum):
+    PLAN_ENDING = "plan_ending"          # to the participant, N days before the free data ends
+    PLAN_ENDED = "plan_ended"            # to the participant, on the day: what to do next
+    ADVOCATE_DIGEST = "advocate_digest"  # to an advocate, daily: their participants' plans ending soon
+    ASSESSMENT_DUE = "assessment_due"    # to an advocate: kit on loan for weeks, no assessment yet
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # What makes it unique, e.g. "plan:12:day:7:ends:2027-02-28": queued once however often, and
+    # however many sweeps run at the same moment (the database refuses the second).
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    kind: Mapped[NotificationKind] = mapped_column(enum_type(NotificationKind, "notification_kind"))
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel, "channel"))
+    status: Mapped[NotificationStatus] = mapped_column(enum_type(NotificationStatus, "notification_status"),
+                                                       default=NotificationStatus.QUEUED)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"), index=True)
+    advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    data_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("data_plans.id"), index=True)
+    days_before: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The last attempt may have reached the provider (the connection dropped): ask before resending.
+    outcome_unknown: Mapped[bool] = mapped_column(default=False)
+    provider_id: Mapped[str | None] = mapped_column(sa.String(64))
+    last_error: Mapped[str | None] = mapped_column(sa.String(300))
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    @property
+    def reference(self) -> str:
+        """Our reference at the provider, by which an unknown outcome is looked up."""
+        return f"inventory-{self.id}"

@@ -1,0 +1,60 @@
+"""What each reminder says and to whom, worked out when it is sent (never stored in the outbox), so a
+participant who withdrew consent or was erased in the meantime gets nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import DataPlan, Notification, NotificationKind, Participant, User
+from ..notifiers import Message
+
+
+class NoRecipient(Exception):
+    """Nobody to send it to any more; the message says why."""
+
+
+def _long_date(day: date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
+def build(row: Notification, *, next_steps: str, today: date) -> Message:
+    if row.kind in (NotificationKind.PLAN_ENDING, NotificationKind.PLAN_ENDED):
+        participant = db.session.get(Participant, row.participant_id)
+        plan = db.session.get(DataPlan, row.data_plan_id)
+        if participant is None or participant.erased_at is not None:
+            raise NoRecipient("the participant's personal data has been erased")
+        if not participant.contact_consent:
+            raise NoRecipient("the participant no longer consents to be contacted")
+        if plan.ended_on is not None:
+            raise NoRecipient("the SIM came back, so the plan has ended")
+        to = participant.phone if row.channel == "sms" else participant.email
+        if not to:
+            raise NoRecipient(f"the participant has no {'mobile number' if row.channel == 'sms' else 'email address'}")
+        personalisation = {"programme": participant.programme.name, "end_date": _long_date(plan.ends_on),
+                           "days_left": str(max(0, (plan.ends_on - today).days))}
+        if row.kind == NotificationKind.PLAN_ENDED:
+            personalisation["next_steps"] = next_steps
+        return Message(row.kind.value, row.channel.value, to, personalisation, f"inventory-{row.id}")
+
+    advocate = db.session.get(User, row.advocate_id)
+    if advocate is None or not advocate.active:
+        raise NoRecipient("the advocate's account is closed")
+    if row.kind == NotificationKind.ASSESSMENT_DUE:
+        participant = db.session.get(Participant, row.participant_id)
+        return Message(row.kind.value, "email", advocate.email,
+                       {"reference": participant.reference, "programme": participant.programme.name},
+                       f"inventory-{row.id}")
+    # The digest lists references and dates only: enough to find the person on the advocate's caseload.
+    plans = db.session.execute(
+        sa.select(Participant.reference, DataPlan.ends_on).join(Participant, Participant.id == DataPlan.participant_id)
+        .where(Participant.advocate_id == advocate.id, DataPlan.ended_on.is_(None), DataPlan.ends_on >= row.due_on,
+               DataPlan.ends_on <= row.due_on + timedelta(days=30))
+        .order_by(DataPlan.ends_on, Participant.reference)).all()
+    if not plans:
+        raise NoRecipient("none of the advocate's plans ends soon any more")
+    lines = "\n".join(f"* {ref}: free data ends {_long_date(ends)}" for ref, ends in plans)
+    return Message(row.kind.value, "email", advocate.email, {"date": _long_date(row.due_on), "count": str(len(plans)),
+                                                             "plans": lines}, f"inventory-{row.id}")

@@ -1,0 +1,64 @@
+"""Every scheduled job, in one list: what runs, how often, and the service it calls.
+
+Each job is a thin wrapper: it opens an app context, calls one service with today's date, and
+returns counts for the log line. Running any of them twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask, current_app
+
+from inventory.clock import today
+from inventory.models import utcnow
+from inventory.notifiers import from_config
+from inventory.services import outbox, privacy, reminders
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    trigger: str          # an APScheduler trigger: "interval" or "cron"
+    schedule: dict        # its arguments
+    run: Callable[[], dict]
+
+
+def sweep_reminders() -> dict:
+    return reminders.sweep(today())
+
+
+def send_reminders() -> dict:
+    config = current_app.config
+    return outbox.send_due(from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"],
+                           next_steps=config["NEXT_STEPS"]).as_dict()
+
+
+def remind_assessments() -> dict:
+    return {"queued": reminders.queue_assessment_reminders(today(), current_app.config["ASSESSMENT_REMINDER_WEEKS"])}
+
+
+def run_retention() -> dict:
+    return {"erased": privacy.anonymise_expired(today(), current_app.config["RETENTION_MONTHS"])}
+
+
+JOBS = [
+    Job("sweep reminders", "interval", {"hours": 1}, sweep_reminders),
+    Job("send reminders", "interval", {"minutes": 1}, send_reminders),
+    Job("remind advocates of assessments", "cron", {"hour": 8, "minute": 15}, remind_assessments),
+    Job("retention", "cron", {"hour": 2, "minute": 30}, run_retention),
+]
+
+
+def in_context(app: Flask, job: Job) -> Callable[[], dict]:
+    def run() -> dict:
+        from inventory.extensions import db, write_intent
+
+        with app.app_context(), write_intent():
+            try:
+                return job.run()
+            finally:
+                db.session.remove()
+
+    return run

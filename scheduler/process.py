@@ -1,0 +1,54 @@
+"""The scheduler process (`inventory scheduler`): APScheduler in a process of its own, never inside
+web workers, where each worker would run every job again. Stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_SCHEDULER_STARTED
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from .jobs import JOBS, in_context
+
+log = logging.getLogger("inventory.scheduler")
+
+
+def build(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="Europe/London", job_defaults={"coalesce": True, "max_instances": 1,
+                                                                          "misfire_grace_time": 3600})
+    for job in JOBS:
+        scheduler.add_job(_logged(job.name, in_context(app, job)), job.trigger, id=job.name, name=job.name,
+                          **job.schedule)
+    return scheduler
+
+
+def _logged(name, run):
+    def wrapper():
+        started = time.monotonic()
+        counts = run()
+        log.info("job %s: %s (%.2f s)", name, ", ".join(f"{k} {v}" for k, v in counts.items()),
+                 time.monotonic() - started)
+        return counts
+
+    return wrapper
+
+
+def run_forever(app: Flask) -> None:
+    scheduler = build(app)
+
+    def stop(signum, frame):
+        log.info("stopping on %s", signal.Signals(signum).name)
+        if not scheduler.running:
+            raise SystemExit(0)  # stopped before it began: nothing is running
+        scheduler.shutdown(wait=True)  # lets a running job finish; nothing is cut off mid-send
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.add_listener(lambda e: log.error("job %s failed: %s", e.job_id, type(e.exception).__name__),
+                           EVENT_JOB_ERROR)
+    scheduler.add_listener(lambda e: log.info("scheduler started with %d jobs", len(JOBS)), EVENT_SCHEDULER_STARTED)
+    scheduler.start()
+    log.info("scheduler stopped")

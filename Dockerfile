@@ -1,4 +1,5 @@
 # Production image: gunicorn serving the app; DATABASE_URL should point at PostgreSQL.
+# Run the scheduler as a second container from the same image: `docker run IMAGE inventory scheduler`.
 FROM node:20-bookworm-slim AS vendor
 WORKDIR /build
 COPY package.json package-lock.json ./

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import DataPlan, Notification, NotificationKind, Participant, User
+from ..models import DataPlan, Notification, NotificationKind, NotificationStatus, Participant, User
 from ..notifiers import Message
 
 
@@ -18,6 +18,14 @@ class NoRecipient(Exception):
 
 def _long_date(day: date) -> str:
     return day.strftime("%-d %B %Y")
+
+
+def _overtaken(row: Notification) -> bool:
+    """A reminder held up by retries must not arrive after a later one ("ends in 30 days" after
+    "has ended")."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.data_plan_id == row.data_plan_id, Notification.days_before < row.days_before,
+        Notification.status.in_([NotificationStatus.SENT, NotificationStatus.SENDING]))) > 0
 
 
 def build(row: Notification, *, next_steps: str, today: date) -> Message:
@@ -30,6 +38,8 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
             raise NoRecipient("the participant no longer consents to be contacted")
         if plan.ended_on is not None:
             raise NoRecipient("the SIM came back, so the plan has ended")
+        if _overtaken(row):
+            raise NoRecipient("a later reminder about the same plan has gone out already")
         to = participant.phone if row.channel == "sms" else participant.email
         if not to:
             raise NoRecipient(f"the participant has no {'mobile number' if row.channel == 'sms' else 'email address'}")

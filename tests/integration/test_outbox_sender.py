@@ -207,3 +207,20 @@ def test_a_sender_that_died_mid_send_is_recovered_without_a_duplicate(notify, no
     db.session.expire_all()
     row = by_phone(people)["07700900021"]
     assert row.status == NotificationStatus.SENT and notify.calls["+447700900021"] == 1
+
+
+def test_a_reminder_held_up_by_retries_is_not_sent_after_a_later_one(notify, notifier, make_participant,
+                                                                      make_asset, issue):
+    people = people_with_plans(make_participant, make_asset, issue, ["07700900031"])  # the 30-day reminder
+    notify.scripts = {"+447700900031": ["429"]}
+    first = datetime(2027, 1, 29, 9, tzinfo=timezone.utc)
+    outbox.send_due(notifier, now=first, max_attempts=3, next_steps="x")
+    with write_intent():
+        reminders.sweep(date(2027, 2, 21))  # the 7-day reminder, which goes out at once
+    outbox.send_due(notifier, now=datetime(2027, 2, 21, 9, tzinfo=timezone.utc), max_attempts=3, next_steps="x")
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Notification).where(Notification.participant_id == people["07700900031"].id)
+                              .order_by(Notification.days_before)).all()
+    assert [(r.days_before, r.status.value) for r in rows] == [(7, "sent"), (30, "failed")]
+    assert "later reminder" in rows[1].last_error
+    assert [b["personalisation"]["end_date"] for b in notify.bodies if b.get("phone_number")] == ["28 February 2027"]

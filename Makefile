@@ -23,9 +23,12 @@ node_modules/.installed: package.json package-lock.json
 
 vendor: node_modules/.installed
 
+# The scheduler runs as its own process beside the development server, and stops with it.
 run: install vendor
 	$(BIN)/inventory db upgrade
 	$(BIN)/inventory seed-demo
+	$(BIN)/inventory scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/inventory run --host 127.0.0.1 --port 5000
 
 test: install vendor

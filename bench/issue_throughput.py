@@ -31,22 +31,14 @@ from bench.scan_lookup import serve  # noqa: E402
 
 def build(url: str, people: int, sims: int):
     import sqlalchemy as sa
-    from flask_migrate import upgrade
 
-    from inventory import create_app
+    from bench.setup import fresh_database
     from inventory.extensions import db
     from inventory.models import Asset, Participant, allocate_tags
     from inventory.services import reference, users
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
+    with fresh_database(url) as dii:
         db.session.execute(sa.text("CREATE TABLE bench_writes (id SERIAL PRIMARY KEY, note TEXT)"))
-        dii = reference.create_programme(code="DII", name="D", connectivity_months=6,
-                                         ownership_rule="on_assessment_pass", assessment_name="L1", pass_mark=70)
         wh = reference.create_location(code="WH-MAIN", name="W", kind="warehouse", area="Knowsley")
         advocate, _ = users.create_user("adv@example.org", "advocate", password="benchmark-password")
         token = users.create_token(advocate)

@@ -29,9 +29,8 @@ AREAS = ["Halton", "Knowsley", "Liverpool", "Sefton", "St Helens", "Wirral"]
 
 def build(url: str, participants: int, assets: int, seed: int = 7) -> None:
     import sqlalchemy as sa
-    from flask_migrate import upgrade
 
-    from inventory import create_app
+    from bench.setup import fresh_database
     from inventory.extensions import db
     from inventory.models import (
         Assessment,
@@ -47,14 +46,7 @@ def build(url: str, participants: int, assets: int, seed: int = 7) -> None:
     from inventory.services import reference, users
 
     rng = random.Random(seed)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-        dii = reference.create_programme(code="DII", name="D", connectivity_months=6,
-                                         ownership_rule="on_assessment_pass", assessment_name="L1", pass_mark=70)
+    with fresh_database(url) as dii:
         hiw = reference.create_programme(code="HIW", name="H", connectivity_months=2,
                                          ownership_rule="on_assessment_pass", assessment_name="L1", pass_mark=70)
         wh = reference.create_location(code="WH-MAIN", name="W", kind="warehouse", area="Knowsley")

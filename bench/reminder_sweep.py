@@ -30,22 +30,14 @@ DAY = date(2026, 11, 22)
 
 def build(url: str, plans: int) -> None:
     import sqlalchemy as sa
-    from flask_migrate import upgrade
 
-    from inventory import create_app
+    from bench.setup import fresh_database
     from inventory.extensions import db
     from inventory.models import Asset, DataPlan, Loan, Participant, allocate_tags
     from inventory.services import reference, users
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     rng = random.Random(3)
-    with app.app_context():
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-        dii = reference.create_programme(code="DII", name="D", connectivity_months=6,
-                                         ownership_rule="on_assessment_pass", assessment_name="L1", pass_mark=70)
+    with fresh_database(url) as dii:
         wh = reference.create_location(code="WH", name="W", kind="warehouse", area="Wirral")
         advocates = [users.create_user(f"a{i}@example.org", "advocate", password="benchmark-password")[0].id
                      for i in range(30)]

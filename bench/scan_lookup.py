@@ -33,21 +33,13 @@ sys.path.insert(0, str(ROOT))
 def build_database(url: str, count: int) -> tuple[list[str], str]:
     """Migrate, add reference data and `count` assets in bulk; return the tags and a warehouse token."""
     import sqlalchemy as sa
-    from flask_migrate import upgrade
 
-    from inventory import create_app
+    from bench.setup import fresh_database
     from inventory.extensions import db
     from inventory.models import Asset, allocate_tags
     from inventory.services import reference, users
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-        reference.create_programme(code="DII", name="D", connectivity_months=6, ownership_rule="on_assessment_pass",
-                                   assessment_name="L1", pass_mark=70)
+    with fresh_database(url):
         wh = reference.create_location(code="WH-MAIN", name="Warehouse", kind="warehouse", area="Knowsley")
         user, _ = users.create_user("bench@example.org", "warehouse", password="benchmark-password")
         token = users.create_token(user)

@@ -48,11 +48,12 @@ def seed_demo():
                 bar.length = total
                 bar.update(done - bar.pos)
             try:
-                done = demo.seed_demo(progress=progress)
+                done = demo.seed_demo(progress=progress, today=today())
             except DomainError as error:
                 _fail(error)
     click.echo("Created: " + ", ".join(f"{n} {what}" for what, n in done.items()))
     click.echo("\nDemo accounts (for trying the service out; never use these passwords for real):")
+    click.echo("(the advocate's caseload has two demo participants; one's free data ends within the week)")
     for user in demo.USERS:
         org = f" (organisation {user['organisation']})" if user.get("organisation") else ""
         click.echo(f"  {user['role']:<10} {user['email']:<26} password: {user['password']}{org}")

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -19,9 +22,12 @@ log = logging.getLogger("inventory.scheduler")
 def build(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="Europe/London", job_defaults={"coalesce": True, "max_instances": 1,
                                                                           "misfire_grace_time": 3600})
+    now = datetime.now(ZoneInfo("Europe/London"))
     for job in JOBS:
+        # Interval jobs also run as soon as the process starts: after downtime, catch up at once.
+        first = {"next_run_time": now} if job.trigger == "interval" else {}
         scheduler.add_job(_logged(job.name, in_context(app, job)), job.trigger, id=job.name, name=job.name,
-                          **job.schedule)
+                          **job.schedule, **first)
     return scheduler
 
 
@@ -43,7 +49,9 @@ def run_forever(app: Flask) -> None:
         log.info("stopping on %s", signal.Signals(signum).name)
         if not scheduler.running:
             raise SystemExit(0)  # stopped before it began: nothing is running
-        scheduler.shutdown(wait=True)  # lets a running job finish; nothing is cut off mid-send
+        # Not from inside the handler: it may have interrupted the scheduler's own loop. Another
+        # thread lets a running job finish (nothing is cut off mid-send), then the loop ends.
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

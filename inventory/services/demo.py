@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Asset, KitTemplate, Location, Organisation, Programme, User
-from . import receiving, reference, users
+from . import issuing, kits, participants, receiving, reference, users
 
 DATA = Path(__file__).resolve().parent.parent / "demo_data"
 SAMPLE_FILES = ("delivery-tablets.csv", "delivery-laptops-furniture.csv", "sims-vodafone.csv")
@@ -53,7 +54,18 @@ def _exists(model, column, value) -> bool:
     return db.session.scalar(sa.select(model.id).where(column == value)) is not None
 
 
-def seed_demo(progress=None) -> dict:
+# Fictional people (Ofcom's drama numbers, example.org addresses) on the demo advocate's caseload. The
+# first got a tablet kit long enough ago that their free data ends within the week, so the scheduler
+# started by `make run` has a reminder to send.
+PARTICIPANTS = [
+    dict(reference="DII-DEMO-0001", name="Jordan Example", phone="07700 900901", email="jordan@example.org",
+         area="Knowsley", referral_source="jobcentre_plus", programme="DII", contact_consent=True),
+    dict(reference="DII-DEMO-0002", name="Riley Example", phone=None, email="riley@example.org",
+         area="Sefton", referral_source="restart", programme="DII", contact_consent=True),
+]
+
+
+def seed_demo(progress=None, today=None) -> dict:
     """Create what is missing and import each sample delivery once. Returns what it did."""
     done = {"programmes": 0, "organisations": 0, "locations": 0, "kit_templates": 0, "users": 0, "assets": 0}
     for p in PROGRAMMES:
@@ -84,4 +96,25 @@ def seed_demo(progress=None) -> dict:
             continue
         result = receiving.import_manifest((DATA / name).read_bytes(), actor, batch=batch, progress=progress)
         done["assets"] += result.created
+    done["participants"] = _demo_participants(today)
     return done
+
+
+def _demo_participants(today) -> int:
+    from ..dates import add_months
+    from ..models import AssetStatus, AssetType, Participant
+
+    if today is None or _exists(Participant, Participant.reference, PARTICIPANTS[0]["reference"]):
+        return 0
+    advocate = users.get_user("advocate@demo.example")
+    warehouse = users.get_user("warehouse@demo.example")
+    first = participants.create_participant(PARTICIPANTS[0], advocate)
+    participants.create_participant(PARTICIPANTS[1], advocate)
+    tablet, sim = (db.session.scalar(sa.select(Asset.tag).where(Asset.type == kind, Asset.status == AssetStatus.IN_STOCK,
+                                                                  Asset.imei.is_(None)).order_by(Asset.id))
+                   for kind in (AssetType.TABLET, AssetType.SIM))
+    kit = kits.build_kit([tablet, sim], warehouse, template="DII-TABLET")
+    issued_on = add_months(today, -6) + timedelta(days=5)  # six months of data: ends in about five days
+    issuing.issue(participant_id=first.id, items=[kit.tag], agreement_accepted=True, issued_on=issued_on,
+                  actor=advocate, today=today)
+    return len(PARTICIPANTS)

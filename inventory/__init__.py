@@ -24,6 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(settings.PROJECT_ROOT / "migrations"), render_as_batch=True)
     ext.api.init_app(app)
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
     errors.register(app)  # after the Api, so our JSON errors replace flask-smorest's
 
     from . import api as http_api

@@ -92,6 +92,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
             "security": [{"bearer": []}],
         },
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Web sessions: signed cookies, HTTP-only, SameSite=Lax; signed out after this many idle minutes.
+        "WEB_IDLE_MINUTES": int(env.get("WEB_IDLE_MINUTES", "30")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("PUBLIC_BASE_URL", "").startswith("https://"),
+        "REMEMBER_COOKIE_DURATION": 0,
         # Labels: per-template printer offsets in mm (LABEL_OFFSET_L7651="0.5,-0.3": right, down), and
         # the Zebra printer's label size and resolution.
         "LABEL_OFFSETS": _label_offsets(env),

@@ -6,9 +6,11 @@ import contextlib
 import contextvars
 import sqlite3
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -31,6 +33,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
+login_manager = LoginManager()  # sessions for the web pages; the API uses bearer tokens
+csrf = CSRFProtect()            # every form of the web pages; the API (no cookies) is exempt
 
 
 # --- SQLite: make concurrent writers queue instead of failing -------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from ..errors import DomainError
-from ..extensions import api
+from ..extensions import api, csrf
 from .assets.routes import blp as assets
 from .auth.routes import blp as auth
 from .health.routes import blp as health
@@ -52,6 +52,7 @@ def _json_bodies_only():
 def register(app) -> None:
     for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports, labels,
                       notifications):
+        csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
     app.before_request(_no_nul_in_address)
     app.before_request(_json_bodies_only)

@@ -50,6 +50,17 @@ class User(db.Model):
 
     organisation: Mapped[Organisation | None] = relationship()
 
+    # What Flask-Login asks of a signed-in user (web pages only; the API uses tokens).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 

@@ -70,11 +70,16 @@ def create_token(user: User, description: str = "") -> str:
     return token
 
 
-def sign_in(email: str, password: str) -> tuple[User, str]:
+def check_password(email: str, password: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
     # The same answer for an unknown email and a wrong password, so emails cannot be probed.
     if user is None or not user.active or not user.check_password(password or ""):
         raise Unauthorised("The email or password is wrong")
+    return user
+
+
+def sign_in(email: str, password: str) -> tuple[User, str]:
+    user = check_password(email, password)
     return user, create_token(user, "signed in through the API")
 
 

@@ -1,30 +1,65 @@
-"""Pages for people. For now: the landing page, the label landing page and self-hosted browser assets."""
+"""Pages for people: signing in, the home page, the asset page a label opens, self-hosted browser assets."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask_login import current_user, login_required
 
-from .. import tags as tag_rules
+from ..errors import DomainError
+from ..permissions import Permission, allowed
+from ..services import assets as asset_service
+from ..services import kits as kit_service
+from ..services import scanning
+from . import session
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
 # Browser libraries come from the npm registry (package.json, `make vendor`) and are served from here.
 VENDORED = {"swagger-ui": "swagger-ui-dist"}
+# What a partner may see of an asset: its stock fields (DESIGN.md, roles).
+PARTNER_FIELDS = ("type", "make", "model", "condition", "status", "location", "programme")
+STAFF_FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "network", "condition", "status", "location",
+                "programme", "wipe_certificate")
 
 
 @bp.route("/")
+@login_required
 def home():
     return render_template("home.html")
 
 
 @bp.route("/a/<code>")
 @bp.route("/A/<code>")  # label QR codes hold the URL in capitals: a smaller code (labels.payload)
-def label_landing(code: str):
-    """What a phone camera opens from a label. It shows the tag only: details need a signed-in user."""
-    tag = tag_rules.normalise(code)
-    return render_template("label.html", tag=tag, valid=tag_rules.is_valid(tag)), (200 if tag_rules.is_valid(tag) else 404)
+@login_required
+def asset_page(code: str):
+    """What a phone camera opens from a label: details, state, history, and what this user may do."""
+    viewer = current_user
+    try:
+        found = scanning.resolve(code, viewer)
+    except DomainError as refused:
+        return render_template("not_found.html", code=code, message=refused.message), refused.status
+    can_see_history = allowed(viewer.role, Permission.READ_HISTORY)
+    if found.kind == "kit":
+        kit = kit_service.get_kit(found.tag, viewer)
+        history = kit_service.kit_history(found.tag) if can_see_history else []
+        return render_template("kit.html", kit=kit, scan=found, history=history)
+    asset = asset_service.get_asset(found.tag, viewer)
+    fields = STAFF_FIELDS if allowed(viewer.role, Permission.READ_HISTORY) else PARTNER_FIELDS
+    history = asset_service.history(found.tag) if can_see_history else []
+    return render_template("asset.html", asset=asset, scan=found, details=_details(asset, fields), history=history)
+
+
+def _details(asset, fields) -> list[tuple[str, str]]:
+    def shown(name: str):
+        if name in ("location", "programme"):
+            related = getattr(asset, name)
+            return related.code if related is not None else None
+        value = getattr(asset, name)
+        return getattr(value, "value", value)
+
+    return [(name.replace("_", " ").capitalize(), shown(name) or "—") for name in fields]
 
 
 @bp.route("/vendor/<package>/<path:filename>")
@@ -37,4 +72,5 @@ def vendor(package: str, filename: str):
 
 
 def register(app) -> None:
+    app.register_blueprint(session.bp)
     app.register_blueprint(bp)

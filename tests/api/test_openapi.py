@@ -26,9 +26,7 @@ def test_the_docs_page_loads_its_scripts_from_this_app(client):
         assert r.status_code == 200 and len(r.data) > 1000, source
 
 
-def test_label_urls_open_a_page_that_holds_only_the_tag(client, world, make_asset):
+def test_label_urls_ask_signed_out_visitors_to_sign_in(client, world, make_asset):
     tablet = make_asset()
     page = client.get(f"/a/{tablet.tag}")
-    assert page.status_code == 200 and tablet.tag in page.get_data(as_text=True)
-    assert tablet.serial not in page.get_data(as_text=True)
-    assert client.get("/a/NOTATAG").status_code == 404
+    assert page.status_code == 302 and "/sign-in" in page.headers["Location"]

@@ -1,0 +1,96 @@
+"""The web pages, server side: sign-in with CSRF, back to where you were going, the asset page a label
+opens (by role), sign-out and the idle timeout. (Browser tests come with the rest of the web app.)"""
+
+import re
+import time
+
+from flask import g
+
+from tests.conftest import BASE_URL
+
+
+def csrf_from(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def new_request_context():
+    """These tests share one app context across requests (conftest), and flask-wtf caches a request's
+    token in `g`; a real request starts with an empty `g`, so forget it."""
+    g.pop("csrf_token", None)
+
+
+def sign_in(client, email, next_path=None, password="correct horse battery"):
+    page = client.get("/sign-in" + (f"?next={next_path}" if next_path else ""))
+    response = client.post("/sign-in", data={"email": email, "password": password, "csrf_token": csrf_from(page),
+                                             "next": next_path or ""})
+    new_request_context()  # sign-in starts a fresh session
+    return response
+
+
+def test_a_label_opens_sign_in_and_then_the_asset(client, world, make_asset):
+    tablet = make_asset("tablet", serial="R9SERIAL01")
+    first = client.get(f"/A/{tablet.tag}")
+    assert first.status_code == 302 and f"/sign-in?next=%2FA%2F{tablet.tag}" in first.headers["Location"]
+    signed = sign_in(client, "warehouse@test.example", f"/A/{tablet.tag}")
+    assert signed.status_code == 302 and signed.headers["Location"] == f"/A/{tablet.tag}"
+    page = client.get(f"/A/{tablet.tag}").get_data(as_text=True)
+    assert tablet.tag in page and "in_stock" in page and "R9SERIAL01" in page
+    assert "History" in page and "receive" in page and "build kit" in page
+
+
+def test_a_partner_sees_stock_fields_of_their_own_hubs_only(client, world, make_asset):
+    here = make_asset("chair", location="HUB-A", serial="CH-SECRET-1")
+    elsewhere = make_asset("chair", location="HUB-B")
+    sign_in(client, "partner@test.example")
+    page = client.get(f"/a/{here.tag}").get_data(as_text=True)
+    assert here.tag in page and "HUB-A" in page
+    assert "CH-SECRET-1" not in page and "History" not in page
+    assert client.get(f"/a/{elsewhere.tag}").status_code == 404
+
+
+def test_a_mistyped_tag_says_so(client, world, make_asset):
+    tag = make_asset().tag
+    sign_in(client, "advocate@test.example")
+    typo = tag[:-1] + ("2" if tag[-1] != "2" else "3")
+    page = client.get(f"/a/{typo}")
+    assert page.status_code == 422 and "failed its check character" in page.get_data(as_text=True)
+
+
+def test_sign_in_needs_the_csrf_token_and_the_right_password(client, world):
+    refused = client.post("/sign-in", data={"email": "admin@test.example", "password": "correct horse battery"})
+    assert refused.status_code == 400
+    wrong = sign_in(client, "admin@test.example", password="nope")
+    assert wrong.status_code == 401 and "The email or password is wrong" in wrong.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_no_open_redirect_after_sign_in(client, world):
+    signed = sign_in(client, "admin@test.example", "https://evil.example/phish")
+    assert signed.headers["Location"] == "/"
+
+
+def test_sign_out_is_a_post_with_csrf(client, world, make_asset):
+    tag = make_asset().tag
+    sign_in(client, "admin@test.example")
+    home = client.get("/")
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out").status_code == 400  # no token
+    assert client.post("/sign-out", data={"csrf_token": csrf_from(home)}).status_code == 302
+    assert client.get(f"/a/{tag}").status_code == 302
+
+
+def test_idle_sessions_are_signed_out(app, client, world, make_asset):
+    tag = make_asset().tag
+    sign_in(client, "admin@test.example")
+    assert client.get(f"/a/{tag}").status_code == 200
+    with client.session_transaction() as session:
+        session["last_seen"] = time.time() - app.config["WEB_IDLE_MINUTES"] * 60 - 1
+    expired = client.get(f"/a/{tag}")
+    assert expired.status_code == 302 and "/sign-in" in expired.headers["Location"]
+    assert "without activity" in client.get(expired.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_api_still_takes_tokens_without_csrf(client, world):
+    r = client.post("/api/v1/organisations", json={"code": "WEBTEST", "name": "W"}, headers=world.headers["admin"])
+    assert r.status_code == 201
+    assert BASE_URL.startswith("https://")

@@ -8,6 +8,7 @@ from ..errors import DomainError
 from ..extensions import api, csrf
 from .assets.routes import blp as assets
 from .auth.routes import blp as auth
+from .common import IdConverter
 from .health.routes import blp as health
 from .kits.routes import blp as kits
 from .labels.routes import blp as labels
@@ -50,6 +51,8 @@ def _json_bodies_only():
 
 
 def register(app) -> None:
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda converter: {"type": "integer", "format": "int64", "minimum": 1})
     for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports, labels,
                       notifications):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for a forged form to ride on

@@ -8,6 +8,7 @@ import flask_smorest
 import sqlalchemy as sa
 from flask import g
 from marshmallow import Schema, ValidationError, fields, post_dump, validate
+from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
 from ..models import Role
@@ -64,7 +65,24 @@ def paginate(query: sa.Select, pagination_parameters):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     pagination_parameters.item_count = total
     page, size = pagination_parameters.page, pagination_parameters.page_size
+    if (page - 1) * size >= total:
+        return []  # past the last page (also: no offset too large for the database to take)
     return list(db.session.scalars(query.offset((page - 1) * size).limit(size)).unique())
+
+
+# Ids are 64-bit in the database; a larger number can name nothing, and must not reach the driver.
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a positive 64-bit integer, or the route does not match (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field
+    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 class Blueprint(flask_smorest.Blueprint):

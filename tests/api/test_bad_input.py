@@ -129,3 +129,26 @@ def test_references_to_missing_things_say_which_field(client, world, make_asset)
 def test_duplicate_codes_are_409(client, world):
     r = client.post("/api/v1/organisations", json={"code": "ops", "name": "Again"}, headers=world.headers["admin"])
     assert r.status_code == 409 and r.json["message"] == "A organisation with code OPS already exists"
+
+
+BIG = "99999999999999999999"  # past 64 bits: no id can be this, and no database driver takes it
+
+
+def test_numbers_too_big_for_any_id_are_4xx(client, world):
+    headers = world.headers["admin"]
+    for path in (f"/api/v1/participants/{BIG}", f"/api/v1/loans/{BIG}", f"/api/v1/transfers/{BIG}/certificate",
+                 f"/api/v1/data-plans?participant={BIG}", f"/api/v1/notifications?participant={BIG}"):
+        r = client.get(path, headers=headers)
+        assert r.status_code in (404, 422) and r.is_json, (path, r.status_code)
+    for path, body in ((f"/api/v1/data-plans/{BIG}/extend", {"months": 1}), (f"/api/v1/loans/{BIG}/return", {"location": "WH-MAIN"}),
+                       ("/api/v1/loans", {"participant": int(BIG), "items": ["24K78C5"], "agreement_accepted": True}),
+                       ("/api/v1/assessments", {"participant": int(BIG), "score": 1, "max_score": 2,
+                                                "taken_on": "2026-01-01", "venue": "home"})):
+        r = client.post(path, json=body, headers=headers)
+        assert r.status_code in (404, 422) and r.is_json, (path, r.status_code)
+
+
+def test_a_page_past_the_end_is_empty(client, world, make_asset):
+    make_asset()
+    r = client.get(f"/api/v1/assets?page={BIG}", headers=world.headers["admin"])
+    assert r.status_code == 200 and r.json == [] and '"total": 1' in r.headers["X-Pagination"]

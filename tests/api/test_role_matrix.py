@@ -148,8 +148,8 @@ def _pattern(path: str) -> str:
         if tags.looks_like_tag(part) and tags.is_valid(part):
             out.append("<tag>")
         elif part.isdigit():
-            out.append({"participants": "<int:participant_id>", "loans": "<int:loan_id>",
-                        "transfers": "<int:transfer_id>", "data-plans": "<int:plan_id>"}[parts[i - 1]])
+            out.append({"participants": "<id:participant_id>", "loans": "<id:loan_id>",
+                        "transfers": "<id:transfer_id>", "data-plans": "<id:plan_id>"}[parts[i - 1]])
         elif i == 4 and parts[3] in ("programmes", "organisations", "locations", "kit-templates"):
             out.append("<code>")
         else:

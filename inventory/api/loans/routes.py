@@ -13,7 +13,7 @@ from ...permissions import Permission
 from ...services import assessments, certificates, data_plans, issuing, returns
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
-from ..common import Blueprint, Choice, Text, paginate
+from ..common import Blueprint, Choice, Id, Text, paginate
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Loans, returns, assessments and data plans")
 
@@ -45,7 +45,7 @@ class LoanSchema(Schema):
 
 
 class LoanCreateArgs(Schema):
-    participant = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    participant = Id(required=True)
     items = fields.List(Text(40), required=True, validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
                         metadata={"description": "asset or kit tags"})
     agreement_accepted = fields.Bool(required=True)
@@ -65,7 +65,7 @@ class AssetReturnArgs(Schema):
 
 
 class AssessmentCreateArgs(Schema):
-    participant = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    participant = Id(required=True)
     score = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
     max_score = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000))
     taken_on = fields.Date(required=True)
@@ -81,7 +81,7 @@ class AssessmentResultSchema(Schema):
 class PlanQueryArgs(Schema):
     status = Choice(["active", "expired", "ended"])
     ends_before = fields.Date()
-    participant = fields.Int(validate=validate.Range(min=1))
+    participant = Id()
     ending_within = fields.Int(validate=validate.Range(0, 366),
                                metadata={"description": "active plans ending within this many days"})
 
@@ -109,14 +109,14 @@ def issue(args):
     return receipt, 201, ({"Idempotent-Replayed": "true"} if replayed else {})
 
 
-@blp.route("/loans/<int:loan_id>", methods=["GET"])
+@blp.route("/loans/<id:loan_id>", methods=["GET"])
 @requires(Permission.ISSUE)
 @blp.response(200, LoanSchema)
 def get_loan(loan_id):
     return issuing.loan_receipt(issuing.get_loan(loan_id, current_user()), today())
 
 
-@blp.route("/loans/<int:loan_id>/return", methods=["POST"])
+@blp.route("/loans/<id:loan_id>/return", methods=["POST"])
 @requires(Permission.RETURN)
 @blp.arguments(ReturnArgs())
 @blp.response(200, LoanSchema)
@@ -150,7 +150,7 @@ def record_assessment(args):
     return {"id": assessment.id, "passed": assessment.passed, "transfer": transfer_summary(transfer)}
 
 
-@blp.route("/transfers/<int:transfer_id>/certificate", methods=["GET"])
+@blp.route("/transfers/<id:transfer_id>/certificate", methods=["GET"])
 @requires(Permission.ISSUE)
 @blp.response(200, description="A one-page PDF", content_type="application/pdf")
 def transfer_certificate(transfer_id):
@@ -171,7 +171,7 @@ def list_data_plans(args, pagination_parameters):
     return [plan_summary(p, day) for p in plans]
 
 
-@blp.route("/data-plans/<int:plan_id>/extend", methods=["POST"])
+@blp.route("/data-plans/<id:plan_id>/extend", methods=["POST"])
 @requires(Permission.ISSUE)
 @blp.arguments(ExtendArgs())
 @blp.response(200, DataPlanSchema)

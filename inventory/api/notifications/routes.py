@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from ...auth import current_user, requires
 from ...models import Notification, NotificationStatus, Participant, as_utc
 from ...permissions import Permission, whole_caseload
-from ..common import Blueprint, Choice, paginate
+from ..common import Blueprint, Choice, Id, paginate
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="The reminders outbox")
 
@@ -26,7 +26,7 @@ class NotificationSchema(Schema):
 
 
 class NotificationQueryArgs(Schema):
-    participant = fields.Int(validate=validate.Range(min=1))
+    participant = Id()
     status = Choice(NotificationStatus)
 
 

@@ -81,7 +81,7 @@ def list_participants(args, pagination_parameters):
     return paginate(participants.participant_query(current_user(), **args), pagination_parameters)
 
 
-@blp.route("/<int:participant_id>", methods=["GET"])
+@blp.route("/<id:participant_id>", methods=["GET"])
 @requires(Permission.PARTICIPANTS)
 @blp.response(200, ParticipantDetailSchema)
 def get_participant(participant_id):
@@ -89,7 +89,7 @@ def get_participant(participant_id):
     return participants.casefile(participants.get_participant(participant_id, current_user()), today())
 
 
-@blp.route("/<int:participant_id>/reassign", methods=["POST"])
+@blp.route("/<id:participant_id>/reassign", methods=["POST"])
 @requires(Permission.PRIVACY)
 @blp.arguments(ReassignArgs())
 @blp.response(200, ParticipantSchema)
@@ -98,7 +98,7 @@ def reassign(args, participant_id):
     return participants.reassign(participant_id, args["advocate"], current_user())
 
 
-@blp.route("/<int:participant_id>/export", methods=["GET"])
+@blp.route("/<id:participant_id>/export", methods=["GET"])
 @requires(Permission.PRIVACY)
 @blp.response(200)
 def export(participant_id):
@@ -106,7 +106,7 @@ def export(participant_id):
     return privacy.export(participant_id, current_user(), today())
 
 
-@blp.route("/<int:participant_id>/erase", methods=["POST"])
+@blp.route("/<id:participant_id>/erase", methods=["POST"])
 @requires(Permission.PRIVACY)
 @blp.response(200, ParticipantSchema)
 def erase(participant_id):

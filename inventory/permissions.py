@@ -42,6 +42,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
 }
 
 
+# What a partner may see of an asset: its stock fields (DESIGN.md, roles). Used by the API and the pages.
+PARTNER_ASSET_FIELDS = frozenset({"tag", "type", "make", "model", "condition", "programme", "location", "status",
+                                  "kit"})
+
+
 def allowed(role: Role, permission: Permission) -> bool:
     return role in GRANTS[permission]
 

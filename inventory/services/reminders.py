@@ -58,7 +58,8 @@ def sweep(today: date) -> dict:
     queued = {"participants": 0, "advocates": 0}
     columns = ["key", "kind", "channel", "status", "due_on", "participant_id", "advocate_id", "data_plan_id",
                "days_before", "attempts", "outcome_unknown", "created_at"]
-    for programme_id, reminder_days in db.session.execute(sa.select(Programme.id, Programme.reminder_days)):
+    programmes = db.session.execute(sa.select(Programme.id, Programme.reminder_days)).all()
+    for programme_id, reminder_days in programmes:
         lower = -(ENDED_GRACE_DAYS + 1)
         for days in sorted(set(reminder_days or [])):
             band = sa.and_(DataPlan.ends_on > today + timedelta(days=lower), DataPlan.ends_on <= today + timedelta(days=days))
@@ -79,7 +80,7 @@ def sweep(today: date) -> dict:
             )
             queued["participants"] += _insert_new(select, columns)
     # One digest a day for each advocate with a participant whose free data ends within a month.
-    window = max([30] + [d for (days,) in db.session.execute(sa.select(Programme.reminder_days)) for d in days or []])
+    window = max([30] + [d for _, days in programmes for d in days or []])
     digest = (
         sa.select(
             sa.literal("digest:") + _text(Participant.advocate_id) + sa.literal(f":{today.isoformat()}"),

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
-from ..permissions import Permission, allowed
+from ..permissions import PARTNER_ASSET_FIELDS, Permission, allowed, sees_everything
 from ..services import assets as asset_service
 from ..services import kits as kit_service
 from ..services import scanning
@@ -18,10 +18,8 @@ bp = Blueprint("web", __name__, template_folder="templates")
 
 # Browser libraries come from the npm registry (package.json, `make vendor`) and are served from here.
 VENDORED = {"swagger-ui": "swagger-ui-dist"}
-# What a partner may see of an asset: its stock fields (DESIGN.md, roles).
-PARTNER_FIELDS = ("type", "make", "model", "condition", "status", "location", "programme")
-STAFF_FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "network", "condition", "status", "location",
-                "programme", "wipe_certificate")
+DETAIL_FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "network", "condition", "status", "location",
+                 "programme", "wipe_certificate")
 
 
 @bp.route("/")
@@ -46,7 +44,7 @@ def asset_page(code: str):
         history = kit_service.kit_history(found.tag) if can_see_history else []
         return render_template("kit.html", kit=kit, scan=found, history=history)
     asset = asset_service.get_asset(found.tag, viewer)
-    fields = STAFF_FIELDS if allowed(viewer.role, Permission.READ_HISTORY) else PARTNER_FIELDS
+    fields = [f for f in DETAIL_FIELDS if sees_everything(viewer.role) or f in PARTNER_ASSET_FIELDS]
     history = asset_service.history(found.tag) if can_see_history else []
     return render_template("asset.html", asset=asset, scan=found, details=_details(asset, fields), history=history)
 

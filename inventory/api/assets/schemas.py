@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from labels.payload import label_url as build_label_url
 
 from ...models import AssetStatus, AssetType, Condition, RetireReason, as_utc
+from ...permissions import PARTNER_ASSET_FIELDS
 from ..common import Choice, PartnerNarrowing, Text, code_of
 
 
@@ -16,7 +17,7 @@ def label_url(tag: str) -> str:
 
 
 class AssetSchema(PartnerNarrowing, Schema):
-    PARTNER_FIELDS = frozenset({"tag", "type", "make", "model", "condition", "programme", "location", "status", "kit"})
+    PARTNER_FIELDS = PARTNER_ASSET_FIELDS
 
     tag = fields.Str()
     type = fields.Str()

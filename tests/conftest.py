@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -182,3 +184,23 @@ def issue(world):
         return receipt
 
     return do
+
+
+def at_once(calls, app=None) -> list:
+    """Run the calls from separate threads released together by a barrier, each (given `app`) in an
+    app context of its own, as concurrent requests or jobs would be. An exception in any call is raised."""
+    barrier = threading.Barrier(len(calls))
+
+    def go(call):
+        if app is None:
+            barrier.wait()
+            return call()
+        with app.app_context():
+            barrier.wait()
+            try:
+                return call()
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(go, calls))

@@ -2,7 +2,6 @@
 threaded HTTP server (as `inventory run` starts), a real database (SQLite or PostgreSQL)."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -11,7 +10,7 @@ from werkzeug.serving import make_server
 
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, Event, Kit
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, at_once
 
 pytestmark = pytest.mark.slow
 
@@ -24,18 +23,6 @@ def server(app):
     yield f"http://127.0.0.1:{srv.server_port}"
     srv.shutdown()
     thread.join()
-
-
-def at_once(calls):
-    """Run the calls from separate threads, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-
-    def go(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(go, calls))
 
 
 def test_two_kits_built_with_one_tablet_give_one_201_and_one_409(server, world, make_asset):

@@ -16,6 +16,7 @@ from inventory.extensions import db, write_intent
 from inventory.models import Notification, NotificationStatus
 from inventory.notifiers.govuk_notify import GovukNotifyNotifier
 from inventory.services import outbox, privacy, reminders
+from tests.conftest import at_once
 
 START = date(2026, 8, 31)
 SWEEP_DAY = date(2027, 1, 29)  # 30 days before those plans end
@@ -170,25 +171,9 @@ def test_contact_details_are_read_when_sending(world, notify, notifier, make_par
 
 def test_two_senders_at_once_send_each_row_once(app, notify, notifier, make_participant, make_asset, issue):
     people_with_plans(make_participant, make_asset, issue, [f"077009001{n:02d}" for n in range(12)])
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def run():
-        try:
-            with app.app_context():
-                barrier.wait()
-                outbox.send_due(notifier, now=datetime(2027, 1, 29, 9, tzinfo=timezone.utc), max_attempts=3,
-                                next_steps="x")
-                db.session.remove()
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    send = lambda: outbox.send_due(notifier, now=datetime(2027, 1, 29, 9, tzinfo=timezone.utc),  # noqa: E731
+                                   max_attempts=3, next_steps="x")
+    at_once([send] * 3, app)
     db.session.rollback()
     statuses = db.session.scalars(sa.select(Notification.status)).all()
     assert statuses == [NotificationStatus.SENT] * 13

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 from inventory.extensions import db, write_intent
 from inventory.models import Notification, Participant
 from inventory.services import data_plans, reminders, returns
+from tests.conftest import at_once
 
 
 def rows():
@@ -94,24 +94,7 @@ def test_who_hears(world, make_asset, make_participant, issue):
 def test_sweeps_at_the_same_moment_from_threads_queue_once(app, plan, world, make_asset, make_participant, issue):
     for _ in range(5):
         issue(make_participant(), make_asset("sim").tag, issued_on=date(2026, 8, 31), today=date(2026, 8, 31))
-    barrier = threading.Barrier(6)
-    results, errors = [], []
-
-    def run():
-        try:
-            with app.app_context():
-                barrier.wait()
-                results.append(sweep(date(2027, 1, 29)))
-                db.session.remove()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = at_once([lambda: sweep(date(2027, 1, 29))] * 6, app)
     assert sum(r["participants"] for r in results) == 6 and sum(r["advocates"] for r in results) == 1
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 7

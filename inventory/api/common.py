@@ -81,8 +81,9 @@ class IdConverter(IntegerConverter):
         super().__init__(map, min=1, max=MAX_ID)
 
 
-def Id(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field
-    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802 - reads like a field
+    """A positive 64-bit id. Strict (a JSON number) in bodies; pass strict=False in query strings."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 class Blueprint(flask_smorest.Blueprint):

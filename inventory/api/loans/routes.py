@@ -81,7 +81,7 @@ class AssessmentResultSchema(Schema):
 class PlanQueryArgs(Schema):
     status = Choice(["active", "expired", "ended"])
     ends_before = fields.Date()
-    participant = Id()
+    participant = Id(strict=False)
     ending_within = fields.Int(validate=validate.Range(0, 366),
                                metadata={"description": "active plans ending within this many days"})
 

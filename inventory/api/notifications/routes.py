@@ -26,7 +26,7 @@ class NotificationSchema(Schema):
 
 
 class NotificationQueryArgs(Schema):
-    participant = Id()
+    participant = Id(strict=False)
     status = Choice(NotificationStatus)
 
 

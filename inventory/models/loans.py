@@ -84,6 +84,7 @@ class DataPlan(db.Model):
 
     loan: Mapped[Loan] = relationship(back_populates="data_plans")
     sim: Mapped[Asset] = relationship(lazy="joined")
+    participant: Mapped[Participant] = relationship()
 
     def set_months(self, months: int) -> None:
         self.months = months

@@ -28,8 +28,13 @@ MAX_ITEMS = 50
 
 def template_gaps(template: KitTemplate, items: list[Asset]) -> tuple[dict[str, int], dict[str, int]]:
     """What the items lack against the template, and what they have too much of, by type."""
+    return gaps_for_types(template, [a.type.value for a in items])
+
+
+def gaps_for_types(template: KitTemplate, types: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """The same, from the items' types alone (the scan station asks after every scan)."""
     want = {t.value: n for t, n in template.contents().items()}
-    have = Counter(a.type.value for a in items)
+    have = Counter(types)
     missing = {t: n - have.get(t, 0) for t, n in want.items() if have.get(t, 0) < n}
     extra = {t: n - want.get(t, 0) for t, n in have.items() if n > want.get(t, 0)}
     return missing, extra
@@ -131,7 +136,7 @@ def dismantle_kit(tag: str, actor: Actor, *, note: str | None = None) -> Kit:
     return kit
 
 
-def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None) -> Kit:
+def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None, commit: bool = True) -> Kit:
     kit = _lock_kit(tag)
     kit.ensure_assembled("moved")
     destination = find_location(location)
@@ -143,7 +148,8 @@ def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None) 
         db.session.add(before.event("move", actor, note=note))
     kit.location = destination
     db.session.add(kit_before.event("move", actor, note=note))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return kit
 
 

@@ -107,3 +107,19 @@ def zpl_batch(things: list, *, base_url: str, zpl_size: tuple[float, float], zpl
                      dpi=zpl_dpi)
     _printed(things)
     return out
+
+
+TEMPLATE_CODES = ("L7651", "L7160", "L7163", "L6145")
+_SHEET_TYPES = {"pdf": "application/pdf", "zpl": "application/zpl"}
+
+
+def printout(things: list, *, fmt: str, template_code: str, start_position: int, config) -> tuple[bytes | str, str, str]:
+    """A sheet (PDF) or a ZPL job for the things, as (body, media type, file name): what the API and the
+    pages hand to the browser."""
+    if fmt == "zpl":
+        body = zpl_batch(things, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"],
+                         zpl_dpi=config["ZPL_DPI"])
+        return body, _SHEET_TYPES["zpl"], "labels.zpl"
+    pdf = sheet_pdf(things, base_url=config["PUBLIC_BASE_URL"], template_code=template_code,
+                    start_position=start_position, offsets=config["LABEL_OFFSETS"])
+    return pdf, _SHEET_TYPES["pdf"], f"labels-{template_code}-{len(things)}.pdf"

@@ -13,18 +13,20 @@ def _one(tag: str) -> Asset:
     return lock_assets([tag], field="tag")[0]
 
 
-def _finish(asset: Asset, before: Snapshot, action: str, actor: Actor, note: str | None, details=None) -> Asset:
+def _finish(asset: Asset, before: Snapshot, action: str, actor: Actor, note: str | None, details=None, *,
+            commit: bool = True) -> Asset:
     db.session.add(before.event(action, actor, note=note, details=details))
-    db.session.commit()
+    if commit:  # a batch (services.batches) commits once, after every item has been accepted
+        db.session.commit()
     return asset
 
 
-def move(tag: str, location: str, actor: Actor, note: str | None = None) -> Asset:
+def move(tag: str, location: str, actor: Actor, note: str | None = None, *, commit: bool = True) -> Asset:
     asset = _one(tag)
     destination = find_location(location)
     before = Snapshot(asset)
     asset.move_to(destination)
-    return _finish(asset, before, "move", actor, note)
+    return _finish(asset, before, "move", actor, note, commit=commit)
 
 
 def _set_aside(tag: str, actor: Actor, status: AssetStatus, verb: str, location: str | None,
@@ -44,7 +46,7 @@ def quarantine(tag: str, actor: Actor, *, location: str | None = None, note: str
 
 
 def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certificate: str | None = None,
-            condition: str | None = None, note: str | None = None) -> Asset:
+            condition: str | None = None, note: str | None = None, commit: bool = True) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
     if not asset.can_become(AssetStatus.IN_STOCK):
@@ -61,7 +63,7 @@ def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certifi
     if location:
         asset.location = find_location(location)
     details = {"wipe_certificate": asset.wipe_certificate} if wipe_certificate else None
-    return _finish(asset, before, "restock", actor, note, details)
+    return _finish(asset, before, "restock", actor, note, details, commit=commit)
 
 
 def repair(tag: str, actor: Actor, *, location: str | None = None, note: str | None = None) -> Asset:

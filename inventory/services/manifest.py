@@ -30,7 +30,7 @@ class Manifest:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -42,7 +42,7 @@ def _header_name(name: str) -> str:
 
 
 def read(data: bytes | str, *, max_rows: int) -> Manifest:
-    text = _decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     manifest = Manifest()
     if "\x00" in text:
         manifest.errors.append(RowError(1, None, "this is not a CSV text file (it holds binary data)"))

@@ -23,7 +23,8 @@ def _advocate(email: str) -> User:
     return user
 
 
-def create_participant(fields: dict, actor: Actor) -> Participant:
+def contact_details(fields: dict) -> tuple[str | None, str | None, dict[str, list[str]]]:
+    """The phone (as +447…) and email as stored, and what is wrong with either."""
     errors: dict[str, list[str]] = {}
     phone = email = None
     if fields.get("phone"):
@@ -36,6 +37,11 @@ def create_participant(fields: dict, actor: Actor) -> Participant:
             email = normalise_email(fields["email"])
         except InvalidInput:
             errors["email"] = ["Not a valid email address."]
+    return phone, email, errors
+
+
+def create_participant(fields: dict, actor: Actor) -> Participant:
+    phone, email, errors = contact_details(fields)
     if errors:
         raise InvalidInput("The participant is not valid: see errors for each field", errors)
     programme = find_programme(fields["programme"])

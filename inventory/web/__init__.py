@@ -4,27 +4,62 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
+from ..models import Role
 from ..permissions import PARTNER_ASSET_FIELDS, Permission, allowed, sees_everything
 from ..services import assets as asset_service
 from ..services import kits as kit_service
 from ..services import scanning
 from . import session
 
-bp = Blueprint("web", __name__, template_folder="templates")
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/ui")
 
 # Browser libraries come from the npm registry (package.json, `make vendor`) and are served from here.
-VENDORED = {"swagger-ui": "swagger-ui-dist"}
+VENDORED = {
+    "swagger-ui": "swagger-ui-dist",
+    "barcode-detector": "barcode-detector/dist/iife",  # the camera's QR reader where the browser has none
+    "zxing-wasm": "zxing-wasm/dist/reader",
+}
+# The main menu: each role sees the pages its permissions open.
+MENU = (
+    ("web.scan_station", "Scan", Permission.HANDLE_STOCK),
+    ("web.deliveries", "Deliveries", Permission.HANDLE_STOCK),
+    ("web.participants", "Participants", Permission.PARTICIPANTS),
+    ("web.stock", "Stock", Permission.READ_STOCK),
+    ("web.reminders", "Reminders", Permission.READ_PLANS),
+    ("web.reports", "Reports", Permission.REPORTS),
+    ("web.admin", "Admin", Permission.WRITE_REFERENCE),
+)
 DETAIL_FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "network", "condition", "status", "location",
                  "programme", "wipe_certificate")
+
+
+@bp.app_template_filter("options")
+def _options(values) -> list[tuple[str, str]]:
+    """Choices for a <select>: each value with a readable label (mobile_unit -> Mobile unit)."""
+    return [(v, (v[:1].upper() + v[1:]).replace("_", " ")) for v in values]
+
+
+@bp.app_context_processor
+def _menu():
+    def menu():
+        if not current_user.is_authenticated:
+            return []
+        return [(endpoint, label) for endpoint, label, permission in MENU if allowed(current_user.role, permission)]
+
+    return {"menu": menu}
 
 
 @bp.route("/")
 @login_required
 def home():
+    """Each role starts where its day starts."""
+    start = {Role.WAREHOUSE: "web.scan_station", Role.ADVOCATE: "web.participants", Role.PARTNER: "web.stock"}
+    if current_user.role in start:
+        return redirect(url_for(start[current_user.role]))
     return render_template("home.html")
 
 
@@ -72,3 +107,7 @@ def vendor(package: str, filename: str):
 def register(app) -> None:
     app.register_blueprint(session.bp)
     app.register_blueprint(bp)
+
+
+# The page modules add their routes to `bp` (imported last: they import it from here).
+from . import admin, deliveries, issuing, partners, scan  # noqa: E402,F401

@@ -12,7 +12,6 @@ from ..common import Blueprint, Choice, Text
 
 blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="QR labels (warehouse staff, admins)")
 
-TEMPLATE_CODES = ["L7651", "L7160", "L7163", "L6145"]
 _TYPES = {"png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
 
 
@@ -22,7 +21,7 @@ class SheetArgs(Schema):
     batch = Text(32, metadata={"description": "an import batch (POST /assets/import answers with it)"})
     location = Text(20, metadata={"description": "every asset at this location..."})
     unprinted = fields.Bool(load_default=False, metadata={"description": "...that has never had a label"})
-    template = Choice(TEMPLATE_CODES, load_default="L7651")
+    template = Choice(list(labels.TEMPLATE_CODES), load_default="L7651")
     start_position = fields.Int(load_default=1, strict=True, validate=validate.Range(min=1),
                                 metadata={"description": "the first free label on a partly used sheet, from 1, "
                                                          "left to right then down"})
@@ -40,18 +39,11 @@ class SheetArgs(Schema):
 @blp.arguments(SheetArgs())
 @blp.response(200, description="A PDF of A4 label sheets, or ZPL", content_type="application/pdf")
 def sheet(args):
-    config = current_app.config
     things = labels.select(tags=args.get("tags"), batch=args.get("batch"), location=args.get("location"),
                            unprinted=args["unprinted"])
-    if args["format"] == "zpl":
-        body = labels.zpl_batch(things, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"],
-                                zpl_dpi=config["ZPL_DPI"])
-        return Response(body, mimetype=_TYPES["zpl"],
-                        headers={"Content-Disposition": 'attachment; filename="labels.zpl"'})
-    pdf = labels.sheet_pdf(things, base_url=config["PUBLIC_BASE_URL"], template_code=args["template"],
-                           start_position=args["start_position"], offsets=config["LABEL_OFFSETS"])
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="labels-{args["template"]}-{len(things)}.pdf"'})
+    body, media_type, filename = labels.printout(things, fmt=args["format"], template_code=args["template"],
+                                                 start_position=args["start_position"], config=current_app.config)
+    return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @blp.route("/<tag>.<any(png, svg, zpl):fmt>", methods=["GET"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from marshmallow import Schema, fields
 
 from ...auth import current_user, requires
-from ...models import Notification, NotificationStatus, Participant, as_utc
-from ...permissions import Permission, whole_caseload
+from ...models import NotificationStatus, as_utc
+from ...permissions import Permission
+from ...services import notifications
 from ..common import Blueprint, Choice, Id, paginate
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="The reminders outbox")
@@ -36,13 +36,6 @@ class NotificationQueryArgs(Schema):
 @blp.response(200, NotificationSchema(many=True))
 @blp.paginate()
 def list_notifications(args, pagination_parameters):
-    viewer = current_user()
-    query = sa.select(Notification)
-    if not whole_caseload(viewer.role):
-        mine = sa.select(Participant.id).where(Participant.advocate_id == viewer.id)
-        query = query.where(sa.or_(Notification.participant_id.in_(mine), Notification.advocate_id == viewer.id))
-    if args.get("participant"):
-        query = query.where(Notification.participant_id == args["participant"])
-    if args.get("status"):
-        query = query.where(Notification.status == args["status"])
-    return paginate(query.order_by(Notification.id.desc()), pagination_parameters)
+    query = notifications.outbox_query(current_user(), participant=args.get("participant"),
+                                       status=args.get("status"))
+    return paginate(query, pagination_parameters)

@@ -1,0 +1,20 @@
+"""Reading the reminders outbox: all of it for admins, their own caseload's (and own digests) for advocates."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..models import Actor, Notification, NotificationStatus, Participant
+from ..permissions import whole_caseload
+
+
+def outbox_query(viewer: Actor, *, participant: int | None = None, status: str | None = None) -> sa.Select:
+    query = sa.select(Notification)
+    if not whole_caseload(viewer.role):
+        mine = sa.select(Participant.id).where(Participant.advocate_id == viewer.id)
+        query = query.where(sa.or_(Notification.participant_id.in_(mine), Notification.advocate_id == viewer.id))
+    if participant:
+        query = query.where(Notification.participant_id == participant)
+    if status:
+        query = query.where(Notification.status == NotificationStatus(status))
+    return query.order_by(Notification.id.desc())

@@ -1,0 +1,156 @@
+"""Admin pages: programmes, organisations, locations, users and tokens; outcome reports with charts and
+CSV; and (admins and advocates) the reminders outbox and data plans ending soon."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..api.reference.schemas import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
+from ..api.users.routes import UserCreateArgs
+from ..clock import today
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Area, LocationKind, NotificationStatus, OwnershipRule, Role
+from ..permissions import Permission
+from ..services import data_plans, notifications, reference, reports, users
+from . import bp
+from .charts import bar_chart
+from .common import attachment, attempt, field_errors, load_form, needs
+
+# What each reference form creates, with the API schema that checks it and the service that stores it.
+REFERENCE_FORMS = {
+    "programme": (ProgrammeCreateArgs, reference.create_programme),
+    "organisation": (OrganisationCreateArgs, reference.create_organisation),
+    "location": (LocationCreateArgs, reference.create_location),
+}
+OUTBOX_ROWS = 100
+
+
+def _admin_page(errors=None, refused=None, which=None, status=200):
+    return render_template(
+        "admin.html", programmes=reference.list_programmes(),
+        organisations=reference.list_organisations(current_user), locations=reference.list_locations(current_user),
+        templates=reference.list_kit_templates(), errors=errors or {}, refused=refused, which=which,
+        org_options=[(o.code, f"{o.code} — {o.name}") for o in reference.list_organisations(current_user)],
+        form=request.form, rules=[r.value for r in OwnershipRule], kinds=[k.value for k in LocationKind],
+        areas=[a.value for a in Area]), status
+
+
+@bp.route("/admin", endpoint="admin")
+@needs(Permission.WRITE_REFERENCE)
+def admin_page():
+    return _admin_page()
+
+
+@bp.route("/admin/<any(programme, organisation, location):which>", methods=["POST"])
+@needs(Permission.WRITE_REFERENCE)
+def admin_create(which: str):
+    schema, create = REFERENCE_FORMS[which]
+    values, errors = load_form(schema(), request.form)
+    if errors:
+        return _admin_page(errors, InvalidInput(f"The {which} is not complete: see the form"), which, 422)
+    made, refused = attempt(lambda: create(**values))
+    if refused:
+        return _admin_page(field_errors(refused), refused, which, refused.status)
+    flash(f"{which.capitalize()} {made.code} added.", "success")
+    return redirect(url_for("web.admin"))
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@needs(Permission.MANAGE_USERS)
+def admin_users():
+    errors, refused, created = {}, None, None
+    if request.method == "POST":
+        values, errors = load_form(UserCreateArgs(), request.form)
+        if not errors:
+            created, refused = attempt(lambda: users.create_user(
+                values["email"], values["role"], name=values["name"], organisation=values["organisation"],
+                password=values.get("password")))
+            errors = field_errors(refused)
+    # A generated password is shown once, on this page only, for the admin to hand over.
+    return render_template("admin_users.html", people=users.list_users(), roles=[r.value for r in Role],
+                           organisations=reference.list_organisations(current_user), errors=errors,
+                           refused=refused, created=created, form=request.form if not created else {}), \
+        (422 if errors or refused else 200)
+
+
+@bp.route("/admin/users/<id:user_id>/tokens", methods=["POST"])
+@needs(Permission.MANAGE_USERS)
+def admin_tokens(user_id: int):
+    person = next((u for u in users.list_users() if u.id == user_id), None)
+    if person is None:
+        flash("No such user.", "error")
+        return redirect(url_for("web.admin_users"))
+    if request.form.get("action") == "create":
+        token = users.create_token(person, (request.form.get("description") or "made on the admin page")[:200])
+        return render_template("admin_token.html", person=person, token=token)
+    revoked = users.revoke_all_tokens(person)
+    flash(f"{revoked} API token{'s' if revoked != 1 else ''} of {person.email} revoked.", "success")
+    return redirect(url_for("web.admin_users"))
+
+
+def _report_args() -> tuple[dict, InvalidInput | None]:
+    args = {"programme": request.args.get("programme") or None, "area": request.args.get("area") or None}
+    for name, key in (("from", "date_from"), ("to", "date_to")):
+        text = request.args.get(name)
+        if text:
+            try:
+                args[key] = date.fromisoformat(text)
+            except ValueError:
+                return args, InvalidInput(f"'{text}' is not a date", {name: ["Give a date like 2026-11-22."]})
+    if args["area"] and args["area"] not in {a.value for a in Area}:
+        return args, InvalidInput(f"Unknown area '{args['area']}'", {"area": ["Choose an area from the list."]})
+    return args, None
+
+
+@bp.route("/reports", endpoint="reports")
+@needs(Permission.REPORTS)
+def reports_page():
+    args, refused = _report_args()
+    report = None
+    if refused is None:
+        report, refused = attempt(lambda: reports.outcomes(today=today(), **args))
+    charts = []
+    if report:
+        rows = report["rows"]
+        charts = [
+            bar_chart("People helped, by area", [(r["area"], r["participants"]) for r in rows]),
+            bar_chart("Assessments passed, by area", [(r["area"], r["assessments_passed"]) for r in rows]),
+            bar_chart("Items that became people's own, by area", [(r["area"], r["assets_transferred"]) for r in rows]),
+            bar_chart("Items issued, by type", sorted(report["totals"]["assets_issued"].items())),
+        ]
+    return render_template("reports.html", report=report, charts=charts, refused=refused, args=request.args,
+                           programmes=reference.list_programmes(), areas=[a.value for a in Area],
+                           counts=[c for c in reports.COUNTS if c != "assets_issued"]), (refused.status if refused else 200)
+
+
+@bp.route("/reports/outcomes.csv")
+@needs(Permission.REPORTS)
+def reports_csv():
+    args, refused = _report_args()
+    if refused is None:
+        report, refused = attempt(lambda: reports.outcomes(today=today(), **args))
+    if refused:
+        flash(refused.message, "error")
+        return redirect(url_for("web.reports"))
+    return attachment(reports.as_csv(report), "text/csv", f"outcomes-{report['from']}-to-{report['to']}.csv")
+
+
+@bp.route("/reminders", endpoint="reminders")
+@needs(Permission.READ_PLANS)
+def reminders_page():
+    status = request.args.get("status") if request.args.get("status") in {s.value for s in NotificationStatus} else None
+    day = today()
+    plans = db.session.scalars(data_plans.plan_query(current_user, day, ending_within=30).limit(200)).all()
+    outbox = db.session.scalars(notifications.outbox_query(current_user, status=status).limit(OUTBOX_ROWS)).all()
+    counts = dict(db.session.execute(
+        sa.select(sa.literal_column("status"), sa.func.count()).select_from(
+            notifications.outbox_query(current_user).order_by(None).subquery()).group_by(sa.literal_column("status"))
+    ).all())
+    return render_template("reminders.html", plans=plans, outbox=outbox, today=day, status=status,
+                           statuses=[s.value for s in NotificationStatus],
+                           counts={getattr(k, "value", k): v for k, v in counts.items()})

@@ -1,0 +1,86 @@
+"""What every page module shares: role checks, running a service call from a form, reading tags from forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import Response, render_template
+from marshmallow import Schema, ValidationError, fields
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..permissions import Permission, allowed
+
+T = TypeVar("T")
+_TAG_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def needs(*permissions: Permission):
+    """A signed-in user whose role holds every permission; anyone else gets a page that says so (403)."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not all(allowed(current_user.role, p) for p in permissions):
+                return render_template("forbidden.html"), 403
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def attempt(call: Callable[[], T]) -> tuple[T | None, DomainError | None]:
+    """Run a service call for a form: its result, or the refusal to show beside the form (nothing kept)."""
+    try:
+        return call(), None
+    except DomainError as refused:
+        db.session.rollback()
+        return None, refused
+
+
+def tags_in(text: str | None) -> list[str]:
+    """Tags typed or scanned into one field, one per line or separated by commas or spaces."""
+    return [t for t in _TAG_SEPARATORS.split(text or "") if t]
+
+
+def field_errors(refused: DomainError | None) -> dict[str, str]:
+    """A refusal's per-field messages, keyed by field, for showing beside each input."""
+    if refused is None or not isinstance(refused.errors, dict):
+        return {}
+    errors = refused.errors.get("json", refused.errors)
+    return {name: " ".join(messages) if isinstance(messages, list) else str(messages)
+            for name, messages in errors.items() if isinstance(messages, (list, str))}
+
+
+def attachment(body: bytes | str, media_type: str, filename: str) -> Response:
+    """A file to download (label sheets, certificates, CSV reports)."""
+    return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def load_form(schema: Schema, form) -> tuple[dict, dict[str, str]]:
+    """Check a form with the API's own schema for the same request: (values, {field: message}).
+    Empty inputs count as not given, as a browser sends every field of a form."""
+    fields = form.to_dict() if hasattr(form, "to_dict") else dict(form)
+    given = {name: value for name, value in fields.items() if value != "" and name != "csrf_token"}
+    given = {name: _typed(schema.fields[name], value) for name, value in given.items() if name in schema.fields}
+    try:
+        return schema.load(given), {}
+    except ValidationError as invalid:
+        return {}, {name: " ".join(m if isinstance(m, str) else str(m) for m in messages)
+                    if isinstance(messages, list) else str(messages)
+                    for name, messages in invalid.normalized_messages().items()}
+
+
+def _typed(field: fields.Field, value: str):
+    """A form gives text; the API's schemas take JSON numbers strictly, so whole numbers become numbers."""
+    if isinstance(field, fields.Integer) and re.fullmatch(r"\s*-?\d{1,9}\s*", value):
+        return int(value)
+    if isinstance(field, fields.List):
+        return [_typed(field.inner, part) for part in _TAG_SEPARATORS.split(value) if part]
+    return value

@@ -1,0 +1,123 @@
+"""Deliveries (warehouse): upload a CSV manifest, see every row with its errors in place, import it,
+then print the batch's labels. The preview and the import call the same service as the API's import."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Asset
+from ..permissions import Permission
+from ..services import labels, receiving
+from ..services import manifest as manifest_reader
+from ..services.asset_fields import FIELDS
+from . import bp
+from .common import attachment, attempt, needs
+
+MAX_UPLOAD_ROWS = 10_000  # bigger deliveries go through `inventory assets import` (with a progress bar)
+PREVIEW_ROWS = 500
+
+
+def _uploaded_text() -> str | None:
+    """The manifest as text: the file just chosen, or the text carried from the preview to the import."""
+    upload = request.files.get("manifest")
+    if upload is not None and upload.filename:
+        return manifest_reader.decode(upload.read())
+    return request.form.get("manifest_text") or None
+
+
+def _recent_batches(limit: int = 15):
+    return db.session.execute(
+        sa.select(Asset.batch, sa.func.count(), sa.func.min(Asset.received_at),
+                  sa.func.count(Asset.label_printed_at))
+        .where(Asset.batch.is_not(None)).group_by(Asset.batch)
+        .order_by(sa.func.min(Asset.received_at).desc()).limit(limit)).all()
+
+
+@bp.route("/deliveries", methods=["GET"])
+@needs(Permission.HANDLE_STOCK)
+def deliveries():
+    return render_template("deliveries.html", batches=_recent_batches(), columns=FIELDS)
+
+
+@bp.route("/deliveries/preview", methods=["POST"])
+@needs(Permission.HANDLE_STOCK)
+def delivery_preview():
+    text = _uploaded_text()
+    if not text:
+        flash("Choose the delivery's CSV file first.", "error")
+        return redirect(url_for("web.deliveries"))
+    parsed = manifest_reader.read(text, max_rows=MAX_UPLOAD_ROWS)
+    _, refused = attempt(lambda: receiving.import_manifest(text, current_user, dry_run=True, max_rows=MAX_UPLOAD_ROWS))
+    problems = getattr(refused, "row_errors", None) or []
+    if refused is not None and not problems:
+        problems = [manifest_reader.RowError(1, None, refused.message)]
+    by_row: dict[int, dict[str | None, list[str]]] = {}
+    for problem in problems:
+        by_row.setdefault(problem.row, {}).setdefault(problem.column, []).append(problem.message)
+    rows = parsed.rows[:PREVIEW_ROWS]
+    shown_rows = {n for n, _ in rows}
+    return render_template(
+        "delivery_preview.html", rows=rows, columns=FIELDS, by_row=by_row, refused=refused, text=text,
+        filename=getattr(request.files.get("manifest"), "filename", None) or "the manifest",
+        total=len(parsed.rows), hidden_errors=[p for p in problems if p.row not in shown_rows],
+    ), 422 if refused else 200
+
+
+@bp.route("/deliveries/import", methods=["POST"])
+@needs(Permission.HANDLE_STOCK)
+def delivery_import():
+    text = _uploaded_text()
+    if not text:
+        flash("Choose the delivery's CSV file first.", "error")
+        return redirect(url_for("web.deliveries"))
+    result, refused = attempt(lambda: receiving.import_manifest(text, current_user, max_rows=MAX_UPLOAD_ROWS))
+    if refused:
+        # Something changed since the preview (another import took those serials): show it again, with why.
+        flash(refused.message, "error")
+        return delivery_preview()
+    flash(f"{result.created} assets received as batch {result.batch}. Print their labels now.", "success")
+    return redirect(url_for("web.delivery_batch", batch=result.batch))
+
+
+@bp.route("/deliveries/<batch>")
+@needs(Permission.HANDLE_STOCK)
+def delivery_batch(batch: str):
+    assets = db.session.scalars(sa.select(Asset).where(Asset.batch == batch[:32]).order_by(Asset.id)).all()
+    if not assets:
+        return render_template("not_found.html", code=batch, message=f"No delivery batch {batch}"), 404
+    return render_template("delivery_batch.html", batch=batch, assets=assets, sheets=labels.TEMPLATE_CODES)
+
+
+@bp.route("/deliveries/<batch>/labels", methods=["POST"])
+@needs(Permission.HANDLE_STOCK)
+def delivery_labels(batch: str):
+    form = request.form
+
+    def printout():
+        start = form.get("start_position", "1")
+        if not start.isdigit():
+            raise InvalidInput("The first free label is a whole number", {"start_position": ["A whole number."]})
+        if form.get("unprinted") == "yes":  # a reprint after a jam: only what has never had a label
+            things = labels.select(tags=[a.tag for a in _unprinted(batch)])
+        else:
+            things = labels.select(batch=batch[:32])
+        return labels.printout(things, fmt=form.get("format", "pdf"), template_code=form.get("sheet", "L7651"),
+                               start_position=int(start), config=current_app.config)
+
+    made, refused = attempt(printout)
+    if refused:
+        flash(refused.message, "error")
+        return redirect(url_for("web.delivery_batch", batch=batch))
+    return attachment(*made)
+
+
+def _unprinted(batch: str) -> list[Asset]:
+    found = db.session.scalars(sa.select(Asset).where(Asset.batch == batch[:32], Asset.label_printed_at.is_(None))
+                               .order_by(Asset.id)).all()
+    if not found:
+        raise InvalidInput("Every asset in this batch has had its label printed", {"unprinted": ["Nothing left."]})
+    return found

@@ -1,0 +1,169 @@
+"""Advocates' pages, phone first: find or add a participant, issue a kit, and the participant's page
+(loans, data plans and days left, assessments, certificates, returns).
+
+Names and contact details appear only here, to admins and the participant's own advocate; URLs carry
+participant ids, never names (a search is a POST, so names stay out of addresses and access logs)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..api.loans.routes import AssessmentCreateArgs
+from ..api.participants.routes import ParticipantCreateArgs
+from ..clock import today
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Area, Participant, ReferralSource, Role, Venue
+from ..permissions import Permission, whole_caseload
+from ..services import assessments, certificates, issuing, participants, reference, returns
+from . import bp
+from .common import attachment, attempt, field_errors, load_form, needs, tags_in
+
+LIST_LIMIT = 200
+
+
+@bp.route("/participants", methods=["GET", "POST"], endpoint="participants")
+@needs(Permission.PARTICIPANTS)
+def participants_list():
+    """The caseload; a search (by reference or name) is posted so that names never reach a URL."""
+    search = (request.form.get("search") or "").strip() if request.method == "POST" else ""
+    query = participants.participant_query(current_user)
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(db.func.lower(Participant.reference).like(like) | db.func.lower(Participant.name).like(like))
+    people = db.session.scalars(query.limit(LIST_LIMIT + 1)).all()
+    return render_template("participants.html", people=people[:LIST_LIMIT], more=len(people) > LIST_LIMIT,
+                           search=search, whole=whole_caseload(current_user.role))
+
+
+@bp.route("/participants/new", methods=["GET", "POST"])
+@needs(Permission.PARTICIPANTS)
+def participant_new():
+    errors, refused = {}, None
+    if request.method == "POST":
+        values, errors = load_form(ParticipantCreateArgs(), request.form)
+        if errors:  # every mistake at once: the contact details too, as the service would check them
+            _, _, contact_errors = participants.contact_details(request.form)
+            errors |= {name: " ".join(messages) for name, messages in contact_errors.items()}
+        if not errors:
+            person, refused = attempt(lambda: participants.create_participant(values, current_user))
+            if person:
+                flash(f"{person.reference} added. Now issue their kit.", "success")
+                return redirect(url_for("web.issue_page", participant_id=person.id))
+            errors = field_errors(refused)
+    return render_template("participant_new.html", errors=errors, refused=refused, form=request.form,
+                           programmes=[(p.code, f"{p.code} — {p.name}") for p in reference.list_programmes()],
+                           areas=[(a.value, a.value) for a in Area],
+                           sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+                           pick_advocate=current_user.role == Role.ADMIN), 422 if errors or refused else 200
+
+
+def _participant(participant_id: int) -> Participant:
+    person, refused = attempt(lambda: participants.get_participant(participant_id, current_user))
+    if refused:
+        abort(404)
+    return person
+
+
+@bp.route("/participants/<id:participant_id>")
+@needs(Permission.PARTICIPANTS)
+def participant_page(participant_id: int, *, refused=None, errors=None, status: int = 200):
+    person = _participant(participant_id)
+    day = today()
+    case = participants.casefile(person, day)
+    for plan in case["data_plans"]:
+        plan["days_left"] = (date.fromisoformat(plan["ends_on"]) - day).days
+    return render_template("participant.html", person=person, case=case, today=day, venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
+                           locations=reference.list_locations(current_user), refused=refused,
+                           errors=errors or {}, form=request.form), status
+
+
+@bp.route("/participants/<id:participant_id>/issue", methods=["GET", "POST"])
+@needs(Permission.ISSUE)
+def issue_page(participant_id: int):
+    person = _participant(participant_id)
+    refused, errors = None, {}
+    if request.method == "POST":
+        tags = tags_in(request.form.get("items"))
+        issued_on, date_error = _date(request.form.get("issued_on"), today())
+        body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
+        # A double tap on a slow phone connection sends the form twice: the key makes the second a replay.
+        key = (request.form.get("idempotency_key") or "")[:80] or None
+        if date_error:
+            refused = date_error
+        else:
+            result, refused = attempt(lambda: issuing.issue(
+                participant_id=person.id, items=tags, agreement_accepted=request.form.get("agreement") == "yes",
+                issued_on=issued_on, actor=current_user, today=today(), idempotency_key=key,
+                body_hash=issuing.request_hash(body)))
+            if result:
+                receipt, _replayed = result
+                return render_template("issued.html", person=person, receipt=receipt, today=today(),
+                                       days_left={p["id"]: (date.fromisoformat(p["ends_on"]) - today()).days
+                                                  for p in receipt["data_plans"]})
+        errors = field_errors(refused)
+    return render_template("issue.html", person=person, refused=refused, errors=errors, form=request.form,
+                           key=secrets.token_urlsafe(16), today=today()), (refused.status if refused else 200)
+
+
+@bp.route("/participants/<id:participant_id>/assessments", methods=["POST"])
+@needs(Permission.ISSUE)
+def record_assessment(participant_id: int):
+    person = _participant(participant_id)
+    values, errors = load_form(AssessmentCreateArgs(), request.form.to_dict() | {"participant": str(person.id)})
+    if errors:
+        return participant_page(participant_id, errors=errors, status=422,
+                                refused=InvalidInput("The assessment is not complete: see the form"))
+    result, refused = attempt(lambda: assessments.record(
+        participant_id=person.id, score=values["score"], max_score=values["max_score"], taken_on=values["taken_on"],
+        venue=values["venue"], actor=current_user, today=today()))
+    if refused:
+        return participant_page(participant_id, refused=refused, errors=field_errors(refused), status=refused.status)
+    assessment, transfer = result
+    outcome = "passed" if assessment.passed else "did not pass"
+    message = f"Assessment recorded: {assessment.score}/{assessment.max_score}, {outcome}."
+    if transfer:
+        message += f" {len(transfer.items)} item(s) are now theirs: download the certificate below."
+    flash(message, "success")
+    return redirect(url_for("web.participant_page", participant_id=person.id))
+
+
+@bp.route("/participants/<id:participant_id>/certificates/<id:transfer_id>")
+@needs(Permission.PARTICIPANTS)
+def certificate(participant_id: int, transfer_id: int):
+    person = _participant(participant_id)
+    transfer, refused = attempt(lambda: certificates.get_transfer(transfer_id, current_user))
+    if refused or transfer.participant_id != person.id:
+        abort(404)
+    return attachment(certificates.certificate_pdf(transfer), "application/pdf", f"certificate-{transfer.id}.pdf")
+
+
+@bp.route("/participants/<id:participant_id>/loans/<id:loan_id>/return", methods=["POST"])
+@needs(Permission.RETURN, Permission.PARTICIPANTS)
+def return_loan(participant_id: int, loan_id: int):
+    person = _participant(participant_id)
+    loan, refused = attempt(lambda: issuing.get_loan(loan_id, current_user))
+    if refused or loan.participant_id != person.id:
+        abort(404)
+    items = request.form.getlist("items")
+    done, refused = attempt(lambda: returns.return_items(
+        loan.id, current_user, location=request.form.get("location", ""), today=today(), items=items or None,
+        note=request.form.get("note") or None))
+    if refused:
+        return participant_page(participant_id, refused=refused, errors=field_errors(refused), status=refused.status)
+    flash(f"Returned to {request.form['location']} (into quarantine, to be checked before they go out again).",
+          "success")
+    return redirect(url_for("web.participant_page", participant_id=person.id))
+
+
+def _date(text: str | None, default: date) -> tuple[date, InvalidInput | None]:
+    if not text:
+        return default, None
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return default, InvalidInput(f"'{text}' is not a date", {"issued_on": ["Give a date like 2026-11-22."]})

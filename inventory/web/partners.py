@@ -1,0 +1,35 @@
+"""Stock: each location's items by type and state, and what is available across the network.
+Partners see their own hubs only (plus network-wide counts); nothing here is about a person."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from ..models import HELD, AssetStatus, AssetType
+from ..permissions import Permission, sees_everything
+from ..services import reference, stock
+from . import bp
+from .common import attempt, needs
+
+
+def pivot(rows: list[dict]) -> dict[str, dict[str, dict[str, int]]]:
+    """{location: {type: {status: count}}} from the service's flat rows."""
+    table: dict[str, dict[str, dict[str, int]]] = {}
+    for row in rows:
+        table.setdefault(row["location"], {}).setdefault(row["type"], {})[row["status"]] = row["count"]
+    return table
+
+
+@bp.route("/stock", endpoint="stock")
+@needs(Permission.READ_STOCK)
+def stock_page():
+    chosen = request.args.get("location") or None
+    counts, refused = attempt(lambda: stock.stock_counts(current_user, location=chosen))
+    if refused:
+        counts = stock.stock_counts(current_user)
+    locations = {loc.code: loc for loc in reference.list_locations(current_user)}
+    return render_template("stock.html", table=pivot(counts["rows"]), network=counts["network_available"],
+                           statuses=[s.value for s in AssetStatus if s in HELD], types=[t.value for t in AssetType],
+                           locations=locations, chosen=chosen, refused=refused,
+                           everywhere=sees_everything(current_user.role))

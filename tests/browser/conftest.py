@@ -1,0 +1,94 @@
+"""Browser tests: the app served on 127.0.0.1 by a real threaded server, driven through Debian's Chromium
+by Playwright (no browser download: `executable_path` points at the system's chromium).
+
+Screenshots of the main pages are written to SCREENSHOT_DIR (default build/screenshots) for review."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from inventory.extensions import db
+
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+PASSWORD = "correct horse battery"  # the `world` fixture's users
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RuntimeError("The browser tests need Chromium: `apt-get install chromium` (make test installs it)")
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app over real HTTP on a free port, one thread per request (as the browser opens several)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    fake_video = tmp_path_factory.mktemp("camera") / "label.y4m"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS + [
+            # A camera for the camera button: a fake device playing a video of a label (see `camera_label`).
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={fake_video}",
+        ])
+        browser.fake_video = fake_video
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """A fresh browser context (no cookies) per test; `page.open(path)` goes to the live server."""
+    contexts = []
+
+    def new(viewport=DESKTOP, **options):
+        context = chromium.new_context(viewport=viewport, base_url=live_server, accept_downloads=True, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new
+    for context in contexts:
+        context.close()
+    db.session.remove()
+
+
+def sign_in(page, role: str, path: str = "/"):
+    page.goto(path)
+    page.get_by_label("Email").fill(f"{role}@test.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def fits_width(page) -> bool:
+    """Nothing wider than the viewport: no sideways scrolling on a phone."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,21 @@ def _discard_changes() -> None:
     db.session.rollback()
 
 
+def _for_a_person() -> bool:
+    """A browser asking for a page (not the API, not a script): answer with a page, not JSON."""
+    return not request.path.startswith("/api/") and request.accept_mimetypes.accept_html
+
+
+def _page(status: int, message: str):
+    return render_template("error.html", status=status, message=message), status
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         _discard_changes()
+        if _for_a_person():
+            return _page(error.status, error.message)
         response = jsonify(error_body(error.status, error.message, error.errors))
         response.status_code = error.status
         if error.status == 401:
@@ -75,6 +86,8 @@ def register(app: Flask) -> None:
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         message = data.get("message") or _describe(error, errors)
+        if _for_a_person():
+            return _page(error.code or 500, _PAGE_MESSAGES.get(type(error).__name__, message))
         response = jsonify(error_body(error.code or 500, message, errors))
         response.status_code = error.code or 500
         for name, value in (data.get("headers") or {}).items():
@@ -89,6 +102,12 @@ def register(app: Flask) -> None:
         log.error("unhandled %s on %s %s", type(error).__name__, request.method, request.path,
                   exc_info=app.debug or app.testing)
         return _http(InternalServerError())
+
+
+# Said the way a person at a browser needs it.
+_PAGE_MESSAGES = {
+    "CSRFError": "This form had expired or was sent from another page. Go back, reload the page and try again.",
+}
 
 
 def _describe(error: HTTPException, errors) -> str:

@@ -9,6 +9,15 @@ from .assets import lock_assets
 from .reference import find_location
 
 
+def _choice(kind, value, field: str):
+    """An enum value from a person's input, or a clear error naming the choices (pages send raw text)."""
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(k.value for k in kind)
+        raise InvalidInput(f"Choose a {field}: one of {choices}", {field: [f"One of: {choices}."]}) from None
+
+
 def _one(tag: str) -> Asset:
     return lock_assets([tag], field="tag")[0]
 
@@ -59,7 +68,7 @@ def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certifi
     if asset.needs_wipe_certificate:
         asset.wipe_certificate = wipe_certificate.strip()
     if condition:
-        asset.condition = Condition(condition)
+        asset.condition = _choice(Condition, condition, "condition")
     if location:
         asset.location = find_location(location)
     details = {"wipe_certificate": asset.wipe_certificate} if wipe_certificate else None
@@ -73,7 +82,7 @@ def repair(tag: str, actor: Actor, *, location: str | None = None, note: str | N
 def retire(tag: str, actor: Actor, *, reason: str, note: str | None = None) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
-    reason = RetireReason(reason)
+    reason = _choice(RetireReason, reason, "reason")
     kit = asset.kit
     asset.become(AssetStatus.RETIRED, "retired")
     details = {"reason": reason.value}

@@ -7,12 +7,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
 from ..models import Role
-from ..permissions import PARTNER_ASSET_FIELDS, Permission, allowed, sees_everything
-from ..services import assets as asset_service
-from ..services import kits as kit_service
-from ..services import scanning
+from ..permissions import Permission, allowed
 from . import session
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/ui")
@@ -33,8 +29,6 @@ MENU = (
     ("web.reports", "Reports", Permission.REPORTS),
     ("web.admin", "Admin", Permission.WRITE_REFERENCE),
 )
-DETAIL_FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "network", "condition", "status", "location",
-                 "programme", "wipe_certificate")
 
 
 @bp.app_template_filter("options")
@@ -63,38 +57,6 @@ def home():
     return render_template("home.html")
 
 
-@bp.route("/a/<code>")
-@bp.route("/A/<code>")  # label QR codes hold the URL in capitals: a smaller code (labels.payload)
-@login_required
-def asset_page(code: str):
-    """What a phone camera opens from a label: details, state, history, and what this user may do."""
-    viewer = current_user
-    try:
-        found = scanning.resolve(code, viewer)
-    except DomainError as refused:
-        return render_template("not_found.html", code=code, message=refused.message), refused.status
-    can_see_history = allowed(viewer.role, Permission.READ_HISTORY)
-    if found.kind == "kit":
-        kit = kit_service.get_kit(found.tag, viewer)
-        history = kit_service.kit_history(found.tag) if can_see_history else []
-        return render_template("kit.html", kit=kit, scan=found, history=history)
-    asset = asset_service.get_asset(found.tag, viewer)
-    fields = [f for f in DETAIL_FIELDS if sees_everything(viewer.role) or f in PARTNER_ASSET_FIELDS]
-    history = asset_service.history(found.tag) if can_see_history else []
-    return render_template("asset.html", asset=asset, scan=found, details=_details(asset, fields), history=history)
-
-
-def _details(asset, fields) -> list[tuple[str, str]]:
-    def shown(name: str):
-        if name in ("location", "programme"):
-            related = getattr(asset, name)
-            return related.code if related is not None else None
-        value = getattr(asset, name)
-        return getattr(value, "value", value)
-
-    return [(name.replace("_", " ").capitalize(), shown(name) or "—") for name in fields]
-
-
 @bp.route("/vendor/<package>/<path:filename>")
 def vendor(package: str, filename: str):
     folder = VENDORED.get(package)
@@ -110,4 +72,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, deliveries, issuing, partners, scan  # noqa: E402,F401
+from . import admin, assets, deliveries, issuing, partners, scan  # noqa: E402,F401

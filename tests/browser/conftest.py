@@ -46,6 +46,7 @@ def chromium(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     fake_video = tmp_path_factory.mktemp("camera") / "label.y4m"
+    write_camera_video(fake_video, None)  # a blank picture until a test puts a label in front of the camera
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS + [
             # A camera for the camera button: a fake device playing a video of a label (see `camera_label`).
@@ -92,3 +93,20 @@ def screenshot(page, name: str) -> Path:
 def fits_width(page) -> bool:
     """Nothing wider than the viewport: no sideways scrolling on a phone."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def write_camera_video(path: Path, text: str | None, size: tuple[int, int] = (640, 480)) -> None:
+    """What the fake camera sees: a QR code of `text` (as a label would show it) in a Y4M video, the format
+    Chromium's --use-file-for-fake-video-capture plays (YUV 4:2:0; grey, so U and V are flat)."""
+    import qrcode
+    from PIL import Image
+
+    frame = Image.new("L", size, 255)
+    if text is not None:
+        code = qrcode.make(text, box_size=8, border=4).get_image().convert("L")
+        frame.paste(code, ((size[0] - code.width) // 2, (size[1] - code.height) // 2))
+    chroma = bytes([128]) * (size[0] // 2 * size[1] // 2)
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{size[0]} H{size[1]} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(10):
+            out.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)

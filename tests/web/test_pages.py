@@ -1,30 +1,10 @@
 """The web pages, server side: sign-in with CSRF, back to where you were going, the asset page a label
-opens (by role), sign-out and the idle timeout. (Browser tests come with the rest of the web app.)"""
+opens (by role), sign-out and the idle timeout. (The same journeys in a real browser: tests/browser.)"""
 
-import re
 import time
 
-from flask import g
-
 from tests.conftest import BASE_URL
-
-
-def csrf_from(page) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-
-
-def new_request_context():
-    """These tests share one app context across requests (conftest), and flask-wtf caches a request's
-    token in `g`; a real request starts with an empty `g`, so forget it."""
-    g.pop("csrf_token", None)
-
-
-def sign_in(client, email, next_path=None, password="correct horse battery"):
-    page = client.get("/sign-in" + (f"?next={next_path}" if next_path else ""))
-    response = client.post("/sign-in", data={"email": email, "password": password, "csrf_token": csrf_from(page),
-                                             "next": next_path or ""})
-    new_request_context()  # sign-in starts a fresh session
-    return response
+from tests.web.conftest import csrf_from, sign_in
 
 
 def test_a_label_opens_sign_in_and_then_the_asset(client, world, make_asset):
@@ -35,7 +15,9 @@ def test_a_label_opens_sign_in_and_then_the_asset(client, world, make_asset):
     assert signed.status_code == 302 and signed.headers["Location"] == f"/A/{tablet.tag}"
     page = client.get(f"/A/{tablet.tag}").get_data(as_text=True)
     assert tablet.tag in page and "in_stock" in page and "R9SERIAL01" in page
-    assert "History" in page and "receive" in page and "build kit" in page
+    assert "History" in page and "receive" in page  # the delivery that brought it
+    assert "Move it" in page and "Put it in quarantine" in page and "Retire it" in page
+    assert "Download a replacement label" in page
 
 
 def test_a_partner_sees_stock_fields_of_their_own_hubs_only(client, world, make_asset):

@@ -1,0 +1,121 @@
+"""The page a label opens (/a/TAG): an asset's or kit's details, state and history, and the actions this
+user's role allows on it now, each a small form calling the same service as the API."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..clock import today
+from ..errors import Conflict, DomainError
+from ..models import Condition, RetireReason
+from ..permissions import PARTNER_ASSET_FIELDS, Permission, allowed, sees_everything
+from ..services import assets as asset_service
+from ..services import kits as kit_service
+from ..services import labels, lifecycle, reference, returns, scanning
+from . import bp
+from .common import attachment, attempt, needs
+
+DETAIL_FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "network", "condition", "status", "location",
+                 "programme", "wipe_certificate")
+# The forms the asset page can offer, by the scan action that allows each.
+ASSET_FORMS = ("move", "quarantine", "restock", "repair", "retire", "return")
+
+
+@bp.route("/a/<code>")
+@bp.route("/A/<code>")  # label QR codes hold the URL in capitals: a smaller code (labels.payload)
+@login_required
+def asset_page(code: str, *, refused: DomainError | None = None, status: int = 200):
+    """What a phone camera opens from a label: details, state, history, and what this user may do."""
+    viewer = current_user
+    try:
+        found = scanning.resolve(code, viewer)
+    except DomainError as not_found:
+        return render_template("not_found.html", code=code, message=not_found.message), not_found.status
+    can_see_history = allowed(viewer.role, Permission.READ_HISTORY)
+    handles_stock = allowed(viewer.role, Permission.HANDLE_STOCK)
+    locations = reference.list_locations(viewer) if found.actions else []
+    if found.kind == "kit":
+        kit = kit_service.get_kit(found.tag, viewer)
+        history = kit_service.kit_history(found.tag) if can_see_history else []
+        return render_template("kit.html", kit=kit, scan=found, history=history, locations=locations,
+                               refused=refused, labels_allowed=handles_stock), status
+    asset = asset_service.get_asset(found.tag, viewer)
+    fields = [f for f in DETAIL_FIELDS if sees_everything(viewer.role) or f in PARTNER_ASSET_FIELDS]
+    history = asset_service.history(found.tag) if can_see_history else []
+    return render_template(
+        "asset.html", asset=asset, scan=found, details=_details(asset, fields), history=history,
+        forms=[a for a in ASSET_FORMS if a in found.actions], locations=locations, refused=refused,
+        conditions=[c.value for c in Condition], reasons=[r.value for r in RetireReason],
+        labels_allowed=handles_stock), status
+
+
+def _details(asset, fields) -> list[tuple[str, str]]:
+    def shown(name: str):
+        if name in ("location", "programme"):
+            related = getattr(asset, name)
+            return related.code if related is not None else None
+        value = getattr(asset, name)
+        return getattr(value, "value", value)
+
+    return [(name.replace("_", " ").capitalize(), shown(name) or "—") for name in fields]
+
+
+def _form_value(name: str) -> str | None:
+    return (request.form.get(name) or "").strip() or None
+
+
+@bp.route("/a/<tag>/<any(move, quarantine, restock, repair, retire, return):action>", methods=["POST"])
+@login_required
+def asset_action(tag: str, action: str):
+    """One change to one asset from its page; the scan's action list decides who may do what."""
+    found, refused = attempt(lambda: scanning.resolve(tag, current_user))
+    if refused or found.kind != "asset" or action not in found.actions:
+        refused = refused or Conflict(f"{tag.upper()} cannot take '{action}' now, or your role does not allow it")
+        return asset_page(tag, refused=refused, status=refused.status)
+    form, note = request.form, _form_value("note")
+    calls = {
+        "move": lambda: lifecycle.move(found.tag, _form_value("location") or "", current_user, note),
+        "quarantine": lambda: lifecycle.quarantine(found.tag, current_user, location=_form_value("location"),
+                                                   note=note),
+        "repair": lambda: lifecycle.repair(found.tag, current_user, location=_form_value("location"), note=note),
+        "restock": lambda: lifecycle.restock(found.tag, current_user, location=_form_value("location"),
+                                             wipe_certificate=_form_value("wipe_certificate"),
+                                             condition=_form_value("condition"), note=note),
+        "retire": lambda: lifecycle.retire(found.tag, current_user, reason=form.get("reason", ""), note=note),
+        "return": lambda: returns.return_asset(found.tag, current_user, location=_form_value("location") or "",
+                                               today=today(), note=note),
+    }
+    _, refused = attempt(calls[action])
+    if refused:
+        return asset_page(found.tag, refused=refused, status=refused.status)
+    flash(f"{found.tag}: {action} done.", "success")
+    return redirect(url_for("web.asset_page", code=found.tag))
+
+
+@bp.route("/a/<tag>/kit/<any(move, dismantle):action>", methods=["POST"])
+@needs(Permission.HANDLE_STOCK)
+def kit_action(tag: str, action: str):
+    note = _form_value("note")
+    if action == "move":
+        _, refused = attempt(lambda: kit_service.move_kit(tag, _form_value("location") or "", current_user, note=note))
+    else:
+        _, refused = attempt(lambda: kit_service.dismantle_kit(tag, current_user, note=note))
+    if refused:
+        return asset_page(tag, refused=refused, status=refused.status)
+    flash(f"Kit {tag.upper()}: {'moved' if action == 'move' else 'taken apart; its items are back in stock'}.",
+          "success")
+    return redirect(url_for("web.asset_page", code=tag.upper()))
+
+
+@bp.route("/a/<tag>/label.<any(png, svg, zpl):fmt>")
+@needs(Permission.HANDLE_STOCK)
+def one_label(tag: str, fmt: str):
+    """A replacement label for one asset or kit (a picture to print, or a job for the label printer)."""
+    config = current_app.config
+    body, refused = attempt(lambda: labels.one_label(tag, fmt, base_url=config["PUBLIC_BASE_URL"],
+                                                     zpl_size=config["ZPL_LABEL_SIZE"], zpl_dpi=config["ZPL_DPI"]))
+    if refused:
+        return render_template("not_found.html", code=tag, message=refused.message), refused.status
+    media = {"png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}[fmt]
+    return attachment(body, media, f"{tag.upper()}.{fmt}")

@@ -48,7 +48,7 @@ def test_each_role_signs_in_to_its_own_start_page(browser_page, world, role, lan
 
 def test_scan_station_by_typing_codes_and_enter(browser_page, world, make_asset, make_participant, issue):
     tablet, sim = make_asset("tablet", serial="R9TYPED001"), make_asset("sim")
-    lent = make_asset("laptop")
+    lent, mistake = make_asset("laptop"), make_asset("chair")
     issue(make_participant(), lent.tag)
     page = browser_page()
     sign_in(page, "warehouse")
@@ -80,6 +80,11 @@ def test_scan_station_by_typing_codes_and_enter(browser_page, world, make_asset,
     assert len(set(colours.values())) == 4  # each outcome looks different
     assert page.locator("[data-batch-count]").inner_text() == "2"
     screenshot(page, "scan-station")
+    assert scan(mistake.tag) == "ok"  # scanned by mistake: take it out of the batch again
+    assert page.locator("[data-batch-count]").inner_text() == "3"
+    page.get_by_role("button", name=f"Remove {mistake.tag} from the batch").click()
+    assert page.locator("[data-batch-count]").inner_text() == "2"
+    assert page.locator("#batch-form input[name=tags]").input_value() == f"{tablet.tag} {sim.tag}"
 
     page.get_by_label("Move them to").select_option("HUB-A")
     page.get_by_role("button", name="Move these").click()
@@ -87,6 +92,7 @@ def test_scan_station_by_typing_codes_and_enter(browser_page, world, make_asset,
     assert fresh(Asset, tag=tablet.tag).location.code == "HUB-A"
     assert fresh(Asset, tag=sim.tag).location.code == "HUB-A"
     assert fresh(Asset, tag=lent.tag).status == AssetStatus.ON_LOAN
+    assert fresh(Asset, tag=mistake.tag).location.code == "WH-MAIN"
 
 
 def test_building_a_kit_shows_what_is_still_missing(browser_page, world, make_asset):

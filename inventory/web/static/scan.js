@@ -48,6 +48,18 @@
     document.querySelectorAll("[data-batch-tags]").forEach(function (field) { field.value = tags.join(" "); });
     document.querySelectorAll("[data-batch-count]").forEach(function (el) { el.textContent = tags.length; });
   }
+  // Take an item out of the batch (a refused one, or one scanned by mistake) without starting again.
+  function addRemoveButton(li) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary remove";
+    button.textContent = "Remove";
+    button.setAttribute("aria-label", "Remove " + li.getAttribute("data-tag") + " from the batch");
+    button.addEventListener("click", function () { li.remove(); syncBatch(); input.focus(); });
+    li.appendChild(button);
+  }
+  list.querySelectorAll("li.ok[data-tag]").forEach(addRemoveButton);
+
   function describe(counts) {
     return Object.keys(counts).map(function (t) { return counts[t] + " " + t; }).join(", ");
   }
@@ -77,6 +89,7 @@
     tag.textContent = row.tag || row.code;
     li.appendChild(tag);
     li.appendChild(document.createTextNode(" " + row.message));
+    if (row.outcome === "ok") addRemoveButton(li);
     list.insertBefore(li, list.firstChild);
     syncBatch();
     showProgress(p);

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 from inventory import auth, create_app
 from inventory.extensions import db, write_intent
@@ -72,6 +73,16 @@ def app_context(request):
         yield app
         _empty_tables()
         auth.tokens.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app over real HTTP on a free port, one thread per request (as the browser opens several)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
 
 
 @pytest.fixture

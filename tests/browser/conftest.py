@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from inventory.extensions import db
 
@@ -29,16 +27,6 @@ def _chromium() -> str:
         if found:
             return found
     raise RuntimeError("The browser tests need Chromium: `apt-get install chromium` (make test installs it)")
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The test app over real HTTP on a free port, one thread per request (as the browser opens several)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,10 @@
 """Two people acting on the same thing at once leave a consistent state: real threads, a real
 threaded HTTP server (as `inventory run` starts), a real database (SQLite or PostgreSQL)."""
 
-import threading
 
 import pytest
 import requests
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, Event, Kit
@@ -16,13 +14,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def server(app):
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join()
+def server(live_server):
+    return live_server
 
 
 def test_two_kits_built_with_one_tablet_give_one_201_and_one_409(server, world, make_asset):

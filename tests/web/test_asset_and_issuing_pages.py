@@ -91,3 +91,23 @@ def test_people_get_error_pages_and_the_api_gets_json(as_role):
     assert api.mimetype == "application/json" and api.status_code == 401
     expired = client.post("/participants", data={"search": "x"}, headers={"Accept": "text/html"})
     assert expired.status_code == 400 and "This form had expired" in expired.get_data(as_text=True)
+
+
+def test_reminders_show_plans_ending_soon_and_the_outbox(as_role, make_asset, make_participant, issue):
+    from datetime import timedelta
+
+    from inventory.dates import add_months
+    from inventory.extensions import write_intent
+    from inventory.services import reminders
+    from tests.conftest import TODAY
+
+    person = make_participant(reference="ENDING-SOON")
+    sim = make_asset("sim")
+    issue(person, sim.tag, issued_on=add_months(TODAY, -6) + timedelta(days=5))  # DII: 6 months, ends in 5 days
+    with write_intent():
+        reminders.sweep(TODAY)
+    client, _ = as_role("advocate")
+    page = client.get("/reminders").get_data(as_text=True)
+    assert "ENDING-SOON" in page and sim.tag in page
+    assert "queued (2)" in page  # the participant's 7-day reminder and the advocate's digest
+    assert "Nothing in the outbox" in client.get("/reminders?status=sent").get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from ..models import Role
@@ -29,6 +29,15 @@ MENU = (
     ("web.reports", "Reports", Permission.REPORTS),
     ("web.admin", "Admin", Permission.WRITE_REFERENCE),
 )
+
+
+@bp.before_app_request
+def _no_nul_bytes():
+    """No text a person types holds a NUL byte, and PostgreSQL refuses them: stop them at the door (400)
+    rather than as a database error deep in a page. (The API's schemas refuse them field by field.)"""
+    if not request.path.startswith("/api/") and any("\x00" in value for values in request.values.listvalues() for value in values):
+        abort(400, description="The form holds a character that cannot be stored (a NUL byte).")
+    return None
 
 
 @bp.app_template_filter("options")

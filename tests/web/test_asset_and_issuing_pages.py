@@ -111,3 +111,14 @@ def test_reminders_show_plans_ending_soon_and_the_outbox(as_role, make_asset, ma
     assert "ENDING-SOON" in page and sim.tag in page
     assert "queued (2)" in page  # the participant's 7-day reminder and the advocate's digest
     assert "Nothing in the outbox" in client.get("/reminders?status=sent").get_data(as_text=True)
+
+
+def test_a_nul_byte_in_a_form_is_refused_before_it_reaches_the_database(as_role, make_participant):
+    client, token = as_role("advocate")
+    make_participant()
+    refused = client.post("/participants", data={"csrf_token": token, "search": "a\x00b"},
+                          headers={"Accept": "text/html"})
+    assert refused.status_code == 400 and "cannot be stored" in refused.get_data(as_text=True)
+    assert client.get("/stock?location=HUB%00A").status_code == 400
+    signing_in = {"csrf_token": token, "email": "x\x00@test.example", "password": "p"}
+    assert client.post("/sign-in", data=signing_in).status_code == 400

@@ -60,6 +60,13 @@ def _escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def types_of(tags: list[str]) -> list[str]:
+    """The asset types of these tags, one per asset found (one query, whatever the number of tags)."""
+    if not tags:
+        return []
+    return [kind.value for kind in db.session.scalars(sa.select(Asset.type).where(Asset.tag.in_(tags)))]
+
+
 def history(tag: str) -> list[Event]:
     tag = checked_tag(tag)
     asset_id = db.session.scalar(sa.select(Asset.id).where(Asset.tag == tag))

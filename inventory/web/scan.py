@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..clock import today
 from ..errors import Conflict, DomainError, InvalidInput, NotFound
 from ..permissions import Permission
+from ..services import assets as asset_service
 from ..services import batches, kits, labels, reference, scanning
 from ..tags import looks_like_tag, normalise
 from . import bp
@@ -71,13 +72,14 @@ def check_scan(code: str, mode: Mode, batch: list[str]) -> ScanRow:
     return row
 
 
-def _kit_progress(template_code: str | None, rows: list[ScanRow]) -> dict | None:
+def _kit_progress(template_code: str | None, types: list[str]) -> dict | None:
+    """What the template still lacks (or has too much of), given the types of the items in the batch."""
     if not template_code:
         return None
     template, refused = attempt(lambda: reference.get_kit_template(template_code))
     if refused:
         return None
-    missing, extra = kits.gaps_for_types(template, [r.type for r in rows if r.outcome == "ok"])
+    missing, extra = kits.gaps_for_types(template, types)
     return {"template": template.code, "missing": missing, "extra": extra, "complete": not missing and not extra}
 
 
@@ -93,7 +95,8 @@ def _page(mode_name: str, rows: list[ScanRow], *, last: ScanRow | None = None, r
         "scan.html", modes=MODES, mode_name=mode_name, rows=rows, last=last, refused=refused,
         batch=[r.tag for r in rows if r.outcome == "ok"], locations=reference.list_locations(current_user),
         templates=reference.list_kit_templates(), template_code=template_code,
-        progress=_kit_progress(template_code, rows) if mode_name == "kit" else None,
+        progress=_kit_progress(template_code, [r.type for r in rows if r.outcome == "ok"]) if mode_name == "kit"
+        else None,
         sheet_templates=labels.TEMPLATE_CODES, form=request.form), status
 
 
@@ -101,17 +104,25 @@ def _page(mode_name: str, rows: list[ScanRow], *, last: ScanRow | None = None, r
 @needs(Permission.HANDLE_STOCK)
 def scan_station():
     mode_name, mode = _mode()
-    batch = tags_in(request.form.get("tags"))[:MAX_LIST]
-    # The batch so far, checked again (things may have changed since they were scanned).
+    batch = [normalise(t) for t in tags_in(request.form.get("tags"))[:MAX_LIST]]
+    code = request.form.get("code", "").strip()
+    if request.method == "POST" and code and request.accept_mimetypes.best == "application/json":
+        # scan.js keeps the batch on the page: check only the new code (a scan must not cost a look-up
+        # per item already scanned), and read the batch's types in one query for the kit's progress.
+        last = check_scan(code, mode, batch)
+        progress = None
+        if mode_name == "kit":
+            tags = batch + ([last.tag] if last.outcome == "ok" else [])
+            progress = _kit_progress(request.form.get("template"), asset_service.types_of(tags))
+        return jsonify(row=asdict(last), progress=progress)
+    # Without JavaScript the page is drawn again: the batch so far, checked again (things may have
+    # changed since they were scanned), then the new code.
     rows = [check_scan(tag, mode, batch[:i]) for i, tag in enumerate(batch)]
-    if request.method == "GET" or not request.form.get("code", "").strip():
+    if not code:
         return _page(mode_name, rows)
-    last = check_scan(request.form["code"], mode, [r.tag for r in rows if r.outcome == "ok"])
+    last = check_scan(code, mode, [r.tag for r in rows if r.outcome == "ok"])
     if last.outcome == "ok":
         rows.append(last)
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(row=asdict(last), progress=_kit_progress(request.form.get("template"), rows)
-                       if mode_name == "kit" else None)
     return _page(mode_name, rows, last=last)
 
 

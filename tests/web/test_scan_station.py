@@ -109,3 +109,32 @@ def test_the_scan_station_is_for_warehouse_staff_and_admins(as_role):
     client, token = as_role("advocate")
     assert client.get("/scan").status_code == 403
     assert client.post("/scan/batch", data={"csrf_token": token, "mode": "move", "tags": "X"}).status_code == 403
+
+
+def test_a_scan_costs_the_same_however_long_the_batch(as_role, make_asset):
+    """scan.js keeps the batch on the page: each scan looks up the new code only, not every item again."""
+    from inventory.extensions import db as database
+
+    client, token = as_role("warehouse")
+    batch = [make_asset("chair").tag for _ in range(30)]
+    tablet, sim = make_asset("tablet"), make_asset("sim")
+    statements = []
+
+    def count(*_args, **_kwargs):
+        statements.append(1)
+
+    def statements_for(tags, code):
+        statements.clear()
+        sa.event.listen(database.engine, "before_cursor_execute", count)
+        try:
+            body = scan(client, token, code, mode="kit", tags=tags, template="DII-TABLET").get_json()
+        finally:
+            sa.event.remove(database.engine, "before_cursor_execute", count)
+        assert body["row"]["outcome"] == "ok"
+        return len(statements), body["progress"]
+
+    statements_for([], tablet.tag)  # the first request of a session loads a little more; compare warm ones
+    short, _ = statements_for([tablet.tag], sim.tag)
+    long, progress = statements_for([tablet.tag] + batch, sim.tag)
+    assert long == short
+    assert progress["missing"] == {} and progress["extra"] == {"chair": 30}

@@ -11,6 +11,7 @@ from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Actor, Asset, AssetStatus, AssetType, Event, Location, Programme
 from .reference import code_of, where_visible
+from .search import starts_with
 
 
 def checked_tag(code: str, field: str = "tag") -> str:
@@ -50,14 +51,9 @@ def asset_query(viewer: Actor, *, type: str | None = None, status: str | None = 
         # Exact identifiers first (indexed); then a prefix of make or model for people browsing.
         query = query.where(sa.or_(
             Asset.tag == tag_rules.normalise(term), Asset.serial == upper, Asset.imei == term,
-            Asset.iccid == term, Asset.make.ilike(f"{_escape(term)}%", escape="\\"),
-            Asset.model.ilike(f"{_escape(term)}%", escape="\\"),
+            Asset.iccid == term, starts_with(Asset.make, term), starts_with(Asset.model, term),
         ))
     return query.order_by(Asset.id)
-
-
-def _escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def types_of(tags: list[str]) -> list[str]:

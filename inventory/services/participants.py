@@ -13,6 +13,7 @@ from ..identifiers import normalise_uk_mobile
 from ..models import Actor, Assessment, DataPlan, Loan, Participant, Role, Transfer, User, as_utc
 from ..permissions import whole_caseload
 from .reference import find_programme
+from .search import contains
 from .users import normalise_email
 
 
@@ -87,8 +88,13 @@ def get_participant(participant_id: int, viewer: Actor, *, for_update: bool = Fa
 
 
 def participant_query(viewer: Actor, *, programme: str | None = None, area: str | None = None,
-                      reference: str | None = None) -> sa.Select:
+                      reference: str | None = None, search: str | None = None) -> sa.Select:
+    """The viewer's caseload, narrowed. `search` finds a piece of the reference or the name; the pages
+    post it (never in a URL), so the API does not offer it as a query parameter."""
     query = caseload(viewer)
+    if search and search.strip():
+        query = query.where(sa.or_(contains(Participant.reference, search.strip()),
+                                   contains(Participant.name, search.strip())))
     if programme:
         query = query.where(Participant.programme_id == find_programme(programme).id)
     if area:

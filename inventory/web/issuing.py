@@ -31,10 +31,7 @@ LIST_LIMIT = 200
 def participants_list():
     """The caseload; a search (by reference or name) is posted so that names never reach a URL."""
     search = (request.form.get("search") or "").strip() if request.method == "POST" else ""
-    query = participants.participant_query(current_user)
-    if search:
-        like = f"%{search.lower()}%"
-        query = query.where(db.func.lower(Participant.reference).like(like) | db.func.lower(Participant.name).like(like))
+    query = participants.participant_query(current_user, search=search)
     people = db.session.scalars(query.limit(LIST_LIMIT + 1)).all()
     return render_template("participants.html", people=people[:LIST_LIMIT], more=len(people) > LIST_LIMIT,
                            search=search, whole=whole_caseload(current_user.role))

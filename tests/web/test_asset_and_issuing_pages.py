@@ -122,3 +122,12 @@ def test_a_nul_byte_in_a_form_is_refused_before_it_reaches_the_database(as_role,
     assert client.get("/stock?location=HUB%00A").status_code == 400
     signing_in = {"csrf_token": token, "email": "x\x00@test.example", "password": "p"}
     assert client.post("/sign-in", data=signing_in).status_code == 400
+
+
+def test_a_search_matches_what_was_typed_literally(as_role, make_participant):
+    client, token = as_role("advocate")
+    make_participant(reference="DII_001", name="Underscore Person")
+    make_participant(reference="DIIX001", name="Other Person")
+    found = client.post("/participants", data={"csrf_token": token, "search": "dii_0"}).get_data(as_text=True)
+    assert "Underscore Person" in found and "Other Person" not in found  # "_" is not a wildcard
+    assert "Nobody matches" in client.post("/participants", data={"csrf_token": token, "search": "%"}).get_data(as_text=True)

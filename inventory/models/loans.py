@@ -97,6 +97,10 @@ class DataPlan(db.Model):
             return PlanStatus.EXPIRED
         return PlanStatus.ACTIVE
 
+    def days_left(self, today: date) -> int:
+        """Days of free data left after today (0 once the last day has passed)."""
+        return max(0, (self.ends_on - today).days)
+
     @staticmethod
     def status_condition(status: PlanStatus, today: date):
         """The same rule as status_on(), as SQL."""

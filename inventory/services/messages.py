@@ -44,7 +44,7 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
         if not to:
             raise NoRecipient(f"the participant has no {'mobile number' if row.channel == 'sms' else 'email address'}")
         personalisation = {"programme": participant.programme.name, "end_date": _long_date(plan.ends_on),
-                           "days_left": str(max(0, (plan.ends_on - today).days))}
+                           "days_left": str(plan.days_left(today))}
         if row.kind == NotificationKind.PLAN_ENDED:
             personalisation["next_steps"] = next_steps
         return Message(row.kind.value, row.channel.value, to, personalisation, f"inventory-{row.id}")

@@ -139,4 +139,5 @@ def casefile(p: Participant, today: date) -> dict:
 
 def plan_summary(plan: DataPlan, today: date) -> dict:
     return {"id": plan.id, "sim": plan.sim.tag, "starts_on": plan.starts_on.isoformat(),
-            "ends_on": plan.ends_on.isoformat(), "status": plan.status_on(today).value}
+            "ends_on": plan.ends_on.isoformat(), "status": plan.status_on(today).value,
+            "days_left": plan.days_left(today)}

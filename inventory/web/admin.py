@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -14,7 +15,7 @@ from ..api.users.routes import UserCreateArgs
 from ..clock import today
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Area, LocationKind, NotificationStatus, OwnershipRule, Role
+from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role
 from ..permissions import Permission
 from ..services import data_plans, notifications, reference, reports, users
 from . import bp
@@ -145,7 +146,8 @@ def reports_csv():
 def reminders_page():
     status = request.args.get("status") if request.args.get("status") in {s.value for s in NotificationStatus} else None
     day = today()
-    plans = db.session.scalars(data_plans.plan_query(current_user, day, ending_within=30).limit(200)).all()
+    plans = db.session.scalars(data_plans.plan_query(current_user, day, ending_within=30)
+                               .options(selectinload(DataPlan.participant)).limit(200)).all()
     outbox = db.session.scalars(notifications.outbox_query(current_user, status=status).limit(OUTBOX_ROWS)).all()
     counts = dict(db.session.execute(
         sa.select(sa.literal_column("status"), sa.func.count()).select_from(

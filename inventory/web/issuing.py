@@ -72,8 +72,6 @@ def participant_page(participant_id: int, *, refused=None, errors=None, status: 
     person = _participant(participant_id)
     day = today()
     case = participants.casefile(person, day)
-    for plan in case["data_plans"]:
-        plan["days_left"] = (date.fromisoformat(plan["ends_on"]) - day).days
     return render_template("participant.html", person=person, case=case, today=day, venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
                            locations=reference.list_locations(current_user), refused=refused,
                            errors=errors or {}, form=request.form), status
@@ -99,9 +97,7 @@ def issue_page(participant_id: int):
                 body_hash=issuing.request_hash(body)))
             if result:
                 receipt, _replayed = result
-                return render_template("issued.html", person=person, receipt=receipt, today=today(),
-                                       days_left={p["id"]: (date.fromisoformat(p["ends_on"]) - today()).days
-                                                  for p in receipt["data_plans"]})
+                return render_template("issued.html", person=person, receipt=receipt)
         errors = field_errors(refused)
     return render_template("issue.html", person=person, refused=refused, errors=errors, form=request.form,
                            key=secrets.token_urlsafe(16), today=today()), (refused.status if refused else 200)

@@ -29,7 +29,8 @@ def test_issuing_a_kit_puts_every_item_on_loan_and_starts_a_data_plan(world, mak
     assert sorted(receipt["items"]) == sorted([tablet.tag, sim.tag]) and receipt["kits"] == [kit.tag]
     assert receipt["issued_on"] == "2026-08-31"
     assert receipt["data_plans"] == [{"id": receipt["data_plans"][0]["id"], "sim": sim.tag, "starts_on": "2026-08-31",
-                                      "ends_on": "2027-02-28", "status": "active"}]
+                                      "ends_on": "2027-02-28", "status": "active",
+                                      "days_left": 98}]
     assert status_of(tablet) == status_of(sim) == AssetStatus.ON_LOAN
     assert db.session.get(Kit, kit.id).status == KitStatus.ON_LOAN
     issued = db.session.scalars(sa.select(Event).where(Event.action == "issue", Event.asset_id.is_not(None))).all()

@@ -24,6 +24,7 @@ class DataPlanSchema(Schema):
     starts_on = fields.Str()
     ends_on = fields.Str()
     status = fields.Str()
+    days_left = fields.Int(metadata={"description": "days of free data left after today"})
 
 
 class TransferSchema(Schema):

@@ -56,11 +56,12 @@ def receive_one(raw: dict, actor: Actor) -> Asset:
     return db.session.scalar(sa.select(Asset).where(Asset.tag == result.tags[0]))
 
 
-def import_manifest(data: bytes | str, actor: Actor | None, *, dry_run: bool = False, max_rows: int = 50_000,
-                    batch: str | None = None,
+def import_manifest(data: bytes | str | manifest_reader.Manifest, actor: Actor | None, *, dry_run: bool = False,
+                    max_rows: int = 50_000, batch: str | None = None,
                     progress: Callable[[int, int], None] | None = None) -> ReceiveResult:
-    """Check every row of a manifest; store them all, or nothing and every row's errors."""
-    parsed = manifest_reader.read(data, max_rows=max_rows)
+    """Check every row of a manifest; store them all, or nothing and every row's errors. `data` may be
+    a manifest already read (the delivery preview shows its rows, and need not read the file twice)."""
+    parsed = data if isinstance(data, manifest_reader.Manifest) else manifest_reader.read(data, max_rows=max_rows)
     if parsed.errors and not parsed.rows:
         raise ManifestRejected(parsed.errors)
     errors = list(parsed.errors)

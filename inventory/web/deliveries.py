@@ -51,7 +51,7 @@ def delivery_preview():
         flash("Choose the delivery's CSV file first.", "error")
         return redirect(url_for("web.deliveries"))
     parsed = manifest_reader.read(text, max_rows=MAX_UPLOAD_ROWS)
-    _, refused = attempt(lambda: receiving.import_manifest(text, current_user, dry_run=True, max_rows=MAX_UPLOAD_ROWS))
+    _, refused = attempt(lambda: receiving.import_manifest(parsed, current_user, dry_run=True))
     problems = getattr(refused, "row_errors", None) or []
     if refused is not None and not problems:
         problems = [manifest_reader.RowError(1, None, refused.message)]

@@ -40,13 +40,16 @@ def _things_by_tag(tags: list[str]) -> list:
 def select(*, tags: list[str] | None = None, batch: str | None = None, location: str | None = None,
            unprinted: bool = False) -> list:
     """What to print: the given tags in their order; an import batch; or everything at a location
-    (only what has never had a label, with `unprinted`)."""
+    (of a batch or a location, only what has never had a label, with `unprinted`: a reprint after a jam)."""
     if tags:
         things = _things_by_tag(tags)
     elif batch:
-        things = list(db.session.scalars(sa.select(Asset).where(Asset.batch == batch.strip()).order_by(Asset.id)))
-        if not things:
+        query = sa.select(Asset).where(Asset.batch == batch.strip()).order_by(Asset.id)
+        if not db.session.scalar(sa.select(sa.exists(query))):
             raise NotFound(f"No import batch {batch}")
+        if unprinted:
+            query = query.where(Asset.label_printed_at.is_(None))
+        things = list(db.session.scalars(query))
     elif location:
         loc = db.session.scalar(sa.select(Location).where(Location.code == code_of(location)))
         if loc is None:
@@ -110,7 +113,7 @@ def zpl_batch(things: list, *, base_url: str, zpl_size: tuple[float, float], zpl
 
 
 TEMPLATE_CODES = ("L7651", "L7160", "L7163", "L6145")
-_SHEET_TYPES = {"pdf": "application/pdf", "zpl": "application/zpl"}
+MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
 
 
 def printout(things: list, *, fmt: str, template_code: str, start_position: int, config) -> tuple[bytes | str, str, str]:
@@ -119,7 +122,7 @@ def printout(things: list, *, fmt: str, template_code: str, start_position: int,
     if fmt == "zpl":
         body = zpl_batch(things, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"],
                          zpl_dpi=config["ZPL_DPI"])
-        return body, _SHEET_TYPES["zpl"], "labels.zpl"
+        return body, MEDIA_TYPES["zpl"], "labels.zpl"
     pdf = sheet_pdf(things, base_url=config["PUBLIC_BASE_URL"], template_code=template_code,
                     start_position=start_position, offsets=config["LABEL_OFFSETS"])
-    return pdf, _SHEET_TYPES["pdf"], f"labels-{template_code}-{len(things)}.pdf"
+    return pdf, MEDIA_TYPES["pdf"], f"labels-{template_code}-{len(things)}.pdf"

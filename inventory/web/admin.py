@@ -3,24 +3,22 @@ CSV; and (admins and advocates) the reminders outbox and data plans ending soon.
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from ..api.reference.schemas import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
 from ..api.users.routes import UserCreateArgs
 from ..clock import today
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role
+from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role, User
 from ..permissions import Permission
 from ..services import data_plans, notifications, reference, reports, users
 from . import bp
 from .charts import bar_chart
-from .common import attachment, attempt, field_errors, load_form, needs
+from .common import attachment, attempt, field_errors, form_date, load_form, needs
 
 # What each reference form creates, with the API schema that checks it and the service that stores it.
 REFERENCE_FORMS = {
@@ -32,11 +30,12 @@ OUTBOX_ROWS = 100
 
 
 def _admin_page(errors=None, refused=None, which=None, status=200):
+    organisations = reference.list_organisations(current_user)
     return render_template(
         "admin.html", programmes=reference.list_programmes(),
-        organisations=reference.list_organisations(current_user), locations=reference.list_locations(current_user),
+        organisations=organisations, locations=reference.list_locations(current_user),
         templates=reference.list_kit_templates(), errors=errors or {}, refused=refused, which=which,
-        org_options=[(o.code, f"{o.code} — {o.name}") for o in reference.list_organisations(current_user)],
+        org_options=[(o.code, f"{o.code} — {o.name}") for o in organisations],
         form=request.form, rules=[r.value for r in OwnershipRule], kinds=[k.value for k in LocationKind],
         areas=[a.value for a in Area]), status
 
@@ -82,7 +81,7 @@ def admin_users():
 @bp.route("/admin/users/<id:user_id>/tokens", methods=["POST"])
 @needs(Permission.MANAGE_USERS)
 def admin_tokens(user_id: int):
-    person = next((u for u in users.list_users() if u.id == user_id), None)
+    person = db.session.get(User, user_id)
     if person is None:
         flash("No such user.", "error")
         return redirect(url_for("web.admin_users"))
@@ -96,13 +95,11 @@ def admin_tokens(user_id: int):
 
 def _report_args() -> tuple[dict, InvalidInput | None]:
     args = {"programme": request.args.get("programme") or None, "area": request.args.get("area") or None}
-    for name, key in (("from", "date_from"), ("to", "date_to")):
-        text = request.args.get(name)
-        if text:
-            try:
-                args[key] = date.fromisoformat(text)
-            except ValueError:
-                return args, InvalidInput(f"'{text}' is not a date", {name: ["Give a date like 2026-11-22."]})
+    try:
+        args["date_from"] = form_date(request.args.get("from"), "from")
+        args["date_to"] = form_date(request.args.get("to"), "to")
+    except InvalidInput as refused:
+        return args, refused
     if args["area"] and args["area"] not in {a.value for a in Area}:
         return args, InvalidInput(f"Unknown area '{args['area']}'", {"area": ["Choose an area from the list."]})
     return args, None

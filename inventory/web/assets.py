@@ -117,5 +117,4 @@ def one_label(tag: str, fmt: str):
                                                      zpl_size=config["ZPL_LABEL_SIZE"], zpl_dpi=config["ZPL_DPI"]))
     if refused:
         return render_template("not_found.html", code=tag, message=refused.message), refused.status
-    media = {"png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}[fmt]
-    return attachment(body, media, f"{tag.upper()}.{fmt}")
+    return attachment(body, labels.MEDIA_TYPES[fmt], f"{tag.upper()}.{fmt}")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template
 from marshmallow import Schema, ValidationError, fields
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
+from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..permissions import Permission, allowed
 
@@ -56,6 +57,33 @@ def field_errors(refused: DomainError | None) -> dict[str, str]:
     errors = refused.errors.get("json", refused.errors)
     return {name: " ".join(messages) if isinstance(messages, list) else str(messages)
             for name, messages in errors.items() if isinstance(messages, (list, str))}
+
+
+def print_labels(select: Callable[[], list], form):
+    """A label sheet (or ZPL job) from a label form (sheet, first free position, printer) for what
+    `select` picks: (download, None), or (None, the refusal to show)."""
+    from ..services import labels
+
+    def printout():
+        start = (form.get("start_position") or "1").strip()
+        if not start.isdigit():
+            raise InvalidInput("The first free label is a whole number, counting from 1",
+                               {"start_position": ["A whole number."]})
+        return labels.printout(select(), fmt=form.get("format", "pdf"), template_code=form.get("sheet", "L7651"),
+                               start_position=int(start), config=current_app.config)
+
+    made, refused = attempt(printout)
+    return (attachment(*made) if made else None), refused
+
+
+def form_date(text: str | None, field: str, default: date | None = None) -> date | None:
+    """A date typed or picked in a form (YYYY-MM-DD), or a refusal that names the field."""
+    if not text or not text.strip():
+        return default
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date", {field: ["Give a date like 2026-11-22."]}) from None
 
 
 def attachment(body: bytes | str, media_type: str, filename: str) -> Response:

@@ -4,10 +4,9 @@ then print the batch's labels. The preview and the import call the same service 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Asset
 from ..permissions import Permission
@@ -15,7 +14,7 @@ from ..services import labels, receiving
 from ..services import manifest as manifest_reader
 from ..services.asset_fields import FIELDS
 from . import bp
-from .common import attachment, attempt, needs
+from .common import attempt, needs, print_labels
 
 MAX_UPLOAD_ROWS = 10_000  # bigger deliveries go through `inventory assets import` (with a progress bar)
 PREVIEW_ROWS = 500
@@ -95,29 +94,10 @@ def delivery_batch(batch: str):
 @bp.route("/deliveries/<batch>/labels", methods=["POST"])
 @needs(Permission.HANDLE_STOCK)
 def delivery_labels(batch: str):
-    form = request.form
-
-    def printout():
-        start = form.get("start_position", "1")
-        if not start.isdigit():
-            raise InvalidInput("The first free label is a whole number", {"start_position": ["A whole number."]})
-        if form.get("unprinted") == "yes":  # a reprint after a jam: only what has never had a label
-            things = labels.select(tags=[a.tag for a in _unprinted(batch)])
-        else:
-            things = labels.select(batch=batch[:32])
-        return labels.printout(things, fmt=form.get("format", "pdf"), template_code=form.get("sheet", "L7651"),
-                               start_position=int(start), config=current_app.config)
-
-    made, refused = attempt(printout)
+    unprinted = request.form.get("unprinted") == "yes"
+    download, refused = print_labels(lambda: labels.select(batch=batch[:32], unprinted=unprinted), request.form)
     if refused:
         flash(refused.message, "error")
         return redirect(url_for("web.delivery_batch", batch=batch))
-    return attachment(*made)
+    return download
 
-
-def _unprinted(batch: str) -> list[Asset]:
-    found = db.session.scalars(sa.select(Asset).where(Asset.batch == batch[:32], Asset.label_printed_at.is_(None))
-                               .order_by(Asset.id)).all()
-    if not found:
-        raise InvalidInput("Every asset in this batch has had its label printed", {"unprinted": ["Nothing left."]})
-    return found

@@ -7,7 +7,6 @@ participant ids, never names (a search is a POST, so names stay out of addresses
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -21,7 +20,7 @@ from ..models import Area, Participant, ReferralSource, Role, Venue
 from ..permissions import Permission, whole_caseload
 from ..services import assessments, certificates, issuing, participants, reference, returns
 from . import bp
-from .common import attachment, attempt, field_errors, load_form, needs, tags_in
+from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in
 
 LIST_LIMIT = 200
 
@@ -84,13 +83,11 @@ def issue_page(participant_id: int):
     refused, errors = None, {}
     if request.method == "POST":
         tags = tags_in(request.form.get("items"))
-        issued_on, date_error = _date(request.form.get("issued_on"), today())
-        body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
         # A double tap on a slow phone connection sends the form twice: the key makes the second a replay.
-        key = (request.form.get("idempotency_key") or "")[:80] or None
-        if date_error:
-            refused = date_error
-        else:
+        key = (request.form.get("idempotency_key") or "")[:100] or None
+        issued_on, refused = attempt(lambda: form_date(request.form.get("issued_on"), "issued_on", today()))
+        if not refused:
+            body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
             result, refused = attempt(lambda: issuing.issue(
                 participant_id=person.id, items=tags, agreement_accepted=request.form.get("agreement") == "yes",
                 issued_on=issued_on, actor=current_user, today=today(), idempotency_key=key,
@@ -152,11 +149,3 @@ def return_loan(participant_id: int, loan_id: int):
           "success")
     return redirect(url_for("web.participant_page", participant_id=person.id))
 
-
-def _date(text: str | None, default: date) -> tuple[date, InvalidInput | None]:
-    if not text:
-        return default, None
-    try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        return default, InvalidInput(f"'{text}' is not a date", {"issued_on": ["Give a date like 2026-11-22."]})

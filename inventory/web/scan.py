@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..clock import today
@@ -17,7 +17,7 @@ from ..services import assets as asset_service
 from ..services import batches, kits, labels, reference, scanning
 from ..tags import looks_like_tag, normalise
 from . import bp
-from .common import attachment, attempt, needs, tags_in
+from .common import attempt, needs, print_labels, tags_in
 
 
 @dataclass(frozen=True)
@@ -134,15 +134,9 @@ def scan_batch():
     batch = tags_in(request.form.get("tags"))
     form = request.form
     if mode_name == "labels":
-        def printout():
-            things = labels.select(tags=batch)
-            return labels.printout(things, fmt=form.get("format", "pdf"), template_code=form.get("sheet", "L7651"),
-                                   start_position=_whole(form.get("start_position"), 1),
-                                   config=current_app.config)
-
-        made, refused = attempt(printout)
-        if made:
-            return attachment(*made)
+        download, refused = print_labels(lambda: labels.select(tags=batch), form)
+        if download:
+            return download
     elif mode_name == "kit":
         kit, refused = attempt(lambda: kits.build_kit(batch, current_user, template=form.get("template") or None,
                                                       note=form.get("note") or None))
@@ -162,6 +156,3 @@ def scan_batch():
     rows = [check_scan(tag, mode, batch[:i]) for i, tag in enumerate(batch)]
     return _page(mode_name, rows, refused=refused, status=refused.status)
 
-
-def _whole(text: str | None, default: int) -> int:
-    return int(text) if text and text.strip().isdigit() else default

@@ -131,3 +131,15 @@ def test_a_search_matches_what_was_typed_literally(as_role, make_participant):
     found = client.post("/participants", data={"csrf_token": token, "search": "dii_0"}).get_data(as_text=True)
     assert "Underscore Person" in found and "Other Person" not in found  # "_" is not a wildcard
     assert "Nobody matches" in client.post("/participants", data={"csrf_token": token, "search": "%"}).get_data(as_text=True)
+
+
+def test_dates_typed_wrongly_are_refused_beside_their_field(as_role, make_asset, make_participant):
+    client, token = as_role("advocate")
+    person, tablet = make_participant(), make_asset("tablet")
+    refused = client.post(f"/participants/{person.id}/issue", data={
+        "csrf_token": token, "items": tablet.tag, "agreement": "yes", "issued_on": "22/11/2026"})
+    assert refused.status_code == 422 and "Give a date like 2026-11-22." in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 0
+    admin, _ = as_role("admin")
+    report = admin.get("/reports?from=yesterday")
+    assert report.status_code == 422 and "&#39;yesterday&#39; is not a date" in report.get_data(as_text=True)

@@ -12,7 +12,6 @@ from ..common import Blueprint, Choice, Text
 
 blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="QR labels (warehouse staff, admins)")
 
-_TYPES = {"png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
 
 
 class SheetArgs(Schema):
@@ -20,7 +19,8 @@ class SheetArgs(Schema):
                        metadata={"description": "asset or kit tags, in the order to print"})
     batch = Text(32, metadata={"description": "an import batch (POST /assets/import answers with it)"})
     location = Text(20, metadata={"description": "every asset at this location..."})
-    unprinted = fields.Bool(load_default=False, metadata={"description": "...that has never had a label"})
+    unprinted = fields.Bool(load_default=False, metadata={"description": "of a batch or location: only what has "
+                                                                         "never had a label"})
     template = Choice(list(labels.TEMPLATE_CODES), load_default="L7651")
     start_position = fields.Int(load_default=1, strict=True, validate=validate.Range(min=1),
                                 metadata={"description": "the first free label on a partly used sheet, from 1, "
@@ -53,5 +53,5 @@ def one(tag, fmt):
     config = current_app.config
     body = labels.one_label(tag, fmt, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"],
                             zpl_dpi=config["ZPL_DPI"])
-    return Response(body, mimetype=_TYPES[fmt],
+    return Response(body, mimetype=labels.MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'inline; filename="{tag.upper()}.{fmt}"'})

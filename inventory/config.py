@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .clock import FrozenClock, SystemClock
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,8 +74,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         # Personal data of participants whose involvement ended longer ago than this is erased.
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
-        # A fixed "today" (tests, demos); None means the date in the UK.
+        # A fixed "today" (tests, demos): the app's clock starts at noon that day (see clock.py).
+        # None means the wall clock.
         "TODAY": None,
+        "CLOCK": None,
         # How long a worker trusts what it learnt about a token (see auth.TokenCache); 0 = never.
         "TOKEN_CACHE_SECONDS": float(env.get("TOKEN_CACHE_SECONDS", "30")),
         "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),
@@ -92,6 +96,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
             "security": [{"bearer": []}],
         },
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # How passwords are hashed (werkzeug's method names); tests use a cheap one.
+        "PASSWORD_HASH_METHOD": "scrypt",
         # Web sessions: signed cookies, HTTP-only, SameSite=Lax; signed out after this many idle minutes.
         "WEB_IDLE_MINUTES": int(env.get("WEB_IDLE_MINUTES", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -107,6 +113,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     if overrides:
         cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if cfg["CLOCK"] is None:
+        cfg["CLOCK"] = FrozenClock.on(cfg["TODAY"]) if cfg["TODAY"] is not None else SystemClock()
     _check(cfg)
     return cfg
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from inventory import auth, create_app
+from inventory.clock import FrozenClock
 from inventory.extensions import db, write_intent
 from inventory.services import receiving, reference, users
 
@@ -40,7 +41,8 @@ def app(database_url):
     from flask_migrate import upgrade
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PUBLIC_BASE_URL": BASE_URL,
-                      "SECRET_KEY": "test", "TODAY": TODAY})
+                      "SECRET_KEY": "test", "TODAY": TODAY,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -69,6 +71,7 @@ def app_context(request):
         yield None
         return
     app = request.getfixturevalue("app")
+    app.config["CLOCK"] = FrozenClock.on(TODAY)  # a test that moves the clock on moves only its own
     with app.app_context():
         yield app
         _empty_tables()
@@ -177,7 +180,7 @@ def make_participant(world):
                "programme": programme, "contact_consent": True}
         raw.update(fields)
         with write_intent():
-            return participants.create_participant(raw, advocate or world.people["advocate"].user)
+            return participants.create_participant(raw, advocate or world.people["advocate"].user, TODAY)
 
     return make
 

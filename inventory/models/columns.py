@@ -7,13 +7,16 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from .. import clock
+
 # 64-bit ids on PostgreSQL (a national service passes 2**31 events); SQLite needs INTEGER PRIMARY KEY
 # to get its rowid alias and automatic numbering.
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now by the app's clock (inventory.clock): the default stamp of every timestamp column."""
+    return clock.now()
 
 
 def as_utc(value: datetime | None) -> datetime | None:

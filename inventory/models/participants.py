@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +41,9 @@ class Participant(db.Model):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"))
     contact_consent: Mapped[bool] = mapped_column(default=False)
     advocate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The day they joined the programme (today by default; advocates may backdate it): reports count
+    # people helped by it. created_at is only when the row was written.
+    enrolled_on: Mapped[date] = mapped_column(sa.Date, index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 

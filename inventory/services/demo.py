@@ -108,13 +108,13 @@ def _demo_participants(today) -> int:
         return 0
     advocate = users.get_user("advocate@demo.example")
     warehouse = users.get_user("warehouse@demo.example")
-    first = participants.create_participant(PARTICIPANTS[0], advocate)
-    participants.create_participant(PARTICIPANTS[1], advocate)
+    issued_on = add_months(today, -6) + timedelta(days=5)  # six months of data: ends in about five days
+    first = participants.create_participant(PARTICIPANTS[0] | {"enrolled_on": issued_on}, advocate, today)
+    participants.create_participant(PARTICIPANTS[1], advocate, today)
     tablet, sim = (db.session.scalar(sa.select(Asset.tag).where(Asset.type == kind, Asset.status == AssetStatus.IN_STOCK,
                                                                   Asset.imei.is_(None)).order_by(Asset.id))
                    for kind in (AssetType.TABLET, AssetType.SIM))
     kit = kits.build_kit([tablet, sim], warehouse, template="DII-TABLET")
-    issued_on = add_months(today, -6) + timedelta(days=5)  # six months of data: ends in about five days
     issuing.issue(participant_id=first.id, items=[kit.tag], agreement_accepted=True, issued_on=issued_on,
                   actor=advocate, today=today)
     return len(PARTICIPANTS)

@@ -41,8 +41,18 @@ def contact_details(fields: dict) -> tuple[str | None, str | None, dict[str, lis
     return phone, email, errors
 
 
-def create_participant(fields: dict, actor: Actor) -> Participant:
+def _enrolled_on(fields: dict, today: date) -> date:
+    day = fields.get("enrolled_on") or today
+    if day > today:
+        raise InvalidInput("The enrolment date is in the future",
+                           {"enrolled_on": [f"On or before today ({today.isoformat()})."]})
+    return day
+
+
+def create_participant(fields: dict, actor: Actor, today: date) -> Participant:
     phone, email, errors = contact_details(fields)
+    if fields.get("enrolled_on") and fields["enrolled_on"] > today:
+        errors["enrolled_on"] = [f"On or before today ({today.isoformat()})."]
     if errors:
         raise InvalidInput("The participant is not valid: see errors for each field", errors)
     programme = find_programme(fields["programme"])
@@ -57,6 +67,7 @@ def create_participant(fields: dict, actor: Actor) -> Participant:
         reference=fields["reference"].strip(), name=fields["name"].strip(), phone=phone, email=email,
         area=fields["area"], referral_source=fields["referral_source"], programme=programme,
         contact_consent=bool(fields.get("contact_consent")), advocate_id=advocate_id,
+        enrolled_on=_enrolled_on(fields, today),
     )
     db.session.add(participant)
     try:
@@ -111,6 +122,30 @@ def reassign(participant_id: int, advocate_email: str, actor: Actor) -> Particip
     return participant
 
 
+EDITABLE = ("name", "phone", "email", "area", "referral_source", "contact_consent", "enrolled_on")
+
+
+def update_participant(participant_id: int, fields: dict, actor: Actor, today: date) -> Participant:
+    """Change what the advocate recorded (any of EDITABLE); the reference and programme stay."""
+    participant = get_participant(participant_id, actor, for_update=True)
+    if participant.erased and any(fields.get(k) for k in ("name", "phone", "email")):
+        raise Conflict(f"Participant {participant.reference}'s personal data was erased; it cannot be added back")
+    phone, email, errors = contact_details(fields)
+    if "enrolled_on" in fields and (fields["enrolled_on"] is None or fields["enrolled_on"] > today):
+        errors["enrolled_on"] = [f"A date on or before today ({today.isoformat()})."]
+    if "name" in fields and not (fields["name"] or "").strip():
+        errors["name"] = ["A name is required."]
+    if errors:
+        raise InvalidInput("The participant is not valid: see errors for each field", errors)
+    for name in EDITABLE:
+        if name not in fields:
+            continue
+        value = {"phone": phone, "email": email}.get(name, fields[name])
+        setattr(participant, name, value.strip() if name == "name" else value)
+    db.session.commit()
+    return participant
+
+
 def casefile(p: Participant, today: date) -> dict:
     """The participant with their loans, data plans, assessments and transfers: what their advocate
     sees, and what a subject access request gets."""
@@ -122,6 +157,7 @@ def casefile(p: Participant, today: date) -> dict:
         "id": p.id, "reference": p.reference, "name": p.name, "phone": p.phone, "email": p.email,
         "area": p.area.value, "referral_source": p.referral_source.value, "programme": p.programme.code,
         "contact_consent": p.contact_consent, "advocate": p.advocate.email,
+        "enrolled_on": p.enrolled_on.isoformat(),
         "created_at": as_utc(p.created_at).isoformat(), "erased": p.erased,
         "loans": [{
             "id": loan.id, "issued_on": loan.issued_on.isoformat(),

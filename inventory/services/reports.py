@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -54,11 +54,10 @@ def outcomes(*, today: date, programme: str | None = None, area: str | None = No
         for row_area, value in result:
             rows.setdefault(str(row_area), {})[name] = value
 
-    start = datetime.combine(date_from, time.min, tzinfo=timezone.utc)
-    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    # People helped: those who enrolled in the period (by the date the advocate recorded).
     put("participants", db.session.execute(scoped(
         sa.select(Participant.area, sa.func.count(Participant.id)).select_from(Participant)
-        .where(Participant.created_at >= start, Participant.created_at < end), Participant.id)))
+        .where(Participant.enrolled_on >= date_from, Participant.enrolled_on <= date_to), Participant.id)))
     issued = sa.and_(Loan.issued_on >= date_from, Loan.issued_on <= date_to)
     put("kits_issued", db.session.execute(scoped(
         sa.select(Participant.area, sa.func.count(sa.distinct(LoanItem.kit_id))).select_from(LoanItem)

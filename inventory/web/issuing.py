@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..api.loans.routes import AssessmentCreateArgs
-from ..api.participants.routes import ParticipantCreateArgs
+from ..api.participants.routes import ParticipantCreateArgs, ParticipantUpdateArgs
 from ..clock import today
 from ..errors import InvalidInput
 from ..extensions import db
@@ -46,7 +46,7 @@ def participant_new():
             _, _, contact_errors = participants.contact_details(request.form)
             errors |= {name: " ".join(messages) for name, messages in contact_errors.items()}
         if not errors:
-            person, refused = attempt(lambda: participants.create_participant(values, current_user))
+            person, refused = attempt(lambda: participants.create_participant(values, current_user, today()))
             if person:
                 flash(f"{person.reference} added. Now issue their kit.", "success")
                 return redirect(url_for("web.issue_page", participant_id=person.id))
@@ -74,6 +74,36 @@ def participant_page(participant_id: int, *, refused=None, errors=None, status: 
     return render_template("participant.html", person=person, case=case, today=day, venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
                            locations=reference.list_locations(current_user), refused=refused,
                            errors=errors or {}, form=request.form), status
+
+
+@bp.route("/participants/<id:participant_id>/edit", methods=["GET", "POST"])
+@needs(Permission.PARTICIPANTS)
+def participant_edit(participant_id: int):
+    """Change what was recorded: contact details, consent, area, referral, the enrolment date."""
+    person = _participant(participant_id)
+    if person.erased:
+        abort(404)
+    errors, refused = {}, None
+    form = request.form if request.method == "POST" else {
+        "name": person.name, "phone": person.phone or "", "email": person.email or "", "area": person.area.value,
+        "referral_source": person.referral_source.value, "enrolled_on": person.enrolled_on.isoformat(),
+        "contact_consent": "yes" if person.contact_consent else ""}
+    if request.method == "POST":
+        given = request.form.to_dict()
+        values, errors = load_form(ParticipantUpdateArgs(), given)
+        if not errors:
+            # An emptied phone or email field removes it; an unticked box withdraws consent.
+            values |= {name: None for name in ("phone", "email") if not given.get(name, "").strip()}
+            values["contact_consent"] = given.get("contact_consent") == "yes"
+            done, refused = attempt(lambda: participants.update_participant(person.id, values, current_user, today()))
+            if done:
+                flash("Their details are saved.", "success")
+                return redirect(url_for("web.participant_page", participant_id=person.id))
+            errors = field_errors(refused)
+    return render_template("participant_edit.html", person=person, errors=errors, refused=refused, form=form,
+                           areas=[(a.value, a.value) for a in Area],
+                           sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+                           ), 422 if errors or refused else 200
 
 
 @bp.route("/participants/<id:participant_id>/issue", methods=["GET", "POST"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import clock
 from ..errors import Unauthorised
 from ..extensions import db, login_manager
 from ..models import User
@@ -39,7 +39,7 @@ def _idle_timeout():
     if not current_user.is_authenticated or request.blueprint in (None, "static"):
         return None
     idle = current_app.config["WEB_IDLE_MINUTES"] * 60
-    now = time.time()
+    now = clock.now().timestamp()
     last = session.get("last_seen", now)
     if now - last > idle:
         logout_user()
@@ -62,7 +62,7 @@ def sign_in():
         else:
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(user)
-            session["last_seen"] = time.time()
+            session["last_seen"] = clock.now().timestamp()
             return redirect(target)
     return render_template("sign_in.html", next=target, error=error), (401 if error else 200)
 

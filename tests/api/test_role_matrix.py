@@ -55,6 +55,7 @@ def matrix(t, n="X"):
                                           "advocate": "advocate@test.example"}, CASEWORK),
         ("GET", "/api/v1/participants", None, CASEWORK),
         ("GET", f"/api/v1/participants/{t['participant']}", None, CASEWORK),
+        ("PATCH", f"/api/v1/participants/{t['participant']}", {"enrolled_on": "2026-11-01"}, CASEWORK),
         ("POST", f"/api/v1/participants/{t['participant']}/reassign", {"advocate": "advocate@test.example"}, ADMIN),
         ("GET", f"/api/v1/participants/{t['participant']}/export", None, ADMIN),
         ("POST", "/api/v1/loans", {"participant": t["participant"], "items": [t["sim"]], "agreement_accepted": True},

@@ -143,3 +143,24 @@ def test_dates_typed_wrongly_are_refused_beside_their_field(as_role, make_asset,
     admin, _ = as_role("admin")
     report = admin.get("/reports?from=yesterday")
     assert report.status_code == 422 and "&#39;yesterday&#39; is not a date" in report.get_data(as_text=True)
+
+
+def test_an_advocate_backdates_an_enrolment_and_corrects_it(as_role, make_participant):
+    from inventory.models import Participant
+
+    client, token = as_role("advocate")
+    person = make_participant()
+    page = client.get(f"/participants/{person.id}").get_data(as_text=True)
+    assert "enrolled 2026-11-22" in page and "Change their details" in page
+    future = client.post(f"/participants/{person.id}/edit", data={
+        "csrf_token": token, "name": "Person X", "area": "Halton", "referral_source": "other",
+        "enrolled_on": "2026-12-25"})
+    assert future.status_code == 422 and "before today" in future.get_data(as_text=True)
+    saved = client.post(f"/participants/{person.id}/edit", data={
+        "csrf_token": token, "name": "Person X", "area": "Halton", "referral_source": "other",
+        "enrolled_on": "2026-04-01", "phone": "", "email": "x@example.org", "contact_consent": "yes"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    stored_person = db.session.get(Participant, person.id)
+    assert stored_person.enrolled_on.isoformat() == "2026-04-01" and stored_person.name == "Person X"
+    assert stored_person.phone is None and stored_person.contact_consent

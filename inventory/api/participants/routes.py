@@ -26,6 +26,7 @@ class ParticipantSchema(Schema):
     programme = fields.Function(lambda p: p.programme.code)
     contact_consent = fields.Bool()
     advocate = fields.Function(lambda p: p.advocate.email)
+    enrolled_on = fields.Date()
     erased = fields.Bool()
 
 
@@ -34,6 +35,7 @@ class ParticipantDetailSchema(ParticipantSchema):
 
     programme = fields.Str()
     advocate = fields.Str()
+    enrolled_on = fields.Str()
     created_at = fields.Str()
     loans = fields.List(fields.Dict())
     data_plans = fields.List(fields.Dict())
@@ -52,6 +54,20 @@ class ParticipantCreateArgs(Schema):
     contact_consent = fields.Bool(load_default=False)
     advocate = Text(254, load_default=None, allow_none=True,
                     metadata={"description": "the responsible advocate's email (admins only)"})
+    enrolled_on = fields.Date(load_default=None, allow_none=True,
+                              metadata={"description": "the day they joined the programme; default today"})
+
+
+class ParticipantUpdateArgs(Schema):
+    """What can be changed after a participant is added (send only what changes)."""
+
+    name = Text(200, validate=validate.Length(min=1, max=200))
+    phone = Text(32, allow_none=True)
+    email = Text(254, allow_none=True)
+    area = Choice(Area)
+    referral_source = Choice(ReferralSource)
+    contact_consent = fields.Bool()
+    enrolled_on = fields.Date()
 
 
 class ParticipantQueryArgs(Schema):
@@ -69,7 +85,7 @@ class ReassignArgs(Schema):
 @blp.arguments(ParticipantCreateArgs())
 @blp.response(201, ParticipantDetailSchema)
 def create_participant(args):
-    return participants.casefile(participants.create_participant(args, current_user()), today())
+    return participants.casefile(participants.create_participant(args, current_user(), today()), today())
 
 
 @blp.route("", methods=["GET"])
@@ -87,6 +103,16 @@ def list_participants(args, pagination_parameters):
 def get_participant(participant_id):
     """The participant with their loans, data plans, assessments and transfers."""
     return participants.casefile(participants.get_participant(participant_id, current_user()), today())
+
+
+@blp.route("/<id:participant_id>", methods=["PATCH"])
+@requires(Permission.PARTICIPANTS)
+@blp.arguments(ParticipantUpdateArgs())
+@blp.response(200, ParticipantDetailSchema)
+def update_participant(args, participant_id):
+    """Change a participant's details or enrolment date (the reference and programme stay)."""
+    person = participants.update_participant(participant_id, args, current_user(), today())
+    return participants.casefile(person, today())
 
 
 @blp.route("/<id:participant_id>/reassign", methods=["POST"])

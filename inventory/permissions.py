@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from .models import Role
+from .models import AssetAction, KitAction, Role
 
 
 class Permission(enum.StrEnum):
@@ -47,6 +47,24 @@ PARTNER_ASSET_FIELDS = frozenset({"tag", "type", "make", "model", "condition", "
                                   "kit"})
 
 
+# Which permission each action on an asset or a kit needs: with the models' rules of what the thing's
+# state allows (models.assets.RULES, models.kits.KIT_RULES), the whole answer to "may this person do
+# this now?", asked by scans, pages and services alike (see may_act below).
+ACTION_PERMISSIONS: dict[AssetAction | KitAction, Permission] = {
+    AssetAction.MOVE: Permission.HANDLE_STOCK,
+    AssetAction.BUILD_KIT: Permission.HANDLE_STOCK,
+    AssetAction.QUARANTINE: Permission.HANDLE_STOCK,
+    AssetAction.RESTOCK: Permission.HANDLE_STOCK,
+    AssetAction.REPAIR: Permission.HANDLE_STOCK,
+    AssetAction.RETIRE: Permission.HANDLE_STOCK,
+    AssetAction.ISSUE: Permission.ISSUE,
+    AssetAction.RETURN: Permission.RETURN,
+    KitAction.MOVE: Permission.HANDLE_STOCK,
+    KitAction.DISMANTLE: Permission.HANDLE_STOCK,
+    KitAction.ISSUE: Permission.ISSUE,
+}
+
+
 def allowed(role: Role, permission: Permission) -> bool:
     return role in GRANTS[permission]
 
@@ -59,3 +77,9 @@ def whole_caseload(role: Role) -> bool:
 def sees_everything(role: Role) -> bool:
     """Partners are confined to their own organisation's locations; everyone else sees the network."""
     return role != Role.PARTNER
+
+
+def may(role: Role, action: AssetAction | KitAction) -> bool:
+    """Whether the role may take this action at all (the thing's state decides the rest)."""
+    permission = ACTION_PERMISSIONS.get(action)
+    return permission is not None and allowed(role, permission)

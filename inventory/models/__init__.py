@@ -2,14 +2,17 @@
 
 from .assessments import Assessment, Transfer, TransferItem, Venue  # noqa: F401, E402
 from .assets import (  # noqa: F401
+    ASSET_ACTIONS,
     AVAILABLE,
     DATA_BEARING,
     HAS_MODEM,
     HELD,
     MOVABLE,
     NEEDS_SERIAL,
+    RULES,
     TRANSITIONS,
     Asset,
+    AssetAction,
     AssetStatus,
     AssetType,
     Condition,
@@ -18,7 +21,7 @@ from .assets import (  # noqa: F401
 from .columns import as_utc, utcnow  # noqa: F401
 from .events import Event, Snapshot  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401, E402
-from .kits import Kit, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
+from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .loans import DataPlan, Loan, LoanItem, PlanStatus  # noqa: F401, E402
 from .notifications import Channel, Notification, NotificationKind, NotificationStatus  # noqa: F401, E402
 from .participants import Participant, ReferralSource  # noqa: F401, E402

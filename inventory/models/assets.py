@@ -7,6 +7,7 @@ and refuse anything else with a Conflict that names the asset, its state and why
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -55,24 +56,91 @@ class AssetStatus(enum.StrEnum):
 
 
 S = AssetStatus
+
+
+class AssetAction(enum.StrEnum):
+    """Everything that can happen to an asset after it is received. The first eight are what people
+    do to the asset itself (a scan offers them); the rest happen through its kit or its loan."""
+
+    MOVE = "move"
+    BUILD_KIT = "build_kit"
+    QUARANTINE = "quarantine"
+    RESTOCK = "restock"
+    REPAIR = "repair"
+    RETIRE = "retire"
+    ISSUE = "issue"
+    RETURN = "return"
+    ISSUE_WITH_KIT = "issue_with_kit"  # its kit is issued
+    UNKIT = "unkit"                    # its kit is taken apart
+    TRANSFER = "transfer"              # it becomes the participant's own
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When an action is allowed: the statuses it starts from, where it leads, and whether an asset in
+    a kit may take it on its own (if not, `in_kit` says what to do instead)."""
+
+    verb: str                          # "cannot be <verb>"
+    sources: frozenset[AssetStatus]
+    target: AssetStatus | None = None  # None: the status stays (a move)
+    in_kit: str | None = None          # why an item in a kit cannot; None when it can
+    why: dict[AssetStatus, str] = field(default_factory=dict)  # a better reason than the state's own
+
+
+A = AssetAction
+_TAKE_BACK = "take it back from its loan first (a return), or report it lost"
+_IN_A_KIT = "move the kit, or take the kit apart first"
+# What may be done to an asset now: the one table every door (API, pages, scans, CLI, jobs) asks,
+# through Asset.can() and Asset.check(). Quarantining or retiring an item that is on loan is refused:
+# the loan would stay open and a SIM's free data live; coming back is a return, and going missing
+# is the loan's business.
+RULES: dict[AssetAction, Rule] = {
+    A.MOVE: Rule("moved", frozenset({S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}), in_kit=_IN_A_KIT,
+                 why={S.ON_LOAN: "it is with a participant: take it back first"}),
+    A.BUILD_KIT: Rule("put in a kit", frozenset({S.IN_STOCK}), S.IN_KIT, in_kit="it is already in a kit",
+                      why={S.RECEIVED: "only items in stock can go into a kit"}),
+    A.QUARANTINE: Rule("put in quarantine", frozenset({S.RECEIVED, S.IN_STOCK}), S.QUARANTINE,
+                       in_kit="take the kit apart first", why={S.ON_LOAN: _TAKE_BACK}),
+    A.RESTOCK: Rule("restocked", frozenset({S.RECEIVED, S.QUARANTINE, S.REPAIR}), S.IN_STOCK),
+    A.REPAIR: Rule("sent for repair", frozenset({S.QUARANTINE}), S.REPAIR,
+                   why={S.IN_STOCK: "put it in quarantine first", S.ON_LOAN: _TAKE_BACK}),
+    A.RETIRE: Rule("retired", frozenset({S.RECEIVED, S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}), S.RETIRED,
+                   why={S.ON_LOAN: _TAKE_BACK}),
+    A.ISSUE: Rule("issued", frozenset({S.IN_STOCK}), S.ON_LOAN, in_kit="issue the kit, or take it apart first"),
+    A.RETURN: Rule("returned", frozenset({S.ON_LOAN}), S.QUARANTINE, why={S.IN_STOCK: "it is not on loan"}),
+    A.ISSUE_WITH_KIT: Rule("issued", frozenset({S.IN_KIT}), S.ON_LOAN),
+    A.UNKIT: Rule("taken out of its kit", frozenset({S.IN_KIT}), S.IN_STOCK),
+    A.TRANSFER: Rule("given to its participant", frozenset({S.ON_LOAN}), S.OWNED),
+}
+# The actions a person takes on the asset itself, in the order a screen offers them.
+ASSET_ACTIONS = (A.MOVE, A.BUILD_KIT, A.QUARANTINE, A.RESTOCK, A.REPAIR, A.RETIRE, A.ISSUE, A.RETURN)
+
+# The life cycle as a graph of statuses, read off the rules (DESIGN.md's diagram).
 TRANSITIONS: dict[AssetStatus, frozenset[AssetStatus]] = {
-    # A delivered device without a wipe certificate waits in `received` until it has one;
-    # anything found faulty on arrival or in stock can be set aside in quarantine.
-    S.RECEIVED: frozenset({S.IN_STOCK, S.QUARANTINE, S.RETIRED}),
-    S.IN_STOCK: frozenset({S.IN_KIT, S.ON_LOAN, S.QUARANTINE, S.RETIRED}),
-    S.IN_KIT: frozenset({S.IN_STOCK, S.ON_LOAN, S.RETIRED}),
-    S.ON_LOAN: frozenset({S.OWNED, S.QUARANTINE, S.RETIRED}),
-    S.QUARANTINE: frozenset({S.IN_STOCK, S.REPAIR, S.RETIRED}),
-    S.REPAIR: frozenset({S.IN_STOCK, S.RETIRED}),
-    S.OWNED: frozenset(),
-    S.RETIRED: frozenset(),
+    status: frozenset(r.target for r in RULES.values() if status in r.sources and r.target is not None)
+    for status in AssetStatus
 }
 # Only assets that are physically in the organisation's hands have a location to change.
-MOVABLE = frozenset({S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR})
+MOVABLE = RULES[A.MOVE].sources
 # Physically held at one of our locations, so counted as stock there.
 HELD = MOVABLE | {S.RECEIVED}
 # Stock a partner or advocate could draw on.
 AVAILABLE = frozenset({S.IN_STOCK})
+
+
+def refusal_reason(action: AssetAction, status: AssetStatus, *, in_kit: bool) -> str | None:
+    """Why an asset in this state cannot take the action now, or None when it can."""
+    rule = RULES[action]
+    if status not in rule.sources:
+        return rule.why.get(status) or _STATE_REASON[status]
+    if in_kit and rule.in_kit is not None:
+        return rule.in_kit
+    return None
+
+
+def allows(action: AssetAction, status: AssetStatus, *, in_kit: bool) -> bool:
+    return refusal_reason(action, status, in_kit=in_kit) is None
+
 
 # Why an asset in this state refuses most things, said the way a warehouse person would.
 _STATE_REASON = {
@@ -142,25 +210,31 @@ class Asset(db.Model):
             f"{reason or _STATE_REASON[self.status]}"
         )
 
-    def can_become(self, status: AssetStatus) -> bool:
-        return status in TRANSITIONS[self.status]
+    def can(self, action: AssetAction) -> bool:
+        return allows(action, self.status, in_kit=self.kit_id is not None)
 
-    def become(self, status: AssetStatus, verb: str) -> None:
-        if not self.can_become(status):
-            raise self.refusal(verb)
-        self.status = status
+    def check(self, action: AssetAction) -> None:
+        """Refuse (409, naming the asset, its state and why) unless the action is allowed now."""
+        reason = refusal_reason(action, self.status, in_kit=self.kit_id is not None)
+        if reason is not None:
+            if self.kit_id is not None and self.status in RULES[action].sources and self.kit is not None:
+                raise Conflict(f"{self.describe()} is in kit {self.kit.tag}, so it cannot be "
+                               f"{RULES[action].verb} on its own: {reason}")
+            raise self.refusal(RULES[action].verb, reason)
 
-    def can_move(self) -> bool:
-        return self.status in MOVABLE
+    def apply(self, action: AssetAction) -> None:
+        """Check the action, then take it to the rule's status (a move changes no status)."""
+        self.check(action)
+        target = RULES[action].target
+        if target is not None:
+            self.status = target
 
     def move_to(self, location: Location, *, with_kit: bool = False) -> None:
-        if not self.can_move():
-            raise self.refusal("moved")
-        if self.kit_id is not None and not with_kit:
-            raise Conflict(
-                f"{self.describe()} is in kit {self.kit.tag}, so it cannot be moved on its own: "
-                "move the kit, or take the kit apart first"
-            )
+        if with_kit:  # moving its kit moves it, whatever the rule says of moving it alone
+            if self.status not in MOVABLE:
+                raise self.refusal("moved")
+        else:
+            self.check(AssetAction.MOVE)
         self.location = location
 
     @property

@@ -23,6 +23,37 @@ class KitStatus(enum.StrEnum):
     DISMANTLED = "dismantled"
 
 
+class KitAction(enum.StrEnum):
+    MOVE = "move"
+    DISMANTLE = "dismantle"
+    ISSUE = "issue"
+    TRANSFER = "transfer"  # every item became the participant's own
+    EMPTIED = "emptied"    # its last item on loan came back: nothing of it is left together
+
+
+K = KitStatus
+# What may be done to a kit now (source statuses -> status after), asked by every door through
+# Kit.can() and Kit.apply(). A scan offers the first three.
+KIT_RULES: dict[KitAction, tuple[frozenset[KitStatus], KitStatus | None, str]] = {
+    KitAction.MOVE: (frozenset({K.ASSEMBLED}), None, "moved"),
+    KitAction.DISMANTLE: (frozenset({K.ASSEMBLED}), K.DISMANTLED, "taken apart"),
+    KitAction.ISSUE: (frozenset({K.ASSEMBLED}), K.ON_LOAN, "issued"),
+    KitAction.TRANSFER: (frozenset({K.ON_LOAN}), K.OWNED, "given to its participant"),
+    KitAction.EMPTIED: (frozenset({K.ON_LOAN}), K.DISMANTLED, "emptied"),
+}
+KIT_ACTIONS = (KitAction.MOVE, KitAction.DISMANTLE, KitAction.ISSUE)
+KIT_TRANSITIONS: dict[KitStatus, frozenset[KitStatus]] = {
+    status: frozenset(target for sources, target, _ in KIT_RULES.values() if status in sources and target)
+    for status in KitStatus
+}
+_KIT_REASON = {
+    K.ASSEMBLED: "it is ready to issue",
+    K.ON_LOAN: "it is on loan to a participant",
+    K.OWNED: "its items belong to the participant it was issued to",
+    K.DISMANTLED: "it has been taken apart",
+}
+
+
 class KitTemplate(db.Model):
     __tablename__ = "kit_templates"
 
@@ -74,14 +105,18 @@ class Kit(db.Model):
     def describe(self) -> str:
         return f"kit {self.tag}"
 
-    def _refuse(self, verb: str) -> Conflict:
-        reasons = {
-            KitStatus.ON_LOAN: "it is on loan to a participant",
-            KitStatus.DISMANTLED: "it has been taken apart",
-        }
-        return Conflict(f"{self.describe()} is {self.status.value}, so it cannot be {verb}: "
-                        f"{reasons.get(self.status, 'not allowed')}")
+    def can(self, action: KitAction) -> bool:
+        return self.status in KIT_RULES[action][0]
 
-    def ensure_assembled(self, verb: str) -> None:
-        if self.status != KitStatus.ASSEMBLED:
-            raise self._refuse(verb)
+    def check(self, action: KitAction) -> None:
+        """Refuse (409, naming the kit, its state and why) unless the action is allowed now."""
+        sources, _, verb = KIT_RULES[action]
+        if self.status not in sources:
+            raise Conflict(f"{self.describe()} is {self.status.value}, so it cannot be {verb}: "
+                           f"{_KIT_REASON[self.status]}")
+
+    def apply(self, action: KitAction) -> None:
+        self.check(action)
+        target = KIT_RULES[action][1]
+        if target is not None:
+            self.status = target

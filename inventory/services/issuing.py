@@ -15,11 +15,13 @@ from ..models import (
     Actor,
     Assessment,
     Asset,
+    AssetAction,
     AssetStatus,
     AssetType,
     DataPlan,
     IdempotencyKey,
     Kit,
+    KitAction,
     KitStatus,
     Loan,
     LoanItem,
@@ -66,8 +68,7 @@ def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, is
     for asset in assets:
         if asset.status == AssetStatus.IN_KIT and asset.kit not in kits:
             raise Conflict(f"{asset.describe()} is in kit {asset.kit.tag}: issue the kit, or take it apart first")
-        if not asset.can_become(AssetStatus.ON_LOAN):
-            raise asset.refusal("issued")
+        asset.check(AssetAction.ISSUE_WITH_KIT if asset.kit in kits else AssetAction.ISSUE)
         if asset.programme_id is not None and asset.programme_id != programme.id:
             raise Conflict(f"{asset.describe()} belongs to programme {asset.programme.code}, "
                            f"and participant {participant.id} is on {programme.code}")
@@ -80,7 +81,7 @@ def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, is
     for asset in assets:
         kit = asset.kit
         before = Snapshot(asset)
-        asset.become(AssetStatus.ON_LOAN, "issued")
+        asset.apply(AssetAction.ISSUE_WITH_KIT if kit is not None else AssetAction.ISSUE)
         loan.items.append(LoanItem(asset_id=asset.id, asset_type=asset.type, kit_id=kit.id if kit else None))
         db.session.add(before.event("issue", actor, details={"loan": loan.id}))
         if asset.type == AssetType.SIM:
@@ -89,7 +90,7 @@ def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, is
             db.session.add(plan)
     for kit in kits:
         kit_before = Snapshot(kit)
-        kit.status = KitStatus.ON_LOAN
+        kit.apply(KitAction.ISSUE)
         db.session.add(kit_before.event("issue", actor, details={"loan": loan.id}))
     db.session.flush()
 
@@ -145,7 +146,7 @@ def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit]]:
     kits = list(db.session.scalars(sa.select(Kit).where(Kit.tag.in_(tags)).order_by(Kit.id)
                                    .with_for_update(of=Kit).execution_options(populate_existing=True)))
     for kit in kits:
-        kit.ensure_assembled("issued")
+        kit.check(KitAction.ISSUE)
     kit_tags = {k.tag for k in kits}
     asset_tags = [t for t in tags if t not in kit_tags]
     kit_item_tags = [a.tag for k in kits for a in k.items]

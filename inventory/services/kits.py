@@ -11,9 +11,10 @@ from ..extensions import db
 from ..models import (
     Actor,
     Asset,
-    AssetStatus,
+    AssetAction,
     Event,
     Kit,
+    KitAction,
     KitStatus,
     KitTemplate,
     Snapshot,
@@ -59,8 +60,7 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
     for asset in items:
         if asset.kit_id is not None:
             raise Conflict(f"{asset.describe()} is already in kit {asset.kit.tag}: take that kit apart first")
-        if asset.status != AssetStatus.IN_STOCK:
-            raise asset.refusal("put in a kit", "only items in stock can go into a kit")
+        asset.check(AssetAction.BUILD_KIT)
     places = {a.location_id for a in items}
     if len(places) > 1:
         where = "; ".join(f"{a.tag} at {a.location.code}" for a in items)
@@ -92,7 +92,7 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
     db.session.flush()
     for asset in items:
         before = Snapshot(asset)
-        asset.become(AssetStatus.IN_KIT, "put in a kit")
+        asset.apply(AssetAction.BUILD_KIT)
         asset.kit = kit
         db.session.add(before.event("kit", actor, note=note, kit_id=kit.id, details={"kit": kit.tag}))
     # The kit's own first event says what went into it.
@@ -121,15 +121,15 @@ def _lock_kit(tag: str) -> Kit:
 
 def dismantle_kit(tag: str, actor: Actor, *, note: str | None = None) -> Kit:
     kit = _lock_kit(tag)
-    kit.ensure_assembled("taken apart")
+    kit.check(KitAction.DISMANTLE)
     items = lock_assets([a.tag for a in kit.items])
     kit_before = Snapshot(kit)
     for asset in items:
         before = Snapshot(asset)
-        asset.become(AssetStatus.IN_STOCK, "taken out of its kit")
+        asset.apply(AssetAction.UNKIT)
         asset.kit = None
         db.session.add(before.event("unkit", actor, note=note, details={"kit": kit.tag}))
-    kit.status = KitStatus.DISMANTLED
+    kit.apply(KitAction.DISMANTLE)
     kit.dismantled_at = utcnow()
     db.session.add(kit_before.event("dismantle", actor, note=note, details={"items": [a.tag for a in items]}))
     db.session.commit()
@@ -138,7 +138,7 @@ def dismantle_kit(tag: str, actor: Actor, *, note: str | None = None) -> Kit:
 
 def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None, commit: bool = True) -> Kit:
     kit = _lock_kit(tag)
-    kit.ensure_assembled("moved")
+    kit.check(KitAction.MOVE)
     destination = find_location(location)
     items = lock_assets([a.tag for a in kit.items])
     kit_before = Snapshot(kit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Actor, Asset, AssetStatus, Condition, RetireReason, Snapshot
+from ..models import Actor, Asset, AssetAction, Condition, RetireReason, Snapshot
 from .assets import lock_assets
 from .reference import find_location
 
@@ -38,33 +38,31 @@ def move(tag: str, location: str, actor: Actor, note: str | None = None, *, comm
     return _finish(asset, before, "move", actor, note, commit=commit)
 
 
-def _set_aside(tag: str, actor: Actor, status: AssetStatus, verb: str, location: str | None,
-               note: str | None) -> Asset:
+def _set_aside(tag: str, actor: Actor, action: AssetAction, location: str | None, note: str | None) -> Asset:
     """Quarantine or repair: a change of state, and perhaps of place (the repair bench, the quarantine shelf)."""
     asset = _one(tag)
     destination = find_location(location) if location else None
     before = Snapshot(asset)
-    asset.become(status, verb)
+    asset.apply(action)
     if destination is not None:
         asset.location = destination
-    return _finish(asset, before, status.value, actor, note)
+    return _finish(asset, before, asset.status.value, actor, note)
 
 
 def quarantine(tag: str, actor: Actor, *, location: str | None = None, note: str | None = None) -> Asset:
-    return _set_aside(tag, actor, AssetStatus.QUARANTINE, "put in quarantine", location, note)
+    return _set_aside(tag, actor, AssetAction.QUARANTINE, location, note)
 
 
 def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certificate: str | None = None,
             condition: str | None = None, note: str | None = None, commit: bool = True) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
-    if not asset.can_become(AssetStatus.IN_STOCK):
-        raise asset.refusal("restocked")
+    asset.check(AssetAction.RESTOCK)
     if asset.needs_wipe_certificate and not (wipe_certificate or "").strip():
         raise InvalidInput(
             f"{asset.describe()} holds data: give the certificate of its data wipe to restock it",
             {"wipe_certificate": [f"Required to restock a {asset.type.value}."]})
-    asset.become(AssetStatus.IN_STOCK, "restocked")
+    asset.apply(AssetAction.RESTOCK)
     if asset.needs_wipe_certificate:
         asset.wipe_certificate = wipe_certificate.strip()
     if condition:
@@ -76,7 +74,7 @@ def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certifi
 
 
 def repair(tag: str, actor: Actor, *, location: str | None = None, note: str | None = None) -> Asset:
-    return _set_aside(tag, actor, AssetStatus.REPAIR, "sent for repair", location, note)
+    return _set_aside(tag, actor, AssetAction.REPAIR, location, note)
 
 
 def retire(tag: str, actor: Actor, *, reason: str, note: str | None = None) -> Asset:
@@ -84,7 +82,7 @@ def retire(tag: str, actor: Actor, *, reason: str, note: str | None = None) -> A
     before = Snapshot(asset)
     reason = _choice(RetireReason, reason, "reason")
     kit = asset.kit
-    asset.become(AssetStatus.RETIRED, "retired")
+    asset.apply(AssetAction.RETIRE)
     details = {"reason": reason.value}
     if kit is not None:
         # A retired item leaves its kit; the kit stays, one item short, for the warehouse to make up.

@@ -10,8 +10,9 @@ from ..extensions import db
 from ..models import (
     Actor,
     Asset,
+    AssetAction,
     AssetStatus,
-    KitStatus,
+    KitAction,
     Loan,
     LoanItem,
     Participant,
@@ -45,14 +46,14 @@ def transfer_on_loan(participant: Participant, actor: Actor, on: date, *, assess
     kits = {}
     for asset in assets:
         before = Snapshot(asset)
-        asset.become(AssetStatus.OWNED, "given to its participant")
+        asset.apply(AssetAction.TRANSFER)
         if asset.kit is not None:
             kits[asset.kit.id] = asset.kit
         db.session.add(before.event("transfer", actor, details={"transfer": transfer.id}))
     for kit in kits.values():
         if all(item.status == AssetStatus.OWNED for item in kit.items):
             kit_before = Snapshot(kit)
-            kit.status = KitStatus.OWNED
+            kit.apply(KitAction.TRANSFER)
             db.session.add(kit_before.event("transfer", actor, details={"transfer": transfer.id}))
     return transfer
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Actor, Asset, AssetStatus, DataPlan, KitStatus, Loan, LoanItem, Role, Snapshot
+from ..models import Actor, Asset, AssetAction, DataPlan, KitAction, Loan, LoanItem, Role, Snapshot
 from .assets import checked_tag, lock_assets
 from .participants import get_participant
 from .reference import find_location
@@ -55,7 +55,7 @@ def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: st
 
 def _take_back(item: LoanItem, asset: Asset, destination, actor: Actor, today: date, note: str | None) -> None:
     before = Snapshot(asset)
-    asset.become(AssetStatus.QUARANTINE, "returned")  # owned assets refuse here: they are the participant's
+    asset.apply(AssetAction.RETURN)  # owned assets refuse here: they are the participant's
     asset.location = destination
     kit = asset.kit
     if kit is not None:
@@ -68,5 +68,5 @@ def _take_back(item: LoanItem, asset: Asset, destination, actor: Actor, today: d
         plan.ended_on = today  # the free data stops when the SIM comes back
     if kit is not None and not [a for a in kit.items if a.id != asset.id and a.kit_id == kit.id]:
         kit_before = Snapshot(kit)
-        kit.status = KitStatus.DISMANTLED
+        kit.apply(KitAction.EMPTIED)
         db.session.add(kit_before.event("return", actor, note=note, details={"loan": item.loan_id}))

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from .. import tags as tag_rules
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import MOVABLE, TRANSITIONS, Actor, Asset, AssetStatus, Kit, KitStatus, Location
-from ..permissions import Permission, allowed, sees_everything
+from ..models import ASSET_ACTIONS, KIT_ACTIONS, Actor, Asset, AssetStatus, Kit, KitStatus, Location
+from ..models.assets import allows
+from ..models.kits import KIT_RULES
+from ..permissions import Permission, allowed, may, sees_everything
 
 MAX_CODE_LENGTH = 300
 # Label QR codes hold the URL in capitals (QR alphanumeric mode), so /A/TAG as well as /a/TAG.
@@ -145,34 +147,16 @@ def _by_identifier(raw: str, viewer: Actor) -> Scan | None:
 
 
 def asset_actions(status: AssetStatus, *, in_kit: bool, viewer: Actor) -> list[str]:
-    """The actions this user may take on an asset in this state: what a scan screen offers next."""
-    actions: list[str] = []
-    if allowed(viewer.role, Permission.HANDLE_STOCK):
-        if status in MOVABLE and not in_kit:
-            actions.append("move")
-        if status == AssetStatus.IN_STOCK and not in_kit:
-            actions.append("build_kit")
-        for action, target in (("quarantine", AssetStatus.QUARANTINE), ("restock", AssetStatus.IN_STOCK),
-                               ("repair", AssetStatus.REPAIR), ("retire", AssetStatus.RETIRED)):
-            # Leaving a kit is "dismantle" on the kit, and coming back from loan is "return".
-            if target in TRANSITIONS[status] and not (target == AssetStatus.IN_STOCK and in_kit) \
-                    and not (target == AssetStatus.QUARANTINE and status == AssetStatus.ON_LOAN):
-                actions.append(action)
-    if allowed(viewer.role, Permission.ISSUE) and status == AssetStatus.IN_STOCK and not in_kit:
-        actions.append("issue")
-    if allowed(viewer.role, Permission.RETURN) and status == AssetStatus.ON_LOAN:
-        actions.append("return")
+    """What this user may do to an asset in this state: what a scan screen and the asset page offer
+    next, and by construction what the API then accepts (the same rule, models.assets.RULES)."""
+    actions = [a.value for a in ASSET_ACTIONS if may(viewer.role, a) and allows(a, status, in_kit=in_kit)]
     if allowed(viewer.role, Permission.READ_HISTORY):
         actions.append("history")
     return actions
 
 
 def kit_actions(status: KitStatus, viewer: Actor) -> list[str]:
-    actions: list[str] = []
-    if allowed(viewer.role, Permission.HANDLE_STOCK) and status == KitStatus.ASSEMBLED:
-        actions += ["move", "dismantle"]
-    if allowed(viewer.role, Permission.ISSUE) and status == KitStatus.ASSEMBLED:
-        actions.append("issue")
+    actions = [a.value for a in KIT_ACTIONS if may(viewer.role, a) and status in KIT_RULES[a][0]]
     if allowed(viewer.role, Permission.READ_HISTORY):
         actions.append("history")
     return actions

@@ -96,7 +96,7 @@ def test_actions_follow_the_role(client, world, stock):
 
 def test_an_item_on_loan_offers_a_return(client, world, stock, make_participant, issue):
     issue(make_participant(), stock["sim"].tag)
-    assert scan(client, world.headers["warehouse"], stock["sim"].tag).json["actions"] == ["retire", "return", "history"]
+    assert scan(client, world.headers["warehouse"], stock["sim"].tag).json["actions"] == ["return", "history"]
 
 
 def test_partners_only_resolve_what_is_at_their_own_hubs(client, world, stock):

@@ -77,7 +77,7 @@ def measure(url: str) -> dict:
     import sqlalchemy as sa
 
     from inventory import create_app
-    from inventory.extensions import db, write_intent
+    from inventory.extensions import db, unit_of_work
     from inventory.services import reminders
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -90,7 +90,7 @@ def measure(url: str) -> dict:
 
         def timed(day):
             t0 = time.perf_counter()
-            with write_intent():
+            with unit_of_work():
                 counts = reminders.sweep(day)
             return time.perf_counter() - t0, counts
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, request
+from flask import Flask
 
 from . import config as settings
 from . import errors
 from . import extensions as ext
-
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
@@ -22,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models  # noqa: F401 - registers the tables with the metadata
 
     ext.db.init_app(app)
+    ext.init_unit_of_work(app)  # first, so that every later hook runs inside the request's transaction
     ext.migrate.init_app(app, ext.db, directory=str(settings.PROJECT_ROOT / "migrations"), render_as_batch=True)
     ext.api.init_app(app)
     ext.login_manager.init_app(app)
@@ -33,14 +31,5 @@ def create_app(config: dict | None = None) -> Flask:
 
     http_api.register(app)
     web.register(app)
-
-    @app.before_request
-    def _mark_writers():
-        # Requests that change things take SQLite's write lock when their transaction opens.
-        ext.set_write_intent(request.method in UNSAFE_METHODS)
-
-    @app.teardown_request
-    def _clear_write_intent(exc):
-        ext.set_write_intent(False)
 
     return app

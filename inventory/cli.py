@@ -14,7 +14,7 @@ from . import create_app
 from .clock import today
 from .dates import add_months
 from .errors import DomainError
-from .extensions import write_intent
+from .extensions import unit_of_work
 from .models import Area, Role
 from .services import demo, privacy, receiving
 from .services import reports as report_service
@@ -42,7 +42,7 @@ def main():
 @with_appcontext
 def seed_demo():
     """Create demo programmes, places, users and the sample deliveries (safe to run again)."""
-    with write_intent():
+    with unit_of_work():
         with click.progressbar(length=1, label="Importing sample deliveries") as bar:
             def progress(done, total):
                 bar.length = total
@@ -73,7 +73,7 @@ def users():
 @with_appcontext
 def create_user(email, role, organisation, name, password):
     """Create a user."""
-    with write_intent():
+    with unit_of_work():
         try:
             user, shown = user_service.create_user(email, role, name=name, organisation=organisation,
                                                    password=password)
@@ -95,7 +95,7 @@ def tokens():
 @with_appcontext
 def create_token(email, description):
     """Create an API token for EMAIL and print it (it is shown once)."""
-    with write_intent():
+    with unit_of_work():
         try:
             token = user_service.create_token(user_service.get_user(email), description)
         except DomainError as error:
@@ -108,7 +108,7 @@ def create_token(email, description):
 @with_appcontext
 def revoke_tokens(email):
     """Revoke every API token of EMAIL."""
-    with write_intent():
+    with unit_of_work():
         try:
             count = user_service.revoke_all_tokens(user_service.get_user(email))
         except DomainError as error:
@@ -130,7 +130,7 @@ def import_assets(file: Path, dry_run: bool, as_user: str | None):
     """Import a delivery manifest (CSV): all rows, or none and every row's errors."""
     from flask import current_app
 
-    with write_intent():
+    with unit_of_work():
         try:
             actor = user_service.get_user(as_user) if as_user else None
             with click.progressbar(length=1, label=f"Checking {file.name}") as bar:
@@ -219,7 +219,7 @@ def export_participant(participant_id: int, output: Path | None):
 @with_appcontext
 def erase_participant(participant_id: int):
     """Erase a participant's name and contact details; keep the reference and history."""
-    with write_intent():
+    with unit_of_work():
         try:
             privacy.erase(participant_id, _admin())
         except DomainError as error:
@@ -241,7 +241,7 @@ def retention_run(as_of: str | None):
 
     months = current_app.config["RETENTION_MONTHS"]
     day = _date(as_of) or today()
-    with write_intent():
+    with unit_of_work():
         count = privacy.anonymise_expired(day, months)
     click.echo(f"Erased personal data of {count} participant(s) whose involvement ended before "
                f"{add_months(day, -months).isoformat()}")
@@ -270,7 +270,7 @@ def labels_sheet(template_code, start_position, tags, batch, location, unprinted
     from .services import labels as label_service
 
     config = current_app.config
-    with write_intent():
+    with unit_of_work():
         try:
             things = label_service.select(tags=[t for t in (tags or "").split(",") if t.strip()] or None,
                                           batch=batch, location=location, unprinted=unprinted)
@@ -298,7 +298,7 @@ def reminders_sweep(as_of: str | None):
     from .services import reminders as reminder_service
 
     day = _date(as_of) or today()
-    with write_intent():
+    with unit_of_work():
         counts = reminder_service.sweep(day)
     click.echo(f"{day.isoformat()}: queued {counts['participants']} participant reminder(s) and "
                f"{counts['advocates']} advocate digest(s)")

@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase
 
 # Constraint names are fixed before the first migration so later migrations can address them on
 # every database (SQLite's batch mode needs names to drop or alter a constraint).
@@ -57,8 +57,68 @@ def write_intent():
         _write_intent.reset(token)
 
 
-def set_write_intent(value: bool) -> None:
-    _write_intent.set(value)
+# --- The unit of work ------------------------------------------------------------------------------
+#
+# Services only add and flush; the entry point decides. A request (see init_unit_of_work), a CLI
+# command and a scheduler job each run in one transaction that is committed when they succeed and
+# rolled back when anything is refused or fails, so a refused request changes nothing however deep
+# the refusal came from. Work that will write says so when it starts, which on SQLite takes the write
+# lock at BEGIN (a reader that later writes could not wait for it, and would fail "database is locked").
+
+
+@contextlib.contextmanager
+def unit_of_work(*, write: bool = True):
+    """One transaction around a CLI command, a job or a test's set-up: commit on success, else roll back."""
+    token = _write_intent.set(write)
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _write_intent.reset(token)
+
+
+def add_or_conflict(things, message: str) -> None:
+    """Add and flush new rows in a savepoint; if a unique constraint refuses them (someone stored the
+    same code at the same moment), only they are undone, and the caller is told with a 409."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .errors import Conflict
+
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(things if isinstance(things, list) else [things])
+    except IntegrityError:
+        raise Conflict(message) from None
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def init_unit_of_work(app) -> None:
+    """Each request is one unit of work. Registered before any other hook, so that everything a
+    request reads, from the signed-in user on, is already in its (writer's) transaction."""
+    from flask import request
+
+    @app.before_request
+    def _begin():
+        _write_intent.set(request.method in UNSAFE_METHODS)
+
+    @app.after_request
+    def _end(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _discard(exc):
+        if exc is not None:
+            db.session.rollback()
+        _write_intent.set(False)
 
 
 @event.listens_for(Engine, "connect")
@@ -81,8 +141,3 @@ def _sqlite_on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
-@event.listens_for(Session, "after_commit")
-def _writing_done(session):
-    # Our services commit once, at the end. What follows (reading the result back to answer the
-    # request) must not hold SQLite's write lock until the request ends.
-    _write_intent.set(False)

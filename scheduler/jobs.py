@@ -53,11 +53,13 @@ JOBS = [
 
 def in_context(app: Flask, job: Job) -> Callable[[], dict]:
     def run() -> dict:
-        from inventory.extensions import db, write_intent
+        from inventory.extensions import db, unit_of_work
 
-        with app.app_context(), write_intent():
+        # Each run is one unit of work: committed when the job finishes, rolled back if it fails.
+        with app.app_context():
             try:
-                return job.run()
+                with unit_of_work():
+                    return job.run()
             finally:
                 db.session.remove()
 

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from inventory import auth, create_app
 from inventory.clock import FrozenClock
-from inventory.extensions import db, write_intent
+from inventory.extensions import db, unit_of_work
 from inventory.services import receiving, reference, users
 
 SAMPLES = Path(__file__).resolve().parent.parent / "inventory" / "demo_data"
@@ -100,7 +100,7 @@ _numbers = itertools.count(1)
 def world():
     """Two programmes, a warehouse, two partners with a hub each, a mobile unit, and one user and
     API token per role (the partner belongs to the first hub's organisation)."""
-    with write_intent():
+    with unit_of_work():
         dii = reference.create_programme(code="DII", name="Digital Inclusion Initiative", connectivity_months=6,
                                          ownership_rule="on_assessment_pass", assessment_name="Level 1",
                                          pass_mark=70)
@@ -157,7 +157,7 @@ def make_asset(world):
         else:
             raw["serial"] = f"FX-{n:06d}"
         raw.update(fields)
-        with write_intent():
+        with unit_of_work():
             return receiving.receive_one(raw, world.warehouse)
 
     return make
@@ -179,7 +179,7 @@ def make_participant(world):
                "email": f"person{n}@example.org", "area": "Knowsley", "referral_source": "jobcentre_plus",
                "programme": programme, "contact_consent": True}
         raw.update(fields)
-        with write_intent():
+        with unit_of_work():
             return participants.create_participant(raw, advocate or world.people["advocate"].user, TODAY)
 
     return make
@@ -191,7 +191,7 @@ def issue(world):
     from inventory.services import issuing
 
     def do(participant, *tags, issued_on=TODAY, today=TODAY, actor=None, **kwargs):
-        with write_intent():
+        with unit_of_work():
             receipt, _ = issuing.issue(participant_id=participant.id, items=list(tags), agreement_accepted=True,
                                        issued_on=issued_on, actor=actor or world.people["advocate"].user,
                                        today=today, **kwargs)

@@ -42,5 +42,5 @@ def record(*, participant_id: int, score: int, max_score: int, taken_on: date, v
     transfer = None
     if assessment.passed and not passed_before and programme.ownership_rule == OwnershipRule.ON_ASSESSMENT_PASS:
         transfer = transfer_on_loan(participant, actor, taken_on, assessment_id=assessment.id)
-    db.session.commit()
+    db.session.flush()
     return assessment, transfer

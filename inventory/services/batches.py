@@ -37,7 +37,7 @@ _PAST = {"move": "moved", "restock": "restocked", "return": "received back"}
 
 def apply(action: str, tags: list[str], actor: Actor, *, today: date, location: str | None = None,
           wipe_certificate: str | None = None, note: str | None = None) -> int:
-    """Do `action` to every tag (assets; kits too for a move) and commit once. Returns how many."""
+    """Do `action` to every tag (assets; kits too for a move), all or none. Returns how many."""
     if action not in ACTIONS:
         raise InvalidInput(f"Unknown batch action '{action}'", {"action": [f"One of: {', '.join(ACTIONS)}."]})
     wanted = [checked_tag(t, "items") for t in tags]
@@ -56,17 +56,15 @@ def apply(action: str, tags: list[str], actor: Actor, *, today: date, location: 
     for tag in wanted:
         try:
             if tag in kit_tags:
-                kits.move_kit(tag, location, actor, note=note, commit=False)
+                kits.move_kit(tag, location, actor, note=note)
             elif action == "move":
-                lifecycle.move(tag, location, actor, note, commit=False)
+                lifecycle.move(tag, location, actor, note)
             elif action == "restock":
-                lifecycle.restock(tag, actor, wipe_certificate=wipe_certificate, note=note, commit=False)
+                lifecycle.restock(tag, actor, wipe_certificate=wipe_certificate, note=note)
             else:
-                returns.return_asset(tag, actor, location=location, today=today, note=note, commit=False)
+                returns.return_asset(tag, actor, location=location, today=today, note=note)
         except DomainError as refused:
             refusals[tag] = refused.message
-    if refusals:
-        db.session.rollback()
+    if refusals:  # the entry point rolls back what the accepted items did
         raise BatchRefused(action, refusals, len(wanted))
-    db.session.commit()
     return len(wanted)

@@ -48,5 +48,5 @@ def extend(plan_id: int, months: int, actor: Actor, today: date) -> DataPlan:
     if plan.sim.status not in (AssetStatus.ON_LOAN, AssetStatus.OWNED):
         raise Conflict(f"Data plan {plan_id}'s SIM {plan.sim.tag} is {plan.sim.status.value}, not with the participant")
     plan.set_months(plan.months + months)
-    db.session.commit()
+    db.session.flush()
     return plan

@@ -104,7 +104,7 @@ def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, is
     receipt = loan_receipt(loan, today, transfer)
     if claim is not None:
         claim.response = receipt
-    db.session.commit()
+    db.session.flush()
     return receipt, False
 
 
@@ -121,12 +121,11 @@ def _claim(actor: Actor, key: str, body_hash: str) -> tuple[IdempotencyKey | Non
                                    {"headers": {"Idempotency-Key": ["Already used with a different body."]}})
             return None, stored.response
         claim = IdempotencyKey(user_id=actor.id, scope="loans", key=key, request_hash=body_hash, response={})
-        db.session.add(claim)
         try:
-            db.session.flush()
+            with db.session.begin_nested():  # a savepoint: losing the race undoes the claim alone
+                db.session.add(claim)
         except IntegrityError:
-            db.session.rollback()  # another request with this key committed first: read its answer
-            continue
+            continue  # another request with this key committed first: read its answer
         return claim, None
     raise Conflict("A request with this Idempotency-Key is being handled; try again in a moment")
 

@@ -98,7 +98,7 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
     # The kit's own first event says what went into it.
     db.session.add(Event(actor_id=actor.id, kit_id=kit.id, action="assemble", to_status=kit.status.value,
                          to_location_id=kit.location_id, note=note, details={"items": [a.tag for a in items]}))
-    db.session.commit()
+    db.session.flush()
     return kit
 
 
@@ -132,11 +132,11 @@ def dismantle_kit(tag: str, actor: Actor, *, note: str | None = None) -> Kit:
     kit.apply(KitAction.DISMANTLE)
     kit.dismantled_at = utcnow()
     db.session.add(kit_before.event("dismantle", actor, note=note, details={"items": [a.tag for a in items]}))
-    db.session.commit()
+    db.session.flush()
     return kit
 
 
-def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None, commit: bool = True) -> Kit:
+def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None) -> Kit:
     kit = _lock_kit(tag)
     kit.check(KitAction.MOVE)
     destination = find_location(location)
@@ -148,8 +148,7 @@ def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None, 
         db.session.add(before.event("move", actor, note=note))
     kit.location = destination
     db.session.add(kit_before.event("move", actor, note=note))
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return kit
 
 

@@ -74,7 +74,7 @@ def _printed(things: list) -> None:
     now = utcnow()
     for thing in things:
         thing.label_printed_at = now
-    db.session.commit()
+    db.session.flush()
 
 
 def sheet_pdf(things: list, *, base_url: str, template_code: str, start_position: int = 1,

@@ -22,20 +22,18 @@ def _one(tag: str) -> Asset:
     return lock_assets([tag], field="tag")[0]
 
 
-def _finish(asset: Asset, before: Snapshot, action: str, actor: Actor, note: str | None, details=None, *,
-            commit: bool = True) -> Asset:
+def _finish(asset: Asset, before: Snapshot, action: str, actor: Actor, note: str | None, details=None) -> Asset:
     db.session.add(before.event(action, actor, note=note, details=details))
-    if commit:  # a batch (services.batches) commits once, after every item has been accepted
-        db.session.commit()
+    db.session.flush()
     return asset
 
 
-def move(tag: str, location: str, actor: Actor, note: str | None = None, *, commit: bool = True) -> Asset:
+def move(tag: str, location: str, actor: Actor, note: str | None = None) -> Asset:
     asset = _one(tag)
     destination = find_location(location)
     before = Snapshot(asset)
     asset.move_to(destination)
-    return _finish(asset, before, "move", actor, note, commit=commit)
+    return _finish(asset, before, "move", actor, note)
 
 
 def _set_aside(tag: str, actor: Actor, action: AssetAction, location: str | None, note: str | None) -> Asset:
@@ -54,7 +52,7 @@ def quarantine(tag: str, actor: Actor, *, location: str | None = None, note: str
 
 
 def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certificate: str | None = None,
-            condition: str | None = None, note: str | None = None, commit: bool = True) -> Asset:
+            condition: str | None = None, note: str | None = None) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
     asset.check(AssetAction.RESTOCK)
@@ -70,7 +68,7 @@ def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certifi
     if location:
         asset.location = find_location(location)
     details = {"wipe_certificate": asset.wipe_certificate} if wipe_certificate else None
-    return _finish(asset, before, "restock", actor, note, details, commit=commit)
+    return _finish(asset, before, "restock", actor, note, details)
 
 
 def repair(tag: str, actor: Actor, *, location: str | None = None, note: str | None = None) -> Asset:

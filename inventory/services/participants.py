@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..extensions import db
+from ..extensions import add_or_conflict, db
 from ..identifiers import normalise_uk_mobile
-from ..models import Actor, Assessment, DataPlan, Loan, Participant, Role, Transfer, User, as_utc
+from ..models import Actor, Area, Assessment, DataPlan, Loan, Participant, ReferralSource, Role, Transfer, User, as_utc
 from ..permissions import whole_caseload
 from .reference import find_programme
 from .search import contains
@@ -65,17 +65,12 @@ def create_participant(fields: dict, actor: Actor, today: date) -> Participant:
                            {"advocate": ["Required when an administrator adds a participant."]})
     participant = Participant(
         reference=fields["reference"].strip(), name=fields["name"].strip(), phone=phone, email=email,
-        area=fields["area"], referral_source=fields["referral_source"], programme=programme,
+        area=Area(fields["area"]), referral_source=ReferralSource(fields["referral_source"]), programme=programme,
         contact_consent=bool(fields.get("contact_consent")), advocate_id=advocate_id,
         enrolled_on=_enrolled_on(fields, today),
     )
-    db.session.add(participant)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(f"Programme {programme.code} already has a participant with reference "
-                       f"{fields['reference'].strip()}") from None
+    add_or_conflict(participant, f"Programme {programme.code} already has a participant with reference "
+                      f"{fields['reference'].strip()}")
     return participant
 
 
@@ -118,7 +113,7 @@ def participant_query(viewer: Actor, *, programme: str | None = None, area: str 
 def reassign(participant_id: int, advocate_email: str, actor: Actor) -> Participant:
     participant = get_participant(participant_id, actor, for_update=True)
     participant.advocate_id = _advocate(advocate_email).id
-    db.session.commit()
+    db.session.flush()
     return participant
 
 
@@ -141,8 +136,10 @@ def update_participant(participant_id: int, fields: dict, actor: Actor, today: d
         if name not in fields:
             continue
         value = {"phone": phone, "email": email}.get(name, fields[name])
+        if name in ("area", "referral_source"):
+            value = (Area if name == "area" else ReferralSource)(value)
         setattr(participant, name, value.strip() if name == "name" else value)
-    db.session.commit()
+    db.session.flush()
     return participant
 
 

@@ -27,7 +27,6 @@ def erase(participant_id: int, viewer: Actor) -> Participant:
     participant = get_participant(participant_id, viewer, for_update=True)
     if participant.erased_at is None:
         _forget(sa.select(Participant.id).where(Participant.id == participant.id))
-        db.session.commit()
         db.session.refresh(participant)
     return participant
 
@@ -60,6 +59,4 @@ def anonymise_expired(today: date, retention_months: int) -> int:
     started_before = datetime.combine(cutoff, time.min, tzinfo=timezone.utc)
     due = sa.select(Participant.id).where(Participant.erased_at.is_(None), Participant.created_at < started_before,
                                           ~recent)
-    count = _forget(due)
-    db.session.commit()
-    return count
+    return _forget(due)

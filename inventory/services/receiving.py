@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, InvalidInput
-from ..extensions import db
+from ..extensions import add_or_conflict, db
 from ..models import Actor, Asset, AssetStatus, Event, Location, Programme, allocate_tags
 from . import asset_fields
 from . import manifest as manifest_reader
@@ -77,7 +77,6 @@ def import_manifest(data: bytes | str | manifest_reader.Manifest, actor: Actor |
         errors.sort(key=lambda e: (e.row, asset_fields.FIELDS.index(e.column) if e.column in asset_fields.FIELDS else -1))
         raise ManifestRejected(errors)
     if dry_run:
-        db.session.rollback()
         return ReceiveResult(dry_run=True, checked=len(cleaned))
     result = _store([v for _, v in cleaned], actor, batch=batch or secrets.token_hex(6))
     result.checked = len(cleaned)
@@ -151,18 +150,13 @@ def _store(rows: list[dict], actor: Actor | None, *, batch: str | None) -> Recei
         ready = not asset.needs_wipe_certificate or asset.wipe_certificate
         asset.status = AssetStatus.IN_STOCK if ready else AssetStatus.RECEIVED
         assets.append(asset)
-    try:
-        db.session.add_all(assets)
-        db.session.flush()
-        db.session.add_all(
-            Event(actor_id=actor.id if actor else None, asset_id=a.id, action="receive", to_status=a.status.value,
-                  to_location_id=a.location.id, details={"batch": batch} if batch else None)
-            for a in assets
-        )
-        db.session.commit()
-    except IntegrityError:
-        # Another delivery with the same serial, IMEI or ICCID was stored since we checked.
-        db.session.rollback()
-        raise Conflict("Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
-                       "nothing was imported: check the file again") from None
+    # Another delivery with the same serial, IMEI or ICCID may have been stored since we checked.
+    add_or_conflict(assets, "Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
+                      "nothing was imported: check the file again")
+    db.session.add_all(
+        Event(actor_id=actor.id if actor else None, asset_id=a.id, action="receive", to_status=a.status.value,
+              to_location_id=a.location.id, details={"batch": batch} if batch else None)
+        for a in assets
+    )
+    db.session.flush()
     return ReceiveResult(created=len(assets), tags=tags, batch=batch)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..extensions import db
+from ..extensions import add_or_conflict, db
 from ..models import (
     DEFAULT_REMINDER_DAYS,
     Actor,
@@ -25,13 +25,8 @@ def code_of(value: str) -> str:
     return (value or "").strip().upper()
 
 
-def _commit_new(thing, what: str, code: str):
-    db.session.add(thing)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(f"A {what} with code {code} already exists") from None
+def _add_new(thing, what: str, code: str):
+    add_or_conflict(thing, f"A {what} with code {code} already exists")
     return thing
 
 
@@ -59,7 +54,7 @@ def find_organisation(code: str, field: str = "organisation") -> Organisation:
 def create_programme(*, code: str, name: str, connectivity_months: int, ownership_rule: str,
                      assessment_name: str, pass_mark: int, reminder_days: list[int] | None = None) -> Programme:
     days = sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True)
-    return _commit_new(Programme(
+    return _add_new(Programme(
         code=code_of(code), name=name.strip(), connectivity_months=connectivity_months,
         ownership_rule=ownership_rule, assessment_name=assessment_name.strip(), pass_mark=pass_mark,
         reminder_days=days,
@@ -80,7 +75,7 @@ def get_programme(code: str) -> Programme:
 # --- organisations and locations ----------------------------------------------------------------
 
 def create_organisation(*, code: str, name: str) -> Organisation:
-    return _commit_new(Organisation(code=code_of(code), name=name.strip()), "organisation", code_of(code))
+    return _add_new(Organisation(code=code_of(code), name=name.strip()), "organisation", code_of(code))
 
 
 def list_organisations(viewer: Actor) -> list[Organisation]:
@@ -99,7 +94,9 @@ def get_organisation(code: str, viewer: Actor) -> Organisation:
 
 def create_location(*, code: str, name: str, kind: str, area: str, organisation: str | None = None) -> Location:
     org = find_organisation(organisation) if organisation else None
-    return _commit_new(Location(code=code_of(code), name=name.strip(), kind=kind, area=area, organisation=org),
+    # By id, not by relationship: the organisation's list of locations stays as loaded until the add.
+    return _add_new(Location(code=code_of(code), name=name.strip(), kind=kind, area=area,
+                             organisation_id=org.id if org else None),
                        "location", code_of(code))
 
 
@@ -148,7 +145,7 @@ def create_kit_template(*, code: str, name: str, programme: str, contents: list[
         lines.append(KitTemplateLine(type=kind, count=line["count"]))
     if not lines:
         raise InvalidInput("A template needs at least one line", {"contents": ["Give at least one type and count."]})
-    return _commit_new(KitTemplate(code=code_of(code), name=name.strip(), programme=prog, lines=lines),
+    return _add_new(KitTemplate(code=code_of(code), name=name.strip(), programme=prog, lines=lines),
                        "kit template", code_of(code))
 
 

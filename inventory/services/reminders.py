@@ -95,7 +95,6 @@ def sweep(today: date) -> dict:
         .group_by(Participant.advocate_id)
     )
     queued["advocates"] = _insert_new(digest, columns)
-    db.session.commit()
     return queued
 
 
@@ -116,5 +115,4 @@ def queue_assessment_reminders(today: date, weeks: int) -> int:
     )
     count = _insert_new(select, ["key", "kind", "channel", "status", "due_on", "participant_id", "advocate_id",
                                  "data_plan_id", "days_before", "attempts", "outcome_unknown", "created_at"])
-    db.session.commit()
     return count

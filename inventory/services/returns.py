@@ -15,7 +15,7 @@ from .reference import find_location
 
 
 def return_items(loan_id: int, actor: Actor, *, location: str, today: date, items: list[str] | None = None,
-                 note: str | None = None, commit: bool = True) -> Loan:
+                 note: str | None = None) -> Loan:
     """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine."""
     loan = db.session.get(Loan, loan_id)
     if loan is None:
@@ -33,13 +33,11 @@ def return_items(loan_id: int, actor: Actor, *, location: str, today: date, item
                            {"items": [f"{t} is not on this loan, or has already come back." for t in strangers]})
     for asset in lock_assets(wanted):
         _take_back(outstanding[asset.tag], asset, destination, actor, today, note)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return loan
 
 
-def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: str | None = None,
-                 commit: bool = True) -> Loan:
+def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: str | None = None) -> Loan:
     """A return by scanning one item: find its open loan."""
     tag = checked_tag(tag)
     loan_id = db.session.scalar(
@@ -50,7 +48,7 @@ def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: st
         if status is None:
             raise NotFound(f"No asset has tag {tag}")
         raise Conflict(f"{tag} is {status.value}, so it cannot be returned: it is not on loan")
-    return return_items(loan_id, actor, location=location, today=today, items=[tag], note=note, commit=commit)
+    return return_items(loan_id, actor, location=location, today=today, items=[tag], note=note)
 
 
 def _take_back(item: LoanItem, asset: Asset, destination, actor: Actor, today: date, note: str | None) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..errors import Conflict, InvalidInput, NotFound, Unauthorised
-from ..extensions import db
+from ..extensions import add_or_conflict, db
 from ..models import ApiToken, Organisation, Role, User, hash_token, utcnow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -49,8 +49,7 @@ def create_user(email: str, role: str | Role, *, name: str = "", organisation: s
         raise Conflict(f"A user with email {email} already exists")
     user = User(email=email, role=role, name=name.strip(), organisation=org)
     user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    add_or_conflict(user, f"A user with email {email} already exists")
     return user, password
 
 
@@ -66,7 +65,7 @@ def create_token(user: User, description: str = "") -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:8],
                             description=description[:200]))
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -107,7 +106,6 @@ def revoke_token(token: str) -> None:
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
-        db.session.commit()
 
 
 def revoke_all_tokens(user: User) -> int:
@@ -115,7 +113,6 @@ def revoke_all_tokens(user: User) -> int:
         sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    db.session.commit()
     return result.rowcount
 
 

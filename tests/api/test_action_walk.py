@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from inventory.extensions import write_intent
+from inventory.extensions import unit_of_work
 from inventory.services import assessments, kits, lifecycle
 from tests.conftest import TODAY
 
@@ -25,13 +25,13 @@ def maker(world, make_asset, make_participant, issue):
     warehouse = world.warehouse
 
     def kit_of(tablet: str) -> str:
-        with write_intent():
+        with unit_of_work():
             return kits.build_kit([tablet, make_asset("sim", location="HUB-A").tag], warehouse).tag
 
     def owned(*tags):
         owner = make_participant()
         issue(owner, *tags)
-        with write_intent():
+        with unit_of_work():
             assessments.record(participant_id=owner.id, score=20, max_score=20, taken_on=TODAY, venue="home",
                                actor=world.people["advocate"].user, today=TODAY)
 
@@ -39,7 +39,7 @@ def maker(world, make_asset, make_participant, issue):
         if state == "received":
             return make_asset("tablet", location="HUB-A", wipe_certificate=None).tag
         tag = make_asset("tablet", location="HUB-A").tag
-        with write_intent():
+        with unit_of_work():
             if state in ("quarantine", "repair"):
                 lifecycle.quarantine(tag, warehouse)
             if state == "repair":
@@ -63,7 +63,7 @@ def maker(world, make_asset, make_participant, issue):
         if state == "owned":
             owned(kit)
         if state == "dismantled":
-            with write_intent():
+            with unit_of_work():
                 kits.dismantle_kit(kit, warehouse)
         return kit
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from inventory.extensions import write_intent
+from inventory.extensions import unit_of_work
 from inventory.services import reminders, users
 
 
@@ -12,7 +12,7 @@ def test_who_sees_which_reminders(client, world, make_asset, make_participant, i
     theirs = make_participant(advocate=other)
     for person in (mine, theirs):
         issue(person, make_asset("sim").tag, issued_on=date(2026, 6, 1), today=date(2026, 6, 1), actor=world.admin)
-    with write_intent():
+    with unit_of_work():
         reminders.sweep(date(2026, 11, 22))
     everything = client.get("/api/v1/notifications", headers=world.headers["admin"]).json
     assert len(everything) == 4  # two participants' reminders, two advocates' digests

@@ -130,10 +130,10 @@ def test_a_labels_url_opens_the_asset_page_after_sign_in(browser_page, world, ma
 
 
 def test_an_advocate_issues_a_kit_on_a_phone(browser_page, world, make_asset, make_participant):
-    from inventory.extensions import write_intent
+    from inventory.extensions import unit_of_work
     from inventory.services import kits
 
-    with write_intent():
+    with unit_of_work():
         kit = kits.build_kit([make_asset("tablet").tag, make_asset("sim").tag], world.warehouse, template="DII-TABLET")
     person = make_participant(name="Alex Example")
     page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)

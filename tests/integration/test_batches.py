@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from inventory.extensions import db, write_intent
+from inventory.extensions import db, unit_of_work
 from inventory.models import Asset, AssetStatus, Event
 from inventory.services import batches, lifecycle
 from tests.conftest import TODAY, at_once
@@ -19,7 +19,8 @@ def statuses(*tags):
 
 def test_a_refused_item_stops_the_whole_batch_and_says_which(world, make_asset):
     chair, retired = make_asset("chair"), make_asset("desk")
-    lifecycle.retire(retired.tag, world.warehouse, reason="recycled")
+    with unit_of_work():
+        lifecycle.retire(retired.tag, world.warehouse, reason="recycled")
     with pytest.raises(batches.BatchRefused) as refused:
         batches.apply("move", [chair.tag, retired.tag], world.warehouse, today=TODAY, location="HUB-B")
     assert refused.value.refusals == {retired.tag: f"{retired.tag} (desk) is retired, so it cannot be moved: "
@@ -37,19 +38,20 @@ def test_a_wrong_location_is_one_error_not_one_per_item(world, make_asset):
 def test_two_stations_restocking_overlapping_batches_at_once(app, world, make_asset):
     first, shared, last = (make_asset("laptop").tag for _ in range(3))
     for tag in (first, shared, last):
-        lifecycle.quarantine(tag, world.warehouse)
+        with unit_of_work():
+            lifecycle.quarantine(tag, world.warehouse)
     actor_id = world.warehouse.id
 
     def restock(tags):
         def run():
             from inventory.models import User
 
-            with write_intent():
-                try:
+            try:
+                with unit_of_work():  # as the scan station's request: a refusal rolls the batch back
                     return batches.apply("restock", tags, db.session.get(User, actor_id), today=TODAY,
                                          wipe_certificate="WIPE-RACE")
-                except batches.BatchRefused as refused:
-                    return refused.refusals
+            except batches.BatchRefused as refused:
+                return refused.refusals
         return run
 
     outcomes = at_once([restock([first, shared]), restock([shared, last])], app=app)

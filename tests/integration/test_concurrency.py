@@ -135,3 +135,38 @@ def test_two_passes_recorded_at_once_transfer_once(server, world, make_asset, ma
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Transfer)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TransferItem)) == 2
+
+
+def test_pages_and_the_api_write_side_by_side(server, world, make_asset):
+    """A signed-in page posting forms while an API client loops on moves: no 'database is locked' 500s
+    (the page's transaction takes the write lock when it begins, as the API's does)."""
+    import re
+    import threading
+
+    tags = [make_asset("chair").tag for _ in range(2)]
+    page = requests.Session()
+    form = page.get(f"{server}/sign-in")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    signed = page.post(f"{server}/sign-in", data={"email": "warehouse@test.example", "password": "correct horse battery",
+                                                  "csrf_token": token})
+    assert signed.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get(f"{server}/a/{tags[0]}").text).group(1)
+    stop, api_codes = threading.Event(), []
+
+    def api_loop():
+        where = ["HUB-A", "HUB-B"]
+        while not stop.is_set():
+            r = requests.post(f"{server}/api/v1/assets/{tags[1]}/move", json={"location": where[len(api_codes) % 2]},
+                              headers=world.headers["warehouse"])
+            api_codes.append(r.status_code)
+
+    looping = threading.Thread(target=api_loop)
+    looping.start()
+    try:
+        page_codes = [page.post(f"{server}/a/{tags[0]}/move", data={"csrf_token": token, "location": loc},
+                                allow_redirects=False).status_code
+                      for loc in ["HUB-A", "HUB-B"] * 10]
+    finally:
+        stop.set()
+        looping.join()
+    assert page_codes == [302] * 20 and set(api_codes) == {200}, (page_codes, set(api_codes))

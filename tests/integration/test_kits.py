@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from inventory.extensions import unit_of_work
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, Event, Kit, KitStatus
@@ -15,7 +16,8 @@ def status(asset):
 
 def test_build_against_a_template(world, make_asset):
     tablet, sim = make_asset("tablet"), make_asset("sim")
-    kit = kits.build_kit([tablet.tag, sim.tag.lower()], world.warehouse, template="dii-tablet")
+    with unit_of_work():
+        kit = kits.build_kit([tablet.tag, sim.tag.lower()], world.warehouse, template="dii-tablet")
     assert kit.status == KitStatus.ASSEMBLED and kit.location.code == "WH-MAIN" and kit.programme.code == "DII"
     assert sorted(a.tag for a in kit.items) == sorted([tablet.tag, sim.tag])
     assert status(tablet) == status(sim) == AssetStatus.IN_KIT
@@ -65,11 +67,13 @@ def test_unknown_items_and_templates(world, make_asset):
 
 def test_moving_a_kit_moves_every_item_and_items_cannot_move_alone(world, make_asset):
     tablet, sim = make_asset("tablet"), make_asset("sim")
-    kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
+    with unit_of_work():
+        kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
     with pytest.raises(Conflict, match=f"is in kit {kit.tag}, so it cannot be moved on its own"):
         lifecycle.move(tablet.tag, "HUB-B", world.warehouse)
     db.session.rollback()
-    kits.move_kit(kit.tag, "HUB-B", world.warehouse)
+    with unit_of_work():
+        kits.move_kit(kit.tag, "HUB-B", world.warehouse)
     locations = db.session.execute(sa.select(Asset.tag, Asset.location_id).where(Asset.kit_id == kit.id)).all()
     assert {loc for _, loc in locations} == {world.hub_b.id}
     assert db.session.get(Kit, kit.id).location_id == world.hub_b.id
@@ -77,20 +81,25 @@ def test_moving_a_kit_moves_every_item_and_items_cannot_move_alone(world, make_a
 
 def test_taking_a_kit_apart_returns_items_to_stock_and_keeps_its_tag(world, make_asset):
     tablet, sim = make_asset("tablet"), make_asset("sim")
-    kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
-    kits.dismantle_kit(kit.tag, world.warehouse)
+    with unit_of_work():
+        kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
+    with unit_of_work():
+        kits.dismantle_kit(kit.tag, world.warehouse)
     assert status(tablet) == status(sim) == AssetStatus.IN_STOCK
     assert db.session.get(Kit, kit.id).status == KitStatus.DISMANTLED
     with pytest.raises(Conflict, match="has been taken apart"):
-        kits.dismantle_kit(kit.tag, world.warehouse)
+        with unit_of_work():
+            kits.dismantle_kit(kit.tag, world.warehouse)
     db.session.rollback()
-    again = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
+    with unit_of_work():
+        again = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
     assert again.tag != kit.tag
 
 
 def test_kit_and_asset_tags_never_collide(world, make_asset):
     tags = {make_asset("chair").tag for _ in range(5)}
-    kit = kits.build_kit(list(tags), world.warehouse)
+    with unit_of_work():
+        kit = kits.build_kit(list(tags), world.warehouse)
     assert kit.tag not in tags
 
 

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from inventory.extensions import unit_of_work
 from inventory.errors import Conflict, InvalidInput
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, Event
@@ -39,7 +40,8 @@ def test_a_return_path_quarantine_repair_restock(world, make_asset):
 
 def test_restocking_a_device_needs_a_new_wipe_certificate(world, make_asset):
     laptop = make_asset("laptop")
-    lifecycle.quarantine(laptop.tag, world.warehouse)
+    with unit_of_work():
+        lifecycle.quarantine(laptop.tag, world.warehouse)
     with pytest.raises(InvalidInput, match="give the certificate of its data wipe"):
         lifecycle.restock(laptop.tag, world.warehouse)
     db.session.rollback()
@@ -77,7 +79,8 @@ def test_an_owned_asset_can_never_change_again(world, make_asset):
 
 def test_a_refused_change_writes_no_event(world, make_asset):
     tablet = make_asset()
-    lifecycle.retire(tablet.tag, world.warehouse, reason="lost")
+    with unit_of_work():
+        lifecycle.retire(tablet.tag, world.warehouse, reason="lost")
     with pytest.raises(Conflict):
         lifecycle.quarantine(tablet.tag, world.warehouse)
     db.session.rollback()

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from inventory.extensions import db, write_intent
+from inventory.extensions import db, unit_of_work
 from inventory.models import Notification, NotificationStatus
 from inventory.notifiers.govuk_notify import GovukNotifyNotifier
 from inventory.services import outbox, privacy, reminders
@@ -101,7 +101,7 @@ def people_with_plans(make_participant, make_asset, issue, phones):
         person = make_participant(phone=phone, email=None)
         issue(person, make_asset("sim").tag, issued_on=START, today=START)
         made[phone] = person
-    with write_intent():
+    with unit_of_work():
         reminders.sweep(SWEEP_DAY)
     return made
 
@@ -162,7 +162,8 @@ def test_every_failure_ends_in_the_right_state_and_nothing_is_sent_twice(
 
 def test_contact_details_are_read_when_sending(world, notify, notifier, make_participant, make_asset, issue):
     people = people_with_plans(make_participant, make_asset, issue, ["07700900011"])
-    privacy.erase(people["07700900011"].id, world.admin)
+    with unit_of_work():
+        privacy.erase(people["07700900011"].id, world.admin)
     send_until_done(notifier, rounds=1)
     row = by_phone(people)["07700900011"]
     assert row.status == NotificationStatus.FAILED and "erased" in row.last_error
@@ -200,7 +201,7 @@ def test_a_reminder_held_up_by_retries_is_not_sent_after_a_later_one(notify, not
     notify.scripts = {"+447700900031": ["429"]}
     first = datetime(2027, 1, 29, 9, tzinfo=timezone.utc)
     outbox.send_due(notifier, now=first, max_attempts=3, next_steps="x")
-    with write_intent():
+    with unit_of_work():
         reminders.sweep(date(2027, 2, 21))  # the 7-day reminder, which goes out at once
     outbox.send_due(notifier, now=datetime(2027, 2, 21, 9, tzinfo=timezone.utc), max_attempts=3, next_steps="x")
     db.session.expire_all()

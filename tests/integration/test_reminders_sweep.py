@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory.extensions import db, write_intent
+from inventory.extensions import db, unit_of_work
 from inventory.models import Notification, Participant
 from inventory.services import data_plans, reminders, returns
 from tests.conftest import at_once
@@ -21,7 +21,7 @@ def rows():
 
 
 def sweep(day):
-    with write_intent():
+    with unit_of_work():
         return reminders.sweep(day)
 
 
@@ -122,7 +122,7 @@ def test_advocates_hear_of_kit_without_an_assessment_once(world, make_asset, mak
     from inventory.services import assessments
     assessments.record(participant_id=assessed.id, score=1, max_score=20, taken_on=date(2026, 10, 20),
                        venue="home", actor=world.people["advocate"].user, today=date(2026, 11, 22))
-    with write_intent():
+    with unit_of_work():
         assert reminders.queue_assessment_reminders(date(2026, 10, 20), weeks=4) == 0
         assert reminders.queue_assessment_reminders(date(2026, 11, 22), weeks=4) == 1
         assert reminders.queue_assessment_reminders(date(2026, 11, 29), weeks=4) == 0

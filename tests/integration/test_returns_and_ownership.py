@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from inventory.extensions import unit_of_work
 from inventory.errors import Conflict, InvalidInput
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, DataPlan, Kit, KitStatus, Transfer
@@ -26,22 +27,27 @@ def record(world, person, score, max_score=20, taken_on=TODAY):
 
 def test_returning_some_items_quarantines_them_and_ends_the_sims_plan(world, make_asset, make_participant, issue):
     tablet, sim = make_asset("tablet"), make_asset("sim")
-    kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
+    with unit_of_work():
+        kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
     receipt = issue(make_participant(), kit.tag)
-    returns.return_items(receipt["id"], world.warehouse, location="WH-MAIN", today=date(2026, 12, 1),
-                         items=[sim.tag], note="SIM posted back")
+    with unit_of_work():
+        returns.return_items(receipt["id"], world.warehouse, location="WH-MAIN", today=date(2026, 12, 1),
+                             items=[sim.tag], note="SIM posted back")
     assert status_of(sim) == AssetStatus.QUARANTINE and status_of(tablet) == AssetStatus.ON_LOAN
     plan = db.session.scalars(sa.select(DataPlan)).one()
     assert plan.ended_on == date(2026, 12, 1) and plan.status_on(date(2026, 12, 2)).value == "ended"
     assert db.session.get(Asset, sim.id).kit_id is None
-    returns.return_items(receipt["id"], world.warehouse, location="HUB-A", today=date(2026, 12, 2))
+    with unit_of_work():
+        returns.return_items(receipt["id"], world.warehouse, location="HUB-A", today=date(2026, 12, 2))
     assert status_of(tablet) == AssetStatus.QUARANTINE
     assert db.session.get(Kit, kit.id).status == KitStatus.DISMANTLED
     with pytest.raises(Conflict, match="already come back"):
-        returns.return_items(receipt["id"], world.warehouse, location="HUB-A", today=date(2026, 12, 2))
+        with unit_of_work():
+            returns.return_items(receipt["id"], world.warehouse, location="HUB-A", today=date(2026, 12, 2))
     db.session.rollback()
     # Back into stock only with a new wipe certificate.
-    lifecycle.restock(tablet.tag, world.warehouse, wipe_certificate="WIPE-R-1")
+    with unit_of_work():
+        lifecycle.restock(tablet.tag, world.warehouse, wipe_certificate="WIPE-R-1")
     assert status_of(tablet) == AssetStatus.IN_STOCK
 
 

@@ -60,10 +60,10 @@ def test_a_double_tapped_issue_lends_once(as_role, make_asset, make_participant)
 
 
 def test_another_advocates_participant_is_not_found(as_role, world, make_participant):
-    from inventory.extensions import write_intent
+    from inventory.extensions import unit_of_work
     from inventory.services import users
 
-    with write_intent():
+    with unit_of_work():
         other, _ = users.create_user("other.advocate@test.example", "advocate", password="correct horse battery")
     theirs = make_participant(advocate=other, name="Not Yours")
     client, token = as_role("advocate")
@@ -97,14 +97,14 @@ def test_reminders_show_plans_ending_soon_and_the_outbox(as_role, make_asset, ma
     from datetime import timedelta
 
     from inventory.dates import add_months
-    from inventory.extensions import write_intent
+    from inventory.extensions import unit_of_work
     from inventory.services import reminders
     from tests.conftest import TODAY
 
     person = make_participant(reference="ENDING-SOON")
     sim = make_asset("sim")
     issue(person, sim.tag, issued_on=add_months(TODAY, -6) + timedelta(days=5))  # DII: 6 months, ends in 5 days
-    with write_intent():
+    with unit_of_work():
         reminders.sweep(TODAY)
     client, _ = as_role("advocate")
     page = client.get("/reminders").get_data(as_text=True)

@@ -9,12 +9,13 @@ from flask import Flask
 from . import config as settings
 from . import errors
 from . import extensions as ext
+from .http import JSONProvider
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.load(app.instance_path, config))
-    app.json.sort_keys = False  # keep fields in the order the schemas declare them
+    app.json = JSONProvider(app)
 
     from . import models  # noqa: F401 - registers the tables with the metadata
 

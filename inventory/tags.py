@@ -81,6 +81,8 @@ def is_valid(tag: str) -> bool:
 
 def check(tag: str) -> str:
     """Return the tag if its characters and check character are right; raise TagError saying why."""
+    if not tag:
+        raise TagError("A tag is required: scan or type one")
     bad = sorted(set(_CONFUSABLE.findall(tag)))
     if bad:
         raise TagError(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import flask_smorest
+from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
 import sqlalchemy as sa
 from flask import g
 from marshmallow import Schema, ValidationError, fields, post_dump, validate
@@ -86,10 +88,19 @@ def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802 - read
     return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
+class _Parser(FlaskParser):
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:  # 50,000 nested brackets overflow Python's JSON parser
+            abort(400, message="The JSON is nested too deeply to read")
+
+
 class Blueprint(flask_smorest.Blueprint):
-    """Our blueprints: pages of 50 by default, at most 500."""
+    """Our blueprints: pages of 50 by default, at most 500; JSON bodies read without overflowing."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
+    ARGUMENTS_PARSER = _Parser()
 
 
 class PartnerNarrowing:

@@ -86,6 +86,8 @@ class DataPlan(db.Model):
     sim: Mapped[Asset] = relationship(lazy="joined")
     participant: Mapped[Participant] = relationship()
 
+    MAX_MONTHS = 120  # ten years of free data: the table's CHECK, said before it is reached
+
     def set_months(self, months: int) -> None:
         self.months = months
         self.ends_on = add_months(self.starts_on, months)

@@ -47,6 +47,9 @@ def extend(plan_id: int, months: int, actor: Actor, today: date) -> DataPlan:
                        "issue a SIM again instead")
     if plan.sim.status not in (AssetStatus.ON_LOAN, AssetStatus.OWNED):
         raise Conflict(f"Data plan {plan_id}'s SIM {plan.sim.tag} is {plan.sim.status.value}, not with the participant")
+    if plan.months + months > DataPlan.MAX_MONTHS:
+        raise InvalidInput(f"Data plan {plan_id} already runs {plan.months} months: it can run at most "
+                           f"{DataPlan.MAX_MONTHS} in all", {"months": [f"At most {DataPlan.MAX_MONTHS - plan.months}."]})
     plan.set_months(plan.months + months)
     db.session.flush()
     return plan

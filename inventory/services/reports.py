@@ -28,12 +28,19 @@ COUNTS = ("participants", "kits_issued", "assets_issued", "assessments_taken", "
           "data_plans_ended")
 
 
+# Dates a report can cover (it looks 30 days past its end; date.max would overflow).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def outcomes(*, today: date, programme: str | None = None, area: str | None = None,
              date_from: date | None = None, date_to: date | None = None) -> dict:
     """Counts by area for [date_from, date_to] (inclusive; default: everything up to today). Plan
     counts that describe a moment (active, ending within 30 days) are as of date_to."""
     date_to = date_to or today
     date_from = date_from or date(2000, 1, 1)
+    if date_to > LAST_DAY or date_from < FIRST_DAY:
+        raise InvalidInput(f"Report dates run from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}",
+                           {"to" if date_to > LAST_DAY else "from": ["A date in this century."]})
     if date_from > date_to:
         raise InvalidInput("'from' is after 'to'", {"from": ["Must be on or before 'to'."]})
     prog = find_programme(programme) if programme else None

@@ -28,6 +28,8 @@ def _safe_next(target: str | None) -> str:
     """Back to where the visitor was going, but only on this site (no open redirects)."""
     if not target:
         return url_for("web.home")
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return url_for("web.home")  # no header injection (CR/LF), no browser-specific tricks
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("web.home")

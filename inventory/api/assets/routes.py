@@ -6,6 +6,7 @@ from flask import current_app, request
 
 from ...auth import current_user, requires
 from ...errors import InvalidInput
+from ...http import whole_body
 from ...permissions import Permission
 from ...services import assets as asset_service
 from ...services import lifecycle, receiving
@@ -75,7 +76,7 @@ def _uploaded_csv() -> bytes:
             raise InvalidInput("Send the CSV as the form field 'file'", {"files": {"file": ["Missing file."]}})
         return upload.read()
     if request.mimetype in ("text/csv", "text/plain", "application/csv", "application/octet-stream"):
-        return request.get_data()
+        return whole_body()
     raise InvalidInput("Send a CSV file: a multipart form with a 'file' field, or a text/csv body",
                        {"files": {"file": ["Missing file."]}})
 

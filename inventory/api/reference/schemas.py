@@ -84,6 +84,6 @@ class KitTemplateCreateArgs(Schema):
 
     @validates("contents")
     def _each_type_once(self, value, **kwargs):
-        kinds = [line["type"] for line in value]
+        kinds = [line["type"] for line in value if "type" in line]  # a line without one has its own error
         if len(kinds) != len(set(kinds)):
             raise ValidationError("List each type once, with its count.")

@@ -43,12 +43,37 @@ def build(url: str, people: int, sims: int):
         advocate, _ = users.create_user("adv@example.org", "advocate", password="benchmark-password")
         token = users.create_token(advocate)
         tags = allocate_tags(db.session, sims)
-        db.session.execute(sa.insert(Asset), [
-            {"tag": t, "type": "sim", "make": "V", "model": "SIM", "serial": f"S{i:09d}", "status": "in_stock",
-             "location_id": wh.id, "programme_id": dii.id} for i, t in enumerate(tags)])
-        db.session.execute(sa.insert(Participant), [
-            {"reference": f"R{i:07d}", "name": "P", "area": "Wirral", "referral_source": "restart",
-             "programme_id": dii.id, "contact_consent": False, "advocate_id": advocate.id} for i in range(people)])
+        db.session.execute(
+            sa.insert(Asset),
+            [
+                {
+                    "tag": t,
+                    "type": "sim",
+                    "make": "V",
+                    "model": "SIM",
+                    "serial": f"S{i:09d}",
+                    "status": "in_stock",
+                    "location_id": wh.id,
+                    "programme_id": dii.id,
+                }
+                for i, t in enumerate(tags)
+            ],
+        )
+        db.session.execute(
+            sa.insert(Participant),
+            [
+                {
+                    "reference": f"R{i:07d}",
+                    "name": "P",
+                    "area": "Wirral",
+                    "referral_source": "restart",
+                    "programme_id": dii.id,
+                    "contact_consent": False,
+                    "advocate_id": advocate.id,
+                }
+                for i in range(people)
+            ],
+        )
         db.session.commit()
         ids = db.session.scalars(sa.select(Participant.id).order_by(Participant.id)).all()
     return token, tags, ids
@@ -62,9 +87,12 @@ def _client(port, jobs, headers, seconds, results):
         if time.perf_counter() >= end:
             break
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("POST", path, body=json.dumps(body),
-                     headers={**headers, "Content-Type": "application/json",
-                              "Idempotency-Key": secrets.token_hex(8)})
+        conn.request(
+            "POST",
+            path,
+            body=json.dumps(body),
+            headers={**headers, "Content-Type": "application/json", "Idempotency-Key": secrets.token_hex(8)},
+        )
         response = conn.getresponse()
         response.read()
         conn.close()
@@ -102,8 +130,13 @@ def main():
     capacity = 600 * args.clients  # more than any client can issue in the time
     print(f"building {capacity:,} SIMs and participants ...", flush=True)
     token, tags, people = build(args.database_url, capacity, capacity)
-    env = {**os.environ, "DATABASE_URL": args.database_url, "SECRET_KEY": secrets.token_hex(8),
-           "PYTHONPATH": str(ROOT), "WEB_CONCURRENCY": str(args.workers)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "SECRET_KEY": secrets.token_hex(8),
+        "PYTHONPATH": str(ROOT),
+        "WEB_CONCURRENCY": str(args.workers),
+    }
 
     def gunicorn(spec, port):
         return serve(spec, {**env}, port, workers=args.workers)
@@ -118,14 +151,24 @@ def main():
     app = gunicorn("inventory:create_app()", 5912)
     try:
         per = capacity // args.clients
-        jobs = [[("/api/v1/loans", {"participant": people[c * per + i], "items": [tags[c * per + i]],
-                                    "agreement_accepted": True}) for i in range(per)] for c in range(args.clients)]
+        jobs = [
+            [
+                (
+                    "/api/v1/loans",
+                    {"participant": people[c * per + i], "items": [tags[c * per + i]], "agreement_accepted": True},
+                )
+                for i in range(per)
+            ]
+            for c in range(args.clients)
+        ]
         issue_rate = run(5912, jobs, {"Authorization": f"Bearer {token}"}, args.seconds)
     finally:
         app.send_signal(signal.SIGTERM)
         app.wait(10)
-    print(f"\n{args.clients} clients, gunicorn {args.workers} workers: bare write {bare_rate:.0f}/s, "
-          f"issue {issue_rate:.0f} loans/s = {issue_rate / bare_rate:.0%} of the bare write")
+    print(
+        f"\n{args.clients} clients, gunicorn {args.workers} workers: bare write {bare_rate:.0f}/s, "
+        f"issue {issue_rate:.0f} loans/s = {issue_rate / bare_rate:.0%} of the bare write"
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,10 @@ def main():
     parser.add_argument("--labels", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    contents = [LabelContent.for_asset("https://kit.example.org", tag_for_number(n), "tablet",
-                                       "Galaxy Tab A8 (SM-X200, Wi-Fi)") for n in range(1, args.labels + 1)]
+    contents = [
+        LabelContent.for_asset("https://kit.example.org", tag_for_number(n), "tablet", "Galaxy Tab A8 (SM-X200, Wi-Fi)")
+        for n in range(1, args.labels + 1)
+    ]
     sheet = template("L7651")
     qr_runs, pdf_runs = [], []
     for _ in range(args.repeat):  # alternate, so both see the same machine
@@ -40,8 +42,10 @@ def main():
         pdf_runs.append(time.perf_counter() - t0)
     qr, full = statistics.median(qr_runs), statistics.median(pdf_runs)
     print(f"{args.labels} QR matrices (qrcode alone): {qr:.2f} s")
-    print(f"{args.labels}-label L7651 PDF ({len(pdf) // 1024} KiB, {-(-args.labels // sheet.per_sheet)} pages): "
-          f"{full:.2f} s = {full / qr:.2f}x the matrices (target: under 2x)")
+    print(
+        f"{args.labels}-label L7651 PDF ({len(pdf) // 1024} KiB, {-(-args.labels // sheet.per_sheet)} pages): "
+        f"{full:.2f} s = {full / qr:.2f}x the matrices (target: under 2x)"
+    )
 
 
 if __name__ == "__main__":

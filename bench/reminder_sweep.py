@@ -39,29 +39,78 @@ def build(url: str, plans: int) -> None:
     rng = random.Random(3)
     with fresh_database(url) as dii:
         wh = reference.create_location(code="WH", name="W", kind="warehouse", area="Wirral")
-        advocates = [users.create_user(f"a{i}@example.org", "advocate", password="benchmark-password")[0].id
-                     for i in range(30)]
+        advocates = [
+            users.create_user(f"a{i}@example.org", "advocate", password="benchmark-password")[0].id for i in range(30)
+        ]
         people = plans // 10  # ten plans a participant keeps the fixture small; the sweep reads plans
         conn = db.session.connection()
 
         def insert(model, rows):
             for start in range(0, len(rows), 20_000):
-                conn.execute(sa.insert(model), rows[start:start + 20_000])
+                conn.execute(sa.insert(model), rows[start : start + 20_000])
 
         tags = allocate_tags(db.session, people)
-        insert(Asset, [{"id": i + 1, "tag": t, "type": "sim", "make": "V", "model": "S", "serial": f"S{i:09d}",
-                        "status": "on_loan", "location_id": wh.id} for i, t in enumerate(tags)])
-        insert(Participant, [{"id": i + 1, "reference": f"R{i:08d}", "name": "P", "phone": "+447700900000",
-                              "area": "Wirral", "referral_source": "restart", "programme_id": dii.id,
-                              "contact_consent": True, "advocate_id": advocates[i % 30]} for i in range(people)])
-        insert(Loan, [{"id": i + 1, "participant_id": i + 1, "programme_id": dii.id, "issued_on": DAY,
-                       "issued_by_id": advocates[0], "agreement_accepted": True} for i in range(people)])
+        insert(
+            Asset,
+            [
+                {
+                    "id": i + 1,
+                    "tag": t,
+                    "type": "sim",
+                    "make": "V",
+                    "model": "S",
+                    "serial": f"S{i:09d}",
+                    "status": "on_loan",
+                    "location_id": wh.id,
+                }
+                for i, t in enumerate(tags)
+            ],
+        )
+        insert(
+            Participant,
+            [
+                {
+                    "id": i + 1,
+                    "reference": f"R{i:08d}",
+                    "name": "P",
+                    "phone": "+447700900000",
+                    "area": "Wirral",
+                    "referral_source": "restart",
+                    "programme_id": dii.id,
+                    "contact_consent": True,
+                    "advocate_id": advocates[i % 30],
+                }
+                for i in range(people)
+            ],
+        )
+        insert(
+            Loan,
+            [
+                {
+                    "id": i + 1,
+                    "participant_id": i + 1,
+                    "programme_id": dii.id,
+                    "issued_on": DAY,
+                    "issued_by_id": advocates[0],
+                    "agreement_accepted": True,
+                }
+                for i in range(people)
+            ],
+        )
         rows = []
         for n in range(plans):
             ends = DAY + timedelta(days=rng.randrange(-30, 700))
             owner = n % people + 1
-            rows.append({"loan_id": owner, "participant_id": owner, "sim_id": owner, "starts_on": ends - timedelta(days=182),
-                         "months": 6, "ends_on": ends})
+            rows.append(
+                {
+                    "loan_id": owner,
+                    "participant_id": owner,
+                    "sim_id": owner,
+                    "starts_on": ends - timedelta(days=182),
+                    "months": 6,
+                    "ends_on": ends,
+                }
+            )
             if len(rows) == 100_000:
                 insert(DataPlan, rows)
                 rows = []
@@ -117,11 +166,14 @@ def main():
         build(url, size)
         built = time.perf_counter() - t0
         m = measure(url)
-        print(f"{size:>9,} plans ({url.split(':')[0]}, built in {built:.0f} s): a day's sweep {m['day_s']:.3f} s "
-              f"(queued {m['day']['participants']} reminders, {m['day']['advocates']} digests; "
-              f"{m['day_s'] / m['count_s']:.1f}x a count(*) of the plans), again {m['again_s']:.3f} s, "
-              f"peak Python memory {m['peak'] / 1024:.0f} KiB; cold catch-up into an empty outbox "
-              f"{m['catch_up_s']:.3f} s ({m['catch_up']['participants']} reminders)", flush=True)
+        print(
+            f"{size:>9,} plans ({url.split(':')[0]}, built in {built:.0f} s): a day's sweep {m['day_s']:.3f} s "
+            f"(queued {m['day']['participants']} reminders, {m['day']['advocates']} digests; "
+            f"{m['day_s'] / m['count_s']:.1f}x a count(*) of the plans), again {m['again_s']:.3f} s, "
+            f"peak Python memory {m['peak'] / 1024:.0f} KiB; cold catch-up into an empty outbox "
+            f"{m['catch_up_s']:.3f} s ({m['catch_up']['participants']} reminders)",
+            flush=True,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -44,11 +44,22 @@ def build_database(url: str, count: int) -> tuple[list[str], str]:
         user, _ = users.create_user("bench@example.org", "warehouse", password="benchmark-password")
         token = users.create_token(user)
         tags = allocate_tags(db.session, count)
-        rows = [{"tag": t, "type": "tablet", "make": "Samsung", "model": "Galaxy Tab A9", "serial": f"SN{i:09d}",
-                 "status": "in_stock", "location_id": wh.id, "condition": "A", "wipe_certificate": f"W{i}"}
-                for i, t in enumerate(tags)]
+        rows = [
+            {
+                "tag": t,
+                "type": "tablet",
+                "make": "Samsung",
+                "model": "Galaxy Tab A9",
+                "serial": f"SN{i:09d}",
+                "status": "in_stock",
+                "location_id": wh.id,
+                "condition": "A",
+                "wipe_certificate": f"W{i}",
+            }
+            for i, t in enumerate(tags)
+        ]
         for start in range(0, count, 5000):
-            db.session.execute(sa.insert(Asset), rows[start:start + 5000])
+            db.session.execute(sa.insert(Asset), rows[start : start + 5000])
         db.session.commit()
         ids = db.session.scalars(sa.select(Asset.id)).all()
     return tags, token, ids
@@ -56,9 +67,13 @@ def build_database(url: str, count: int) -> tuple[list[str], str]:
 
 def serve(app_spec: str, env: dict, port: int, workers: int = 2) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    proc = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                             app_spec],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -138,9 +153,11 @@ def main():
             print(f"  {name:<5} {rate:8.0f} requests/s", flush=True)
     bare, scan = max(runs["bare"]), max(runs["scan"])
     paired = [s / b for s, b in zip(runs["scan"], runs["bare"])]
-    print(f"\nbest of {args.rounds}: bare look-up {bare:.0f}/s, scan {scan:.0f}/s; "
-          f"scan = {scan / bare:.0%} of the bare look-up (target: at least 70%); "
-          f"round by round: {', '.join(f'{r:.0%}' for r in paired)}")
+    print(
+        f"\nbest of {args.rounds}: bare look-up {bare:.0f}/s, scan {scan:.0f}/s; "
+        f"scan = {scan / bare:.0%} of the bare look-up (target: at least 70%); "
+        f"round by round: {', '.join(f'{r:.0%}' for r in paired)}"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
 
 

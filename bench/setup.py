@@ -23,5 +23,11 @@ def fresh_database(url: str):
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-        yield reference.create_programme(code="DII", name="Digital Inclusion Initiative", connectivity_months=6,
-                                         ownership_rule="on_assessment_pass", assessment_name="L1", pass_mark=70)
+        yield reference.create_programme(
+            code="DII",
+            name="Digital Inclusion Initiative",
+            connectivity_months=6,
+            ownership_rule="on_assessment_pass",
+            assessment_name="L1",
+            pass_mark=70,
+        )

@@ -11,6 +11,7 @@ from . import errors
 from . import extensions as ext
 from .http import JSONProvider
 
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)

@@ -44,9 +44,11 @@ def seed_demo():
     """Create demo programmes, places, users and the sample deliveries (safe to run again)."""
     with unit_of_work():
         with click.progressbar(length=1, label="Importing sample deliveries") as bar:
+
             def progress(done, total):
                 bar.length = total
                 bar.update(done - bar.pos)
+
             try:
                 done = demo.seed_demo(progress=progress, today=today())
             except DomainError as error:
@@ -75,8 +77,7 @@ def create_user(email, role, organisation, name, password):
     """Create a user."""
     with unit_of_work():
         try:
-            user, shown = user_service.create_user(email, role, name=name, organisation=organisation,
-                                                   password=password)
+            user, shown = user_service.create_user(email, role, name=name, organisation=organisation, password=password)
         except DomainError as error:
             _fail(error)
     click.echo(f"Created {user.role.value} {user.email}")
@@ -134,11 +135,18 @@ def import_assets(file: Path, dry_run: bool, as_user: str | None):
         try:
             actor = user_service.get_user(as_user) if as_user else None
             with click.progressbar(length=1, label=f"Checking {file.name}") as bar:
+
                 def progress(done, total):
                     bar.length = total
                     bar.update(done - bar.pos)
-                result = receiving.import_manifest(file.read_bytes(), actor, dry_run=dry_run,
-                                                   max_rows=current_app.config["MAX_IMPORT_ROWS"], progress=progress)
+
+                result = receiving.import_manifest(
+                    file.read_bytes(),
+                    actor,
+                    dry_run=dry_run,
+                    max_rows=current_app.config["MAX_IMPORT_ROWS"],
+                    progress=progress,
+                )
         except DomainError as error:
             _fail(error)
     if result.dry_run:
@@ -168,14 +176,16 @@ def reports():
 @click.option("--area", type=click.Choice([a.value for a in Area]))
 @click.option("--from", "date_from", help="First day, YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Last day, YYYY-MM-DD (default: today).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="CSV file to write.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="CSV file to write."
+)
 @with_appcontext
 def outcomes_report(programme, area, date_from, date_to, output: Path):
     """Write the outcome report (counts by area, no personal data) to a CSV file."""
     try:
-        report = report_service.outcomes(today=today(), programme=programme, area=area,
-                                         date_from=_date(date_from), date_to=_date(date_to))
+        report = report_service.outcomes(
+            today=today(), programme=programme, area=area, date_from=_date(date_from), date_to=_date(date_to)
+        )
     except DomainError as error:
         _fail(error)
     output.write_text(report_service.as_csv(report), encoding="utf-8", newline="")
@@ -196,8 +206,7 @@ def _admin():
 
 @participants.command("export")
 @click.argument("participant_id", type=int)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: print).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: print).")
 @with_appcontext
 def export_participant(participant_id: int, output: Path | None):
     """Everything held about one participant, as JSON (a subject access request)."""
@@ -243,8 +252,10 @@ def retention_run(as_of: str | None):
     day = _date(as_of) or today()
     with unit_of_work():
         count = privacy.anonymise_expired(day, months)
-    click.echo(f"Erased personal data of {count} participant(s) whose involvement ended before "
-               f"{add_months(day, -months).isoformat()}")
+    click.echo(
+        f"Erased personal data of {count} participant(s) whose involvement ended before "
+        f"{add_months(day, -months).isoformat()}"
+    )
 
 
 @main.group()
@@ -253,10 +264,21 @@ def labels():
 
 
 @labels.command("sheet")
-@click.option("--template", "template_code", default="L7651", show_default=True,
-              type=click.Choice(["L7651", "L7160", "L7163", "L6145"], case_sensitive=False))
-@click.option("--start", "start_position", default=1, show_default=True, type=int,
-              help="First free label on a partly used sheet (from 1, left to right, then down).")
+@click.option(
+    "--template",
+    "template_code",
+    default="L7651",
+    show_default=True,
+    type=click.Choice(["L7651", "L7160", "L7163", "L6145"], case_sensitive=False),
+)
+@click.option(
+    "--start",
+    "start_position",
+    default=1,
+    show_default=True,
+    type=int,
+    help="First free label on a partly used sheet (from 1, left to right, then down).",
+)
 @click.option("--tags", help="Comma-separated asset or kit tags.")
 @click.option("--batch", help="An import batch.")
 @click.option("--location", help="Every asset at this location ...")
@@ -272,13 +294,21 @@ def labels_sheet(template_code, start_position, tags, batch, location, unprinted
     config = current_app.config
     with unit_of_work():
         try:
-            things = label_service.select(tags=[t for t in (tags or "").split(",") if t.strip()] or None,
-                                          batch=batch, location=location, unprinted=unprinted)
+            things = label_service.select(
+                tags=[t for t in (tags or "").split(",") if t.strip()] or None,
+                batch=batch,
+                location=location,
+                unprinted=unprinted,
+            )
             with click.progressbar(length=len(things), label=f"Drawing {len(things)} labels") as bar:
-                pdf = label_service.sheet_pdf(things, base_url=config["PUBLIC_BASE_URL"],
-                                              template_code=template_code, start_position=start_position,
-                                              offsets=config["LABEL_OFFSETS"],
-                                              progress=lambda done: bar.update(done - bar.pos))
+                pdf = label_service.sheet_pdf(
+                    things,
+                    base_url=config["PUBLIC_BASE_URL"],
+                    template_code=template_code,
+                    start_position=start_position,
+                    offsets=config["LABEL_OFFSETS"],
+                    progress=lambda done: bar.update(done - bar.pos),
+                )
         except DomainError as error:
             _fail(error)
     output.write_bytes(pdf)
@@ -300,8 +330,10 @@ def reminders_sweep(as_of: str | None):
     day = _date(as_of) or today()
     with unit_of_work():
         counts = reminder_service.sweep(day)
-    click.echo(f"{day.isoformat()}: queued {counts['participants']} participant reminder(s) and "
-               f"{counts['advocates']} advocate digest(s)")
+    click.echo(
+        f"{day.isoformat()}: queued {counts['participants']} participant reminder(s) and "
+        f"{counts['advocates']} advocate digest(s)"
+    )
 
 
 @reminders.command("send")
@@ -315,8 +347,9 @@ def reminders_send():
     from .services import outbox
 
     config = current_app.config
-    report = outbox.send_due(from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"],
-                             next_steps=config["NEXT_STEPS"])
+    report = outbox.send_due(
+        from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"], next_steps=config["NEXT_STEPS"]
+    )
     click.echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
 
 

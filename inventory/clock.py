@@ -10,7 +10,7 @@ Tests move it on with `app.config["CLOCK"].advance(...)` instead of sleeping.
 from __future__ import annotations
 
 import time as _time
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -22,14 +22,14 @@ class SystemClock:
     """The wall clock, in UTC."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FrozenClock:
     """A clock that starts at a chosen instant and runs on from there at real speed (monotonic)."""
 
     def __init__(self, start: datetime):
-        self._start = start.astimezone(timezone.utc)
+        self._start = start.astimezone(UTC)
         self._started = _time.monotonic()
         self._offset = timedelta()
 

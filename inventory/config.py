@@ -22,7 +22,7 @@ def normalise_database_url(url: str) -> str:
     """Let people paste the URLs their hosting gives them; we always talk to PostgreSQL through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -52,23 +52,27 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     cfg: dict = {
         "ENV_NAME": env.get("INVENTORY_ENV", "development"),
         "SECRET_KEY": env.get("SECRET_KEY", ""),
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
-            env.get("DATABASE_URL") or _sqlite_default(instance_path)
-        ),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(env.get("DATABASE_URL") or _sqlite_default(instance_path)),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "NOTIFIER": env.get("NOTIFIER", "log"),
         "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY", ""),
         "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         "NOTIFY_TIMEOUT": float(env.get("NOTIFY_TIMEOUT", "10")),
         # One template id per message kind and channel: NOTIFY_TEMPLATE_PLAN_ENDING_SMS and so on.
-        "NOTIFY_TEMPLATES": {name.removeprefix("NOTIFY_TEMPLATE_").lower(): value
-                             for name, value in env.items() if name.startswith("NOTIFY_TEMPLATE_")},
+        "NOTIFY_TEMPLATES": {
+            name.removeprefix("NOTIFY_TEMPLATE_").lower(): value
+            for name, value in env.items()
+            if name.startswith("NOTIFY_TEMPLATE_")
+        },
         "REMINDER_MAX_ATTEMPTS": int(env.get("REMINDER_MAX_ATTEMPTS", "6")),
         "ASSESSMENT_REMINDER_WEEKS": int(env.get("ASSESSMENT_REMINDER_WEEKS", "4")),
         # What the day-0 message tells people to do when the free data ends.
-        "NEXT_STEPS": env.get("NEXT_STEPS", "Ask your provider about a social tariff (cheaper broadband and mobile "
-                                            "for people on Universal Credit and other benefits: "
-                                            "ofcom.org.uk/socialtariffs), or contact your programme advocate."),
+        "NEXT_STEPS": env.get(
+            "NEXT_STEPS",
+            "Ask your provider about a social tariff (cheaper broadband and mobile "
+            "for people on Universal Credit and other benefits: "
+            "ofcom.org.uk/socialtariffs), or contact your programme advocate.",
+        ),
         # Largest CSV manifest accepted in one upload, and the whole request body.
         "MAX_IMPORT_ROWS": int(env.get("MAX_IMPORT_ROWS", "50000")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),

@@ -99,8 +99,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         # Log the type and place only: exception text can carry request data (personal data).
-        log.error("unhandled %s on %s %s", type(error).__name__, request.method, request.path,
-                  exc_info=app.debug or app.testing)
+        log.error(
+            "unhandled %s on %s %s",
+            type(error).__name__,
+            request.method,
+            request.path,
+            exc_info=app.debug or app.testing,
+        )
         return _http(InternalServerError())
 
 

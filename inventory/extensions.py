@@ -34,7 +34,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
 login_manager = LoginManager()  # sessions for the web pages; the API uses bearer tokens
-csrf = CSRFProtect()            # every form of the web pages; the API (no cookies) is exempt
+csrf = CSRFProtect()  # every form of the web pages; the API (no cookies) is exempt
 
 
 # --- SQLite: make concurrent writers queue instead of failing -------------------------------------
@@ -139,5 +139,3 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_on_begin(conn):
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
-
-

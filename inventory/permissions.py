@@ -8,19 +8,19 @@ from .models import AssetAction, KitAction, Role
 
 
 class Permission(enum.StrEnum):
-    READ_REFERENCE = "read_reference"      # programmes, organisations, locations, kit templates
+    READ_REFERENCE = "read_reference"  # programmes, organisations, locations, kit templates
     WRITE_REFERENCE = "write_reference"
     MANAGE_USERS = "manage_users"
-    HANDLE_STOCK = "handle_stock"          # receive, import, label, move, kits, quarantine, repair, retire
-    LOOK_UP = "look_up"                    # scan and asset look-up (partners: stock fields only)
+    HANDLE_STOCK = "handle_stock"  # receive, import, label, move, kits, quarantine, repair, retire
+    LOOK_UP = "look_up"  # scan and asset look-up (partners: stock fields only)
     READ_HISTORY = "read_history"
-    READ_STOCK = "read_stock"              # partners: own locations plus network-wide availability
-    PARTICIPANTS = "participants"          # advocates: their own caseload
-    ISSUE = "issue"                        # issue loans, record assessments, extend data plans
+    READ_STOCK = "read_stock"  # partners: own locations plus network-wide availability
+    PARTICIPANTS = "participants"  # advocates: their own caseload
+    ISSUE = "issue"  # issue loans, record assessments, extend data plans
     RETURN = "return"
     READ_PLANS = "read_plans"
     REPORTS = "reports"
-    PRIVACY = "privacy"                    # subject access export, erasure, reassigning advocates
+    PRIVACY = "privacy"  # subject access export, erasure, reassigning advocates
 
 
 ALL = frozenset(Role)
@@ -43,8 +43,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
 
 
 # What a partner may see of an asset: its stock fields (DESIGN.md, roles). Used by the API and the pages.
-PARTNER_ASSET_FIELDS = frozenset({"tag", "type", "make", "model", "condition", "programme", "location", "status",
-                                  "kit"})
+PARTNER_ASSET_FIELDS = frozenset(
+    {"tag", "type", "make", "model", "condition", "programme", "location", "status", "kit"}
+)
 
 
 # Which permission each action on an asset or a kit needs: with the models' rules of what the thing's

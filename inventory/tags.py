@@ -93,7 +93,5 @@ def check(tag: str) -> str:
     if unknown:
         raise TagError(f"'{tag}' cannot be a tag: it contains {''.join(unknown)}")
     if _check_value(tag[:-1]) != _VALUE[tag[-1]]:
-        raise TagError(
-            f"'{tag}' failed its check character: a character is mistyped or two are swapped"
-        )
+        raise TagError(f"'{tag}' failed its check character: a character is mistyped or two are swapped")
     return tag

@@ -11,7 +11,7 @@ from .payload import qr_payload
 class LabelContent:
     tag: str
     payload: str
-    line: str                   # e.g. "tablet · Galaxy Tab A9"
+    line: str  # e.g. "tablet · Galaxy Tab A9"
     items: tuple[str, ...] = field(default=())  # a kit's item tags
 
     @classmethod
@@ -21,8 +21,7 @@ class LabelContent:
     @classmethod
     def for_kit(cls, base_url: str, tag: str, items: list[str], template: str | None = None) -> LabelContent:
         what = f"kit {template}" if template else "kit"
-        return cls(tag=tag, payload=qr_payload(base_url, tag), line=f"{what} · {len(items)} items",
-                   items=tuple(items))
+        return cls(tag=tag, payload=qr_payload(base_url, tag), line=f"{what} · {len(items)} items", items=tuple(items))
 
     def item_line(self, limit: int) -> str:
         """The kit's item tags, as many as fit in `limit` characters."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .qr import QUIET_ZONE
 
 MIN_MODULE_MM = 0.4  # smaller modules do not scan reliably once printed
-EDGE_MM = 0.8        # die-cut labels shift a little on the sheet; keep everything this far inside
+EDGE_MM = 0.8  # die-cut labels shift a little on the sheet; keep everything this far inside
 
 
 class LabelTooSmall(ValueError):
@@ -18,7 +18,7 @@ class LabelTooSmall(ValueError):
 class Layout:
     width: float
     height: float
-    code_x: float        # top-left of the code's first module (inside its quiet zone)
+    code_x: float  # top-left of the code's first module (inside its quiet zone)
     code_y: float
     module: float
     modules: int
@@ -40,8 +40,17 @@ def layout(width: float, height: float, modules: int) -> Layout:
     if module < MIN_MODULE_MM:
         raise LabelTooSmall(
             f"a {modules}x{modules} code needs modules of at least {MIN_MODULE_MM} mm, and a {height} mm high "
-            f"label gives {module:.2f} mm: use a larger label or a shorter PUBLIC_BASE_URL")
+            f"label gives {module:.2f} mm: use a larger label or a shorter PUBLIC_BASE_URL"
+        )
     zone = QUIET_ZONE * module
     text_x = EDGE_MM + side
-    return Layout(width=width, height=height, code_x=EDGE_MM + zone, code_y=EDGE_MM + zone, module=module,
-                  modules=modules, text_x=text_x, text_width=max(0.0, width - text_x - EDGE_MM))
+    return Layout(
+        width=width,
+        height=height,
+        code_x=EDGE_MM + zone,
+        code_y=EDGE_MM + zone,
+        module=module,
+        modules=modules,
+        text_x=text_x,
+        text_width=max(0.0, width - text_x - EDGE_MM),
+    )

@@ -27,9 +27,9 @@ class SheetTemplate:
     label_height: float
     columns: int
     rows: int
-    left: float      # page edge to the first label
+    left: float  # page edge to the first label
     top: float
-    pitch_x: float   # one label's left edge to the next one's
+    pitch_x: float  # one label's left edge to the next one's
     pitch_y: float
 
     @property
@@ -42,14 +42,18 @@ class SheetTemplate:
         return self.left + column * self.pitch_x, self.top + row * self.pitch_y
 
 
-TEMPLATES: dict[str, SheetTemplate] = {t.code: t for t in (
-    SheetTemplate("L7651", "Avery L7651, 65 a sheet, 38.1 x 21.2 mm", 38.1, 21.2, 5, 13, 4.75, 10.7, 40.6, 21.2),
-    SheetTemplate("L7160", "Avery L7160, 21 a sheet, 63.5 x 38.1 mm", 63.5, 38.1, 3, 7, 7.25, 15.15, 66.0, 38.1),
-    SheetTemplate("L7163", "Avery L7163, 14 a sheet, 99.1 x 38.1 mm", 99.1, 38.1, 2, 7, 4.65, 15.15, 101.6, 38.1),
-    # Durable polyester for tablets and laptops that get handled: survives water, heat and scuffing.
-    SheetTemplate("L6145", "Avery L6145 heavy duty, 40 a sheet, 45.7 x 25.4 mm", 45.7, 25.4, 4, 10, 9.7, 21.5,
-                  48.3, 25.4),
-)}
+TEMPLATES: dict[str, SheetTemplate] = {
+    t.code: t
+    for t in (
+        SheetTemplate("L7651", "Avery L7651, 65 a sheet, 38.1 x 21.2 mm", 38.1, 21.2, 5, 13, 4.75, 10.7, 40.6, 21.2),
+        SheetTemplate("L7160", "Avery L7160, 21 a sheet, 63.5 x 38.1 mm", 63.5, 38.1, 3, 7, 7.25, 15.15, 66.0, 38.1),
+        SheetTemplate("L7163", "Avery L7163, 14 a sheet, 99.1 x 38.1 mm", 99.1, 38.1, 2, 7, 4.65, 15.15, 101.6, 38.1),
+        # Durable polyester for tablets and laptops that get handled: survives water, heat and scuffing.
+        SheetTemplate(
+            "L6145", "Avery L6145 heavy duty, 40 a sheet, 45.7 x 25.4 mm", 45.7, 25.4, 4, 10, 9.7, 21.5, 48.3, 25.4
+        ),
+    )
+}
 
 
 class SheetError(ValueError):
@@ -63,16 +67,23 @@ def template(code: str) -> SheetTemplate:
         raise SheetError(f"unknown label template '{code}'; the templates are {', '.join(TEMPLATES)}") from None
 
 
-def render(labels: Sequence[LabelContent], sheet: SheetTemplate, *, start_position: int = 1,
-           offset: tuple[float, float] = (0.0, 0.0), progress: Callable[[int], None] | None = None) -> bytes:
+def render(
+    labels: Sequence[LabelContent],
+    sheet: SheetTemplate,
+    *,
+    start_position: int = 1,
+    offset: tuple[float, float] = (0.0, 0.0),
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
     """A PDF with one label per content, starting at `start_position` on the first (partly used)
     sheet, then on as many fresh sheets as needed. `offset` (mm, right and down) corrects a printer
     that shifts the page."""
     if not labels:
         raise SheetError("there are no labels to print")
     if not 1 <= start_position <= sheet.per_sheet:
-        raise SheetError(f"start position {start_position} is off the sheet: {sheet.code} has positions "
-                         f"1 to {sheet.per_sheet}")
+        raise SheetError(
+            f"start position {start_position} is off the sheet: {sheet.code} has positions 1 to {sheet.per_sheet}"
+        )
     buffer = io.BytesIO()
     page_w, page_h = A4
     canvas = Canvas(buffer, pagesize=(page_w * mm, page_h * mm), pageCompression=1)
@@ -93,12 +104,14 @@ def render(labels: Sequence[LabelContent], sheet: SheetTemplate, *, start_positi
     return buffer.getvalue()
 
 
-def _draw(canvas: Canvas, content: LabelContent, left: float, top: float, sheet: SheetTemplate, page_h: float,
-          cache: dict) -> None:
+def _draw(
+    canvas: Canvas, content: LabelContent, left: float, top: float, sheet: SheetTemplate, page_h: float, cache: dict
+) -> None:
     rows = matrix(content.payload)
     box = cache.get(len(rows))
     if box is None:
         box = cache[len(rows)] = layout(sheet.label_width, sheet.label_height, len(rows))
+
     # reportlab measures from the bottom of the page; labels are laid out from the top.
     def ypos(mm_from_label_top: float) -> float:
         return (page_h - top - mm_from_label_top) * mm

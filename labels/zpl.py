@@ -23,8 +23,7 @@ def escape(text: str) -> str:
     return "".join(ch if ch in _SAFE else "".join(f"_{b:02X}" for b in ch.encode("utf-8")) for ch in text)
 
 
-def render(labels: Sequence[LabelContent], *, width_mm: float = 50.8, height_mm: float = 25.4,
-           dpi: int = 203) -> str:
+def render(labels: Sequence[LabelContent], *, width_mm: float = 50.8, height_mm: float = 25.4, dpi: int = 203) -> str:
     """One ^XA…^XZ block per label, in one file the printer prints in order."""
     if dpi not in DPI:
         raise ValueError(f"ZPL labels are made for {' or '.join(map(str, DPI))} dpi printers, not {dpi}")
@@ -46,7 +45,11 @@ def _label(content: LabelContent, width_mm: float, height_mm: float, dpi: int) -
     tag_height = max(20, min(height // 3, _dots(6, dpi)))
     line_height = max(14, tag_height // 2)
     parts = [
-        "^XA", "^CI28", f"^PW{width}", f"^LL{height}", "^LH0,0",
+        "^XA",
+        "^CI28",
+        f"^PW{width}",
+        f"^LL{height}",
+        "^LH0,0",
         # Model 2 QR; field data "MA," = error correction M, automatic mode (alphanumeric for our URLs).
         f"^FO{edge + zone},{edge + zone}^BQN,2,{magnification}^FDMA,{content.payload}^FS",
         f"^FO{text_x},{edge + zone}^A0N,{tag_height},{tag_height}^FH^FD{escape(content.tag)}^FS",
@@ -55,7 +58,9 @@ def _label(content: LabelContent, width_mm: float, height_mm: float, dpi: int) -
     ]
     if content.items:
         chars = max(8, (width - text_x - edge) // max(1, line_height // 2))
-        parts.append(f"^FO{text_x},{edge + zone + tag_height + 2 * line_height + 12}^A0N,{line_height},"
-                     f"{line_height}^FH^FD{escape(content.item_line(chars))}^FS")
+        parts.append(
+            f"^FO{text_x},{edge + zone + tag_height + 2 * line_height + 12}^A0N,{line_height},"
+            f"{line_height}^FH^FD{escape(content.item_line(chars))}^FS"
+        )
     parts.append("^XZ\n")
     return "\n".join(parts)

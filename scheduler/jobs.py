@@ -6,8 +6,8 @@ returns counts for the log line. Running any of them twice changes nothing the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Flask, current_app
 
@@ -20,8 +20,8 @@ from inventory.services import outbox, privacy, reminders
 @dataclass(frozen=True)
 class Job:
     name: str
-    trigger: str          # an APScheduler trigger: "interval" or "cron"
-    schedule: dict        # its arguments
+    trigger: str  # an APScheduler trigger: "interval" or "cron"
+    schedule: dict  # its arguments
     run: Callable[[], dict]
 
 
@@ -31,8 +31,9 @@ def sweep_reminders() -> dict:
 
 def send_reminders() -> dict:
     config = current_app.config
-    return outbox.send_due(from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"],
-                           next_steps=config["NEXT_STEPS"]).as_dict()
+    return outbox.send_due(
+        from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"], next_steps=config["NEXT_STEPS"]
+    ).as_dict()
 
 
 def remind_assessments() -> dict:

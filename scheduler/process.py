@@ -20,14 +20,16 @@ log = logging.getLogger("inventory.scheduler")
 
 
 def build(app: Flask) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone="Europe/London", job_defaults={"coalesce": True, "max_instances": 1,
-                                                                          "misfire_grace_time": 3600})
+    scheduler = BlockingScheduler(
+        timezone="Europe/London", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+    )
     now = datetime.now(ZoneInfo("Europe/London"))
     for job in JOBS:
         # Interval jobs also run as soon as the process starts: after downtime, catch up at once.
         first = {"next_run_time": now} if job.trigger == "interval" else {}
-        scheduler.add_job(_logged(job.name, in_context(app, job)), job.trigger, id=job.name, name=job.name,
-                          **job.schedule, **first)
+        scheduler.add_job(
+            _logged(job.name, in_context(app, job)), job.trigger, id=job.name, name=job.name, **job.schedule, **first
+        )
     return scheduler
 
 
@@ -35,8 +37,9 @@ def _logged(name, run):
     def wrapper():
         started = time.monotonic()
         counts = run()
-        log.info("job %s: %s (%.2f s)", name, ", ".join(f"{k} {v}" for k, v in counts.items()),
-                 time.monotonic() - started)
+        log.info(
+            "job %s: %s (%.2f s)", name, ", ".join(f"{k} {v}" for k, v in counts.items()), time.monotonic() - started
+        )
         return counts
 
     return wrapper
@@ -55,8 +58,9 @@ def run_forever(app: Flask) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    scheduler.add_listener(lambda e: log.error("job %s failed: %s", e.job_id, type(e.exception).__name__),
-                           EVENT_JOB_ERROR)
+    scheduler.add_listener(
+        lambda e: log.error("job %s failed: %s", e.job_id, type(e.exception).__name__), EVENT_JOB_ERROR
+    )
     scheduler.add_listener(lambda e: log.info("scheduler started with %d jobs", len(JOBS)), EVENT_SCHEDULER_STARTED)
     scheduler.start()
     log.info("scheduler stopped")

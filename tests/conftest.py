@@ -40,9 +40,16 @@ def database_url():
 def app(database_url):
     from flask_migrate import upgrade
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PUBLIC_BASE_URL": BASE_URL,
-                      "SECRET_KEY": "test", "TODAY": TODAY,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PUBLIC_BASE_URL": BASE_URL,
+            "SECRET_KEY": "test",
+            "TODAY": TODAY,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+        }
+    )
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -101,33 +108,61 @@ def world():
     """Two programmes, a warehouse, two partners with a hub each, a mobile unit, and one user and
     API token per role (the partner belongs to the first hub's organisation)."""
     with unit_of_work():
-        dii = reference.create_programme(code="DII", name="Digital Inclusion Initiative", connectivity_months=6,
-                                         ownership_rule="on_assessment_pass", assessment_name="Level 1",
-                                         pass_mark=70)
-        hiw = reference.create_programme(code="HIW", name="Households into Work", connectivity_months=2,
-                                         ownership_rule="on_assessment_pass", assessment_name="Level 1",
-                                         pass_mark=70)
+        dii = reference.create_programme(
+            code="DII",
+            name="Digital Inclusion Initiative",
+            connectivity_months=6,
+            ownership_rule="on_assessment_pass",
+            assessment_name="Level 1",
+            pass_mark=70,
+        )
+        hiw = reference.create_programme(
+            code="HIW",
+            name="Households into Work",
+            connectivity_months=2,
+            ownership_rule="on_assessment_pass",
+            assessment_name="Level 1",
+            pass_mark=70,
+        )
         reference.create_organisation(code="OPS", name="Warehouse operator")
         reference.create_organisation(code="PARTNER-A", name="North End Hub")
         reference.create_organisation(code="PARTNER-B", name="Birkenhead Hub")
-        wh = reference.create_location(code="WH-MAIN", name="Warehouse", kind="warehouse", area="Knowsley",
-                                       organisation="OPS")
-        hub_a = reference.create_location(code="HUB-A", name="North End", kind="hub", area="Liverpool",
-                                          organisation="PARTNER-A")
-        hub_b = reference.create_location(code="HUB-B", name="Birkenhead", kind="hub", area="Wirral",
-                                          organisation="PARTNER-B")
+        wh = reference.create_location(
+            code="WH-MAIN", name="Warehouse", kind="warehouse", area="Knowsley", organisation="OPS"
+        )
+        hub_a = reference.create_location(
+            code="HUB-A", name="North End", kind="hub", area="Liverpool", organisation="PARTNER-A"
+        )
+        hub_b = reference.create_location(
+            code="HUB-B", name="Birkenhead", kind="hub", area="Wirral", organisation="PARTNER-B"
+        )
         bus = reference.create_location(code="BUS-1", name="Digital bus", kind="mobile_unit", area="Sefton")
-        reference.create_kit_template(code="DII-TABLET", name="Tablet and SIM", programme="DII",
-                                      contents=[{"type": "tablet", "count": 1}, {"type": "sim", "count": 1}])
+        reference.create_kit_template(
+            code="DII-TABLET",
+            name="Tablet and SIM",
+            programme="DII",
+            contents=[{"type": "tablet", "count": 1}, {"type": "sim", "count": 1}],
+        )
         people = {}
         for role in ("admin", "warehouse", "advocate", "partner"):
-            user, _ = users.create_user(f"{role}@test.example", role, password="correct horse battery",
-                                        organisation="PARTNER-A" if role == "partner" else None)
+            user, _ = users.create_user(
+                f"{role}@test.example",
+                role,
+                password="correct horse battery",
+                organisation="PARTNER-A" if role == "partner" else None,
+            )
             people[role] = SimpleNamespace(user=user, token=users.create_token(user))
     return SimpleNamespace(
-        dii=dii, hiw=hiw, wh=wh, hub_a=hub_a, hub_b=hub_b, bus=bus, people=people,
+        dii=dii,
+        hiw=hiw,
+        wh=wh,
+        hub_a=hub_a,
+        hub_b=hub_b,
+        bus=bus,
+        people=people,
         headers={role: {"Authorization": f"Bearer {p.token}"} for role, p in people.items()},
-        warehouse=people["warehouse"].user, admin=people["admin"].user,
+        warehouse=people["warehouse"].user,
+        admin=people["admin"].user,
     )
 
 
@@ -146,8 +181,14 @@ def make_asset(world):
 
     def make(type: str = "tablet", location: str = "WH-MAIN", **fields):
         n = next(_numbers)
-        raw = {"type": type, "make": "Samsung" if type != "sim" else "Vodafone", "model": "Galaxy Tab A9",
-               "location": location, "programme": "DII", "condition": "A"}
+        raw = {
+            "type": type,
+            "make": "Samsung" if type != "sim" else "Vodafone",
+            "model": "Galaxy Tab A9",
+            "location": location,
+            "programme": "DII",
+            "condition": "A",
+        }
         if type in ("tablet", "laptop", "desktop", "router"):
             raw["serial"] = f"SN{n:08d}"
             raw["wipe_certificate"] = f"WIPE-{n}"
@@ -175,9 +216,16 @@ def make_participant(world):
 
     def make(programme: str = "DII", advocate=None, **fields):
         n = next(_numbers)
-        raw = {"reference": f"REF-{n:05d}", "name": f"Person {n}", "phone": "07700 900123",
-               "email": f"person{n}@example.org", "area": "Knowsley", "referral_source": "jobcentre_plus",
-               "programme": programme, "contact_consent": True}
+        raw = {
+            "reference": f"REF-{n:05d}",
+            "name": f"Person {n}",
+            "phone": "07700 900123",
+            "email": f"person{n}@example.org",
+            "area": "Knowsley",
+            "referral_source": "jobcentre_plus",
+            "programme": programme,
+            "contact_consent": True,
+        }
         raw.update(fields)
         with unit_of_work():
             return participants.create_participant(raw, advocate or world.people["advocate"].user, TODAY)
@@ -192,9 +240,15 @@ def issue(world):
 
     def do(participant, *tags, issued_on=TODAY, today=TODAY, actor=None, **kwargs):
         with unit_of_work():
-            receipt, _ = issuing.issue(participant_id=participant.id, items=list(tags), agreement_accepted=True,
-                                       issued_on=issued_on, actor=actor or world.people["advocate"].user,
-                                       today=today, **kwargs)
+            receipt, _ = issuing.issue(
+                participant_id=participant.id,
+                items=list(tags),
+                agreement_accepted=True,
+                issued_on=issued_on,
+                actor=actor or world.people["advocate"].user,
+                today=today,
+                **kwargs,
+            )
         return receipt
 
     return do

@@ -47,14 +47,29 @@ def _json_bodies_only():
     if request.endpoint in _FILE_ENDPOINTS or not request.content_length:
         return
     if not request.is_json:
-        raise UnsupportedMediaType(f"Send the body as JSON (Content-Type: application/json), not {request.mimetype or 'untyped data'}")
+        raise UnsupportedMediaType(
+            f"Send the body as JSON (Content-Type: application/json), not {request.mimetype or 'untyped data'}"
+        )
 
 
 def register(app) -> None:
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda converter: {"type": "integer", "format": "int64", "minimum": 1})
-    for blueprint in (health, auth, users, reference, assets, scan, kits, stock, participants, loans, reports, labels,
-                      notifications):
+    for blueprint in (
+        health,
+        auth,
+        users,
+        reference,
+        assets,
+        scan,
+        kits,
+        stock,
+        participants,
+        loans,
+        reports,
+        labels,
+        notifications,
+    ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
     app.before_request(_no_nul_in_address)

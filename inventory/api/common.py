@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import flask_smorest
-from flask_smorest import abort
-from webargs.flaskparser import FlaskParser
 import sqlalchemy as sa
 from flask import g
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, post_dump, validate
+from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from ..extensions import db

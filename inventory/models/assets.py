@@ -71,8 +71,8 @@ class AssetAction(enum.StrEnum):
     ISSUE = "issue"
     RETURN = "return"
     ISSUE_WITH_KIT = "issue_with_kit"  # its kit is issued
-    UNKIT = "unkit"                    # its kit is taken apart
-    TRANSFER = "transfer"              # it becomes the participant's own
+    UNKIT = "unkit"  # its kit is taken apart
+    TRANSFER = "transfer"  # it becomes the participant's own
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,10 @@ class Rule:
     """When an action is allowed: the statuses it starts from, where it leads, and whether an asset in
     a kit may take it on its own (if not, `in_kit` says what to do instead)."""
 
-    verb: str                          # "cannot be <verb>"
+    verb: str  # "cannot be <verb>"
     sources: frozenset[AssetStatus]
     target: AssetStatus | None = None  # None: the status stays (a move)
-    in_kit: str | None = None          # why an item in a kit cannot; None when it can
+    in_kit: str | None = None  # why an item in a kit cannot; None when it can
     why: dict[AssetStatus, str] = field(default_factory=dict)  # a better reason than the state's own
 
 
@@ -95,17 +95,39 @@ _IN_A_KIT = "move the kit, or take the kit apart first"
 # the loan would stay open and a SIM's free data live; coming back is a return, and going missing
 # is the loan's business.
 RULES: dict[AssetAction, Rule] = {
-    A.MOVE: Rule("moved", frozenset({S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}), in_kit=_IN_A_KIT,
-                 why={S.ON_LOAN: "it is with a participant: take it back first"}),
-    A.BUILD_KIT: Rule("put in a kit", frozenset({S.IN_STOCK}), S.IN_KIT, in_kit="it is already in a kit",
-                      why={S.RECEIVED: "only items in stock can go into a kit"}),
-    A.QUARANTINE: Rule("put in quarantine", frozenset({S.RECEIVED, S.IN_STOCK}), S.QUARANTINE,
-                       in_kit="take the kit apart first", why={S.ON_LOAN: _TAKE_BACK}),
+    A.MOVE: Rule(
+        "moved",
+        frozenset({S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}),
+        in_kit=_IN_A_KIT,
+        why={S.ON_LOAN: "it is with a participant: take it back first"},
+    ),
+    A.BUILD_KIT: Rule(
+        "put in a kit",
+        frozenset({S.IN_STOCK}),
+        S.IN_KIT,
+        in_kit="it is already in a kit",
+        why={S.RECEIVED: "only items in stock can go into a kit"},
+    ),
+    A.QUARANTINE: Rule(
+        "put in quarantine",
+        frozenset({S.RECEIVED, S.IN_STOCK}),
+        S.QUARANTINE,
+        in_kit="take the kit apart first",
+        why={S.ON_LOAN: _TAKE_BACK},
+    ),
     A.RESTOCK: Rule("restocked", frozenset({S.RECEIVED, S.QUARANTINE, S.REPAIR}), S.IN_STOCK),
-    A.REPAIR: Rule("sent for repair", frozenset({S.QUARANTINE}), S.REPAIR,
-                   why={S.IN_STOCK: "put it in quarantine first", S.ON_LOAN: _TAKE_BACK}),
-    A.RETIRE: Rule("retired", frozenset({S.RECEIVED, S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}), S.RETIRED,
-                   why={S.ON_LOAN: _TAKE_BACK}),
+    A.REPAIR: Rule(
+        "sent for repair",
+        frozenset({S.QUARANTINE}),
+        S.REPAIR,
+        why={S.IN_STOCK: "put it in quarantine first", S.ON_LOAN: _TAKE_BACK},
+    ),
+    A.RETIRE: Rule(
+        "retired",
+        frozenset({S.RECEIVED, S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}),
+        S.RETIRED,
+        why={S.ON_LOAN: _TAKE_BACK},
+    ),
     A.ISSUE: Rule("issued", frozenset({S.IN_STOCK}), S.ON_LOAN, in_kit="issue the kit, or take it apart first"),
     A.RETURN: Rule("returned", frozenset({S.ON_LOAN}), S.QUARANTINE, why={S.IN_STOCK: "it is not on loan"}),
     A.ISSUE_WITH_KIT: Rule("issued", frozenset({S.IN_KIT}), S.ON_LOAN),
@@ -197,7 +219,7 @@ class Asset(db.Model):
 
     programme: Mapped[Programme | None] = relationship(lazy="joined", innerjoin=False)
     location: Mapped[Location | None] = relationship(lazy="joined", innerjoin=False)
-    kit: Mapped["Kit | None"] = relationship(back_populates="items")  # noqa: F821
+    kit: Mapped[Kit | None] = relationship(back_populates="items")  # noqa: F821
 
     # --- predicates and state changes -----------------------------------------------------------
 
@@ -206,8 +228,7 @@ class Asset(db.Model):
 
     def refusal(self, verb: str, reason: str | None = None) -> Conflict:
         return Conflict(
-            f"{self.describe()} is {self.status.value}, so it cannot be {verb}: "
-            f"{reason or _STATE_REASON[self.status]}"
+            f"{self.describe()} is {self.status.value}, so it cannot be {verb}: {reason or _STATE_REASON[self.status]}"
         )
 
     def can(self, action: AssetAction) -> bool:
@@ -218,8 +239,10 @@ class Asset(db.Model):
         reason = refusal_reason(action, self.status, in_kit=self.kit_id is not None)
         if reason is not None:
             if self.kit_id is not None and self.status in RULES[action].sources and self.kit is not None:
-                raise Conflict(f"{self.describe()} is in kit {self.kit.tag}, so it cannot be "
-                               f"{RULES[action].verb} on its own: {reason}")
+                raise Conflict(
+                    f"{self.describe()} is in kit {self.kit.tag}, so it cannot be "
+                    f"{RULES[action].verb} on its own: {reason}"
+                )
             raise self.refusal(RULES[action].verb, reason)
 
     def apply(self, action: AssetAction) -> None:

@@ -39,7 +39,7 @@ class Event(db.Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
     from_location: Mapped[Location | None] = relationship(foreign_keys=[from_location_id], lazy="joined")
     to_location: Mapped[Location | None] = relationship(foreign_keys=[to_location_id], lazy="joined")
-    kit: Mapped["Kit | None"] = relationship(lazy="joined")  # noqa: F821
+    kit: Mapped[Kit | None] = relationship(lazy="joined")  # noqa: F821
 
 
 @event.listens_for(Event, "before_update")
@@ -61,8 +61,15 @@ class Snapshot:
         self.location_id = thing.location_id
         self.kit_id = getattr(thing, "kit_id", None)
 
-    def event(self, action: str, actor: "Actor | None", *, note: str | None = None,
-              details: dict | None = None, kit_id: int | None = None) -> Event:
+    def event(
+        self,
+        action: str,
+        actor: Actor | None,
+        *,
+        note: str | None = None,
+        details: dict | None = None,
+        kit_id: int | None = None,
+    ) -> Event:
         thing = self.thing
         from .assets import Asset
 

@@ -28,7 +28,7 @@ class KitAction(enum.StrEnum):
     DISMANTLE = "dismantle"
     ISSUE = "issue"
     TRANSFER = "transfer"  # every item became the participant's own
-    EMPTIED = "emptied"    # its last item on loan came back: nothing of it is left together
+    EMPTIED = "emptied"  # its last item on loan came back: nothing of it is left together
 
 
 K = KitStatus
@@ -112,8 +112,9 @@ class Kit(db.Model):
         """Refuse (409, naming the kit, its state and why) unless the action is allowed now."""
         sources, _, verb = KIT_RULES[action]
         if self.status not in sources:
-            raise Conflict(f"{self.describe()} is {self.status.value}, so it cannot be {verb}: "
-                           f"{_KIT_REASON[self.status]}")
+            raise Conflict(
+                f"{self.describe()} is {self.status.value}, so it cannot be {verb}: {_KIT_REASON[self.status]}"
+            )
 
     def apply(self, action: KitAction) -> None:
         self.check(action)

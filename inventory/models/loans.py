@@ -57,8 +57,8 @@ class LoanItem(db.Model):
 
 class PlanStatus(enum.StrEnum):
     ACTIVE = "active"
-    EXPIRED = "expired"   # its end date has passed
-    ENDED = "ended"       # ended early: the SIM came back
+    EXPIRED = "expired"  # its end date has passed
+    ENDED = "ended"  # ended early: the SIM came back
 
 
 class DataPlan(db.Model):

@@ -18,24 +18,22 @@ class Channel(enum.StrEnum):
 
 
 class NotificationStatus(enum.StrEnum):
-    QUEUED = "queued"     # waiting to be sent, or to be tried again (next_attempt_at)
-    SENDING = "sending"   # claimed by a sender, which committed that before calling out
+    QUEUED = "queued"  # waiting to be sent, or to be tried again (next_attempt_at)
+    SENDING = "sending"  # claimed by a sender, which committed that before calling out
     SENT = "sent"
-    FAILED = "failed"     # permanently, or after the last retry; `last_error` says why
+    FAILED = "failed"  # permanently, or after the last retry; `last_error` says why
 
 
 class NotificationKind(enum.StrEnum):
-    PLAN_ENDING = "plan_ending"          # to the participant, N days before the free data ends
-    PLAN_ENDED = "plan_ended"            # to the participant, on the day: what to do next
+    PLAN_ENDING = "plan_ending"  # to the participant, N days before the free data ends
+    PLAN_ENDED = "plan_ended"  # to the participant, on the day: what to do next
     ADVOCATE_DIGEST = "advocate_digest"  # to an advocate, daily: their participants' plans ending soon
-    ASSESSMENT_DUE = "assessment_due"    # to an advocate: kit on loan for weeks, no assessment yet
+    ASSESSMENT_DUE = "assessment_due"  # to an advocate: kit on loan for weeks, no assessment yet
 
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (
-        sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
-    )
+    __table_args__ = (sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # What makes it unique, e.g. "plan:12:day:7:ends:2027-02-28": queued once however often, and
@@ -43,8 +41,9 @@ class Notification(db.Model):
     key: Mapped[str] = mapped_column(sa.String(120), unique=True)
     kind: Mapped[NotificationKind] = mapped_column(enum_type(NotificationKind, "notification_kind"))
     channel: Mapped[Channel] = mapped_column(enum_type(Channel, "channel"))
-    status: Mapped[NotificationStatus] = mapped_column(enum_type(NotificationStatus, "notification_status"),
-                                                       default=NotificationStatus.QUEUED)
+    status: Mapped[NotificationStatus] = mapped_column(
+        enum_type(NotificationStatus, "notification_status"), default=NotificationStatus.QUEUED
+    )
     due_on: Mapped[date] = mapped_column(sa.Date)
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"), index=True)
     advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)

@@ -28,9 +28,13 @@ def allocate_tags(session: Session, count: int) -> list[str]:
     if count <= 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        numbers = session.execute(
-            sa.select(sa.func.nextval(TAG_SEQUENCE.name)).select_from(sa.func.generate_series(1, count))
-        ).scalars().all()
+        numbers = (
+            session.execute(
+                sa.select(sa.func.nextval(TAG_SEQUENCE.name)).select_from(sa.func.generate_series(1, count))
+            )
+            .scalars()
+            .all()
+        )
     else:
         row = session.execute(
             sa.update(TagCounter)

@@ -9,8 +9,12 @@ def from_config(config) -> Notifier:
     if config["NOTIFIER"] == "govuk_notify":
         from .govuk_notify import GovukNotifyNotifier
 
-        return GovukNotifyNotifier(api_key=config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"],
-                                   templates=config["NOTIFY_TEMPLATES"], timeout=config["NOTIFY_TIMEOUT"])
+        return GovukNotifyNotifier(
+            api_key=config["NOTIFY_API_KEY"],
+            base_url=config["NOTIFY_BASE_URL"],
+            templates=config["NOTIFY_TEMPLATES"],
+            timeout=config["NOTIFY_TIMEOUT"],
+        )
     from .log import LogNotifier
 
     return LogNotifier()

@@ -17,16 +17,24 @@ class GovukNotifyNotifier:
     def send(self, message: Message) -> Outcome:
         template = self.templates.get(f"{message.kind}_{message.channel}")
         if not template:
-            return Outcome(Result.PERMANENT, reason=f"no NOTIFY template is set for {message.kind} by {message.channel}")
+            return Outcome(
+                Result.PERMANENT, reason=f"no NOTIFY template is set for {message.kind} by {message.channel}"
+            )
         try:
             if message.channel == "sms":
-                response = self.client.send_sms_notification(phone_number=message.to, template_id=template,
-                                                             personalisation=message.personalisation,
-                                                             reference=message.reference)
+                response = self.client.send_sms_notification(
+                    phone_number=message.to,
+                    template_id=template,
+                    personalisation=message.personalisation,
+                    reference=message.reference,
+                )
             else:
-                response = self.client.send_email_notification(email_address=message.to, template_id=template,
-                                                               personalisation=message.personalisation,
-                                                               reference=message.reference)
+                response = self.client.send_email_notification(
+                    email_address=message.to,
+                    template_id=template,
+                    personalisation=message.personalisation,
+                    reference=message.reference,
+                )
         except APIError as error:
             return _classify(error)
         return Outcome(Result.SENT, provider_id=str(response.get("id")))

@@ -18,25 +18,41 @@ def passes(score: int, max_score: int, pass_mark: int) -> bool:
     return score * 100 >= pass_mark * max_score
 
 
-def record(*, participant_id: int, score: int, max_score: int, taken_on: date, venue: str, actor: Actor,
-           today: date) -> tuple[Assessment, Transfer | None]:
+def record(
+    *, participant_id: int, score: int, max_score: int, taken_on: date, venue: str, actor: Actor, today: date
+) -> tuple[Assessment, Transfer | None]:
     if max_score <= 0:
         raise InvalidInput("The maximum score must be at least 1", {"max_score": ["Must be at least 1."]})
     if not 0 <= score <= max_score:
-        raise InvalidInput(f"A score of {score} out of {max_score} is not possible",
-                           {"score": [f"Must be between 0 and {max_score}."]})
+        raise InvalidInput(
+            f"A score of {score} out of {max_score} is not possible", {"score": [f"Must be between 0 and {max_score}."]}
+        )
     if taken_on > today:
-        raise InvalidInput(f"The assessment date {taken_on.isoformat()} is in the future",
-                           {"taken_on": [f"Must be {today.isoformat()} or earlier."]})
+        raise InvalidInput(
+            f"The assessment date {taken_on.isoformat()} is in the future",
+            {"taken_on": [f"Must be {today.isoformat()} or earlier."]},
+        )
     participant = get_participant(participant_id, actor, for_update=True)
     if participant.erased:
         raise Conflict(f"Participant {participant.id}'s record has been erased")
     programme = participant.programme
-    passed_before = db.session.scalar(sa.select(Assessment.id).where(
-        Assessment.participant_id == participant.id, Assessment.passed.is_(True)).limit(1)) is not None
-    assessment = Assessment(participant_id=participant.id, score=score, max_score=max_score, taken_on=taken_on,
-                            venue=venue, passed=passes(score, max_score, programme.pass_mark),
-                            recorded_by_id=actor.id)
+    passed_before = (
+        db.session.scalar(
+            sa.select(Assessment.id)
+            .where(Assessment.participant_id == participant.id, Assessment.passed.is_(True))
+            .limit(1)
+        )
+        is not None
+    )
+    assessment = Assessment(
+        participant_id=participant.id,
+        score=score,
+        max_score=max_score,
+        taken_on=taken_on,
+        venue=venue,
+        passed=passes(score, max_score, programme.pass_mark),
+        recorded_by_id=actor.id,
+    )
     db.session.add(assessment)
     db.session.flush()
     transfer = None

@@ -11,12 +11,37 @@ from typing import Any
 from ..identifiers import normalise_iccid, normalise_imei, normalise_uk_mobile
 from ..models import HAS_MODEM, NEEDS_SERIAL, AssetType, Condition
 
-FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "msisdn", "network", "data_allowance_gb",
-          "condition", "wipe_certificate", "programme", "location")
+FIELDS = (
+    "type",
+    "make",
+    "model",
+    "serial",
+    "imei",
+    "iccid",
+    "msisdn",
+    "network",
+    "data_allowance_gb",
+    "condition",
+    "wipe_certificate",
+    "programme",
+    "location",
+)
 REQUIRED_COLUMNS = ("type", "make", "model", "location")
-MAX_LENGTH = {"type": 20, "make": 80, "model": 120, "serial": 64, "imei": 32, "iccid": 32, "msisdn": 32,
-              "network": 40, "data_allowance_gb": 12, "condition": 1, "wipe_certificate": 64,
-              "programme": 20, "location": 20}
+MAX_LENGTH = {
+    "type": 20,
+    "make": 80,
+    "model": 120,
+    "serial": 64,
+    "imei": 32,
+    "iccid": 32,
+    "msisdn": 32,
+    "network": 40,
+    "data_allowance_gb": 12,
+    "condition": 1,
+    "wipe_certificate": 64,
+    "programme": 20,
+    "location": 20,
+}
 MAX_ALLOWANCE_GB = 100_000
 
 _TYPES = ", ".join(t.value for t in AssetType)

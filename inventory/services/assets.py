@@ -33,8 +33,15 @@ def get_asset(tag: str, viewer: Actor) -> Asset:
     return asset
 
 
-def asset_query(viewer: Actor, *, type: str | None = None, status: str | None = None,
-                location: str | None = None, programme: str | None = None, q: str | None = None):
+def asset_query(
+    viewer: Actor,
+    *,
+    type: str | None = None,
+    status: str | None = None,
+    location: str | None = None,
+    programme: str | None = None,
+    q: str | None = None,
+):
     """A select of assets matching the filters, in tag order, limited to what the viewer may see."""
     query = where_visible(sa.select(Asset), Asset.location_id, viewer)
     if type:
@@ -49,10 +56,16 @@ def asset_query(viewer: Actor, *, type: str | None = None, status: str | None = 
         term = q.strip()
         upper = term.upper()
         # Exact identifiers first (indexed); then a prefix of make or model for people browsing.
-        query = query.where(sa.or_(
-            Asset.tag == tag_rules.normalise(term), Asset.serial == upper, Asset.imei == term,
-            Asset.iccid == term, starts_with(Asset.make, term), starts_with(Asset.model, term),
-        ))
+        query = query.where(
+            sa.or_(
+                Asset.tag == tag_rules.normalise(term),
+                Asset.serial == upper,
+                Asset.imei == term,
+                Asset.iccid == term,
+                starts_with(Asset.make, term),
+                starts_with(Asset.model, term),
+            )
+        )
     return query.order_by(Asset.id)
 
 
@@ -78,10 +91,15 @@ def lock_assets(tags: Iterable[str], field: str = "items") -> list[Asset]:
     if len(set(wanted)) != len(wanted):
         dupes = sorted({t for t in wanted if wanted.count(t) > 1})
         raise InvalidInput(f"{', '.join(dupes)} listed more than once", {field: ["Each tag may appear once."]})
-    found = list(db.session.scalars(
-        sa.select(Asset).where(Asset.tag.in_(wanted)).order_by(Asset.id)
-        .with_for_update(of=Asset).execution_options(populate_existing=True)
-    ))
+    found = list(
+        db.session.scalars(
+            sa.select(Asset)
+            .where(Asset.tag.in_(wanted))
+            .order_by(Asset.id)
+            .with_for_update(of=Asset)
+            .execution_options(populate_existing=True)
+        )
+    )
     missing = sorted(set(wanted) - {a.tag for a in found})
     if missing:
         raise NotFound(f"No asset has tag {', '.join(missing)}")

@@ -26,17 +26,26 @@ class BatchRefused(Conflict):
 
     def __init__(self, action: str, refusals: dict[str, str], size: int):
         count = len(refusals)
-        super().__init__(f"{count} of {size} item{'s' if size != 1 else ''} cannot be {_PAST[action]}; "
-                         "nothing was changed",
-                         [{"item": tag, "message": message} for tag, message in refusals.items()])
+        super().__init__(
+            f"{count} of {size} item{'s' if size != 1 else ''} cannot be {_PAST[action]}; nothing was changed",
+            [{"item": tag, "message": message} for tag, message in refusals.items()],
+        )
         self.refusals = refusals
 
 
 _PAST = {"move": "moved", "restock": "restocked", "return": "received back"}
 
 
-def apply(action: str, tags: list[str], actor: Actor, *, today: date, location: str | None = None,
-          wipe_certificate: str | None = None, note: str | None = None) -> int:
+def apply(
+    action: str,
+    tags: list[str],
+    actor: Actor,
+    *,
+    today: date,
+    location: str | None = None,
+    wipe_certificate: str | None = None,
+    note: str | None = None,
+) -> int:
     """Do `action` to every tag (assets; kits too for a move), all or none. Returns how many."""
     if action not in ACTIONS:
         raise InvalidInput(f"Unknown batch action '{action}'", {"action": [f"One of: {', '.join(ACTIONS)}."]})

@@ -29,36 +29,59 @@ def certificate_pdf(transfer: Transfer) -> bytes:
     name is printed for them to keep; the file is never stored."""
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=25 * mm,
-                            bottomMargin=20 * mm, title="Certificate of ownership",
-                            author=transfer.programme.name)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=25 * mm,
+        bottomMargin=20 * mm,
+        title="Certificate of ownership",
+        author=transfer.programme.name,
+    )
     participant = transfer.participant
     holder = participant.name if participant.name else f"participant {participant.reference}"
     story = [
         Paragraph("Certificate of ownership", styles["Title"]),
         Paragraph(transfer.programme.name, styles["Heading2"]),
         Spacer(1, 6 * mm),
-        Paragraph(f"On {transfer.transferred_on.strftime('%-d %B %Y')} the equipment listed below became the "
-                  f"property of {_escape(holder)} (programme reference {_escape(participant.reference)}), "
-                  f"who completed the programme's {_escape(transfer.programme.assessment_name)}.",
-                  styles["BodyText"]),
+        Paragraph(
+            f"On {transfer.transferred_on.strftime('%-d %B %Y')} the equipment listed below became the "
+            f"property of {_escape(holder)} (programme reference {_escape(participant.reference)}), "
+            f"who completed the programme's {_escape(transfer.programme.assessment_name)}.",
+            styles["BodyText"],
+        ),
         Spacer(1, 6 * mm),
     ]
     rows = [["Item", "Make", "Model", "Serial number"]]
     for item in transfer.items:
         asset = item.asset
-        rows.append([asset.type.value.capitalize(), asset.make, Paragraph(_escape(asset.model), styles["BodyText"]),
-                     asset.serial or ""])
+        rows.append(
+            [
+                asset.type.value.capitalize(),
+                asset.make,
+                Paragraph(_escape(asset.model), styles["BodyText"]),
+                asset.serial or "",
+            ]
+        )
     table = Table(rows, colWidths=[25 * mm, 35 * mm, 65 * mm, 45 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
-    story += [table, Spacer(1, 10 * mm),
-              Paragraph(f"Certificate number {transfer.id}. Keep this page: it shows the equipment is yours.",
-                        styles["BodyText"])]
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 10 * mm),
+        Paragraph(
+            f"Certificate number {transfer.id}. Keep this page: it shows the equipment is yours.", styles["BodyText"]
+        ),
+    ]
     doc.build(story)
     return buffer.getvalue()
 

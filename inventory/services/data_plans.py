@@ -15,12 +15,20 @@ from .participants import get_participant
 MAX_EXTENSION_MONTHS = 24
 
 
-def plan_query(viewer: Actor, today: date, *, status: str | None = None, ends_before: date | None = None,
-               participant: int | None = None, ending_within: int | None = None) -> sa.Select:
+def plan_query(
+    viewer: Actor,
+    today: date,
+    *,
+    status: str | None = None,
+    ends_before: date | None = None,
+    participant: int | None = None,
+    ending_within: int | None = None,
+) -> sa.Select:
     query = sa.select(DataPlan)
     if not whole_caseload(viewer.role):
         query = query.join(Participant, Participant.id == DataPlan.participant_id).where(
-            Participant.advocate_id == viewer.id)
+            Participant.advocate_id == viewer.id
+        )
     if status:
         query = query.where(DataPlan.status_condition(PlanStatus(status), today))
     if ends_before:
@@ -29,27 +37,37 @@ def plan_query(viewer: Actor, today: date, *, status: str | None = None, ends_be
         query = query.where(DataPlan.participant_id == participant)
     if ending_within is not None:
         # An advocate's "who is about to lose their free data" list.
-        query = query.where(DataPlan.status_condition(PlanStatus.ACTIVE, today),
-                            DataPlan.ends_on <= today + timedelta(days=ending_within))
+        query = query.where(
+            DataPlan.status_condition(PlanStatus.ACTIVE, today),
+            DataPlan.ends_on <= today + timedelta(days=ending_within),
+        )
     return query.order_by(DataPlan.ends_on, DataPlan.id)
 
 
 def extend(plan_id: int, months: int, actor: Actor, today: date) -> DataPlan:
     if not 1 <= months <= MAX_EXTENSION_MONTHS:
         raise InvalidInput(f"Extend by 1 to {MAX_EXTENSION_MONTHS} whole months", {"months": ["1 to 24."]})
-    plan = db.session.scalar(sa.select(DataPlan).where(DataPlan.id == plan_id).with_for_update(of=DataPlan)
-                             .execution_options(populate_existing=True))
+    plan = db.session.scalar(
+        sa.select(DataPlan)
+        .where(DataPlan.id == plan_id)
+        .with_for_update(of=DataPlan)
+        .execution_options(populate_existing=True)
+    )
     if plan is None:
         raise NotFound(f"No data plan {plan_id}")
     get_participant(plan.participant_id, actor)  # the caller's caseload only
     if plan.ended_on is not None:
-        raise Conflict(f"Data plan {plan_id} ended on {plan.ended_on.isoformat()} when its SIM came back; "
-                       "issue a SIM again instead")
+        raise Conflict(
+            f"Data plan {plan_id} ended on {plan.ended_on.isoformat()} when its SIM came back; "
+            "issue a SIM again instead"
+        )
     if plan.sim.status not in (AssetStatus.ON_LOAN, AssetStatus.OWNED):
         raise Conflict(f"Data plan {plan_id}'s SIM {plan.sim.tag} is {plan.sim.status.value}, not with the participant")
     if plan.months + months > DataPlan.MAX_MONTHS:
-        raise InvalidInput(f"Data plan {plan_id} already runs {plan.months} months: it can run at most "
-                           f"{DataPlan.MAX_MONTHS} in all", {"months": [f"At most {DataPlan.MAX_MONTHS - plan.months}."]})
+        raise InvalidInput(
+            f"Data plan {plan_id} already runs {plan.months} months: it can run at most {DataPlan.MAX_MONTHS} in all",
+            {"months": [f"At most {DataPlan.MAX_MONTHS - plan.months}."]},
+        )
     plan.set_months(plan.months + months)
     db.session.flush()
     return plan

@@ -15,10 +15,22 @@ DATA = Path(__file__).resolve().parent.parent / "demo_data"
 SAMPLE_FILES = ("delivery-tablets.csv", "delivery-laptops-furniture.csv", "sims-vodafone.csv")
 
 PROGRAMMES = [
-    dict(code="DII", name="Digital Inclusion Initiative", connectivity_months=6, ownership_rule="on_assessment_pass",
-         assessment_name="Level 1 Internet Safety for IT Users", pass_mark=70),
-    dict(code="HIW", name="Households into Work", connectivity_months=2, ownership_rule="on_assessment_pass",
-         assessment_name="Level 1 Internet Safety for IT Users", pass_mark=70),
+    dict(
+        code="DII",
+        name="Digital Inclusion Initiative",
+        connectivity_months=6,
+        ownership_rule="on_assessment_pass",
+        assessment_name="Level 1 Internet Safety for IT Users",
+        pass_mark=70,
+    ),
+    dict(
+        code="HIW",
+        name="Households into Work",
+        connectivity_months=2,
+        ownership_rule="on_assessment_pass",
+        assessment_name="Level 1 Internet Safety for IT Users",
+        pass_mark=70,
+    ),
 ]
 ORGANISATIONS = [
     dict(code="REBOOT", name="Reboot Refurbishment (warehouse operator)"),
@@ -34,19 +46,32 @@ LOCATIONS = [
     dict(code="HUB-HAL-WI", name="Widnes Learning Centre", kind="hub", area="Halton", organisation="WIDNES"),
 ]
 TEMPLATES = [
-    dict(code="DII-TABLET", name="Tablet and data SIM", programme="DII",
-         contents=[{"type": "tablet", "count": 1}, {"type": "sim", "count": 1}]),
+    dict(
+        code="DII-TABLET",
+        name="Tablet and data SIM",
+        programme="DII",
+        contents=[{"type": "tablet", "count": 1}, {"type": "sim", "count": 1}],
+    ),
     # The sample SIM batch belongs to DII, so the demo's home-office kit is built without one.
-    dict(code="HIW-HOME", name="Laptop, desk and chair", programme="HIW",
-         contents=[{"type": "laptop", "count": 1}, {"type": "desk", "count": 1}, {"type": "chair", "count": 1}]),
+    dict(
+        code="HIW-HOME",
+        name="Laptop, desk and chair",
+        programme="HIW",
+        contents=[{"type": "laptop", "count": 1}, {"type": "desk", "count": 1}, {"type": "chair", "count": 1}],
+    ),
 ]
 # Demo accounts only: fixed passwords so that a second run can print them again.
 USERS = [
     dict(email="admin@demo.example", role="admin", name="Ada Admin", password="demo-admin-2026"),
     dict(email="warehouse@demo.example", role="warehouse", name="Wes Warehouse", password="demo-warehouse-2026"),
     dict(email="advocate@demo.example", role="advocate", name="Ava Advocate", password="demo-advocate-2026"),
-    dict(email="partner@demo.example", role="partner", name="Pat Partner", password="demo-partner-2026",
-         organisation="NORTHEND"),
+    dict(
+        email="partner@demo.example",
+        role="partner",
+        name="Pat Partner",
+        password="demo-partner-2026",
+        organisation="NORTHEND",
+    ),
 ]
 
 
@@ -58,10 +83,26 @@ def _exists(model, column, value) -> bool:
 # first got a tablet kit long enough ago that their free data ends within the week, so the scheduler
 # started by `make run` has a reminder to send.
 PARTICIPANTS = [
-    dict(reference="DII-DEMO-0001", name="Jordan Example", phone="07700 900901", email="jordan@example.org",
-         area="Knowsley", referral_source="jobcentre_plus", programme="DII", contact_consent=True),
-    dict(reference="DII-DEMO-0002", name="Riley Example", phone=None, email="riley@example.org",
-         area="Sefton", referral_source="restart", programme="DII", contact_consent=True),
+    dict(
+        reference="DII-DEMO-0001",
+        name="Jordan Example",
+        phone="07700 900901",
+        email="jordan@example.org",
+        area="Knowsley",
+        referral_source="jobcentre_plus",
+        programme="DII",
+        contact_consent=True,
+    ),
+    dict(
+        reference="DII-DEMO-0002",
+        name="Riley Example",
+        phone=None,
+        email="riley@example.org",
+        area="Sefton",
+        referral_source="restart",
+        programme="DII",
+        contact_consent=True,
+    ),
 ]
 
 
@@ -86,8 +127,9 @@ def seed_demo(progress=None, today=None) -> dict:
             done["kit_templates"] += 1
     for u in USERS:
         if not _exists(User, User.email, u["email"]):
-            users.create_user(u["email"], u["role"], name=u["name"], organisation=u.get("organisation"),
-                              password=u["password"])
+            users.create_user(
+                u["email"], u["role"], name=u["name"], organisation=u.get("organisation"), password=u["password"]
+            )
             done["users"] += 1
     actor = users.get_user("warehouse@demo.example")
     for name in SAMPLE_FILES:
@@ -111,10 +153,21 @@ def _demo_participants(today) -> int:
     issued_on = add_months(today, -6) + timedelta(days=5)  # six months of data: ends in about five days
     first = participants.create_participant(PARTICIPANTS[0] | {"enrolled_on": issued_on}, advocate, today)
     participants.create_participant(PARTICIPANTS[1], advocate, today)
-    tablet, sim = (db.session.scalar(sa.select(Asset.tag).where(Asset.type == kind, Asset.status == AssetStatus.IN_STOCK,
-                                                                  Asset.imei.is_(None)).order_by(Asset.id))
-                   for kind in (AssetType.TABLET, AssetType.SIM))
+    tablet, sim = (
+        db.session.scalar(
+            sa.select(Asset.tag)
+            .where(Asset.type == kind, Asset.status == AssetStatus.IN_STOCK, Asset.imei.is_(None))
+            .order_by(Asset.id)
+        )
+        for kind in (AssetType.TABLET, AssetType.SIM)
+    )
     kit = kits.build_kit([tablet, sim], warehouse, template="DII-TABLET")
-    issuing.issue(participant_id=first.id, items=[kit.tag], agreement_accepted=True, issued_on=issued_on,
-                  actor=advocate, today=today)
+    issuing.issue(
+        participant_id=first.id,
+        items=[kit.tag],
+        agreement_accepted=True,
+        issued_on=issued_on,
+        actor=advocate,
+        today=today,
+    )
     return len(PARTICIPANTS)

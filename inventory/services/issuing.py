@@ -22,7 +22,6 @@ from ..models import (
     IdempotencyKey,
     Kit,
     KitAction,
-    KitStatus,
     Loan,
     LoanItem,
     OwnershipRule,
@@ -40,16 +39,29 @@ def request_hash(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, issued_on: date, actor: Actor,
-          today: date, idempotency_key: str | None = None, body_hash: str | None = None) -> tuple[dict, bool]:
+def issue(
+    *,
+    participant_id: int,
+    items: list[str],
+    agreement_accepted: bool,
+    issued_on: date,
+    actor: Actor,
+    today: date,
+    idempotency_key: str | None = None,
+    body_hash: str | None = None,
+) -> tuple[dict, bool]:
     """Issue assets and kits to a participant. Returns (receipt, replayed): a retry with the same
     Idempotency-Key gets the first receipt back and issues nothing."""
     if not agreement_accepted:
-        raise InvalidInput("The participant must accept the loan agreement before anything is issued",
-                           {"agreement_accepted": ["Must be true."]})
+        raise InvalidInput(
+            "The participant must accept the loan agreement before anything is issued",
+            {"agreement_accepted": ["Must be true."]},
+        )
     if issued_on > today:
-        raise InvalidInput(f"The issue date {issued_on.isoformat()} is in the future",
-                           {"issued_on": [f"Must be {today.isoformat()} or earlier."]})
+        raise InvalidInput(
+            f"The issue date {issued_on.isoformat()} is in the future",
+            {"issued_on": [f"Must be {today.isoformat()} or earlier."]},
+        )
     if not items:
         raise InvalidInput("Scan at least one item to issue", {"items": ["At least one tag."]})
     if len(items) > MAX_ITEMS:
@@ -70,12 +82,21 @@ def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, is
             raise Conflict(f"{asset.describe()} is in kit {asset.kit.tag}: issue the kit, or take it apart first")
         asset.check(AssetAction.ISSUE_WITH_KIT if asset.kit in kits else AssetAction.ISSUE)
         if asset.programme_id is not None and asset.programme_id != programme.id:
-            raise Conflict(f"{asset.describe()} belongs to programme {asset.programme.code}, "
-                           f"and participant {participant.id} is on {programme.code}")
+            raise Conflict(
+                f"{asset.describe()} belongs to programme {asset.programme.code}, "
+                f"and participant {participant.id} is on {programme.code}"
+            )
 
     # Empty collections from the start: a new loan has nothing to load back from the database.
-    loan = Loan(participant_id=participant.id, programme_id=programme.id, issued_on=issued_on,
-                issued_by_id=actor.id, agreement_accepted=True, items=[], data_plans=[])
+    loan = Loan(
+        participant_id=participant.id,
+        programme_id=programme.id,
+        issued_on=issued_on,
+        issued_by_id=actor.id,
+        agreement_accepted=True,
+        items=[],
+        data_plans=[],
+    )
     db.session.add(loan)
     db.session.flush()
     for asset in assets:
@@ -96,9 +117,13 @@ def issue(*, participant_id: int, items: list[str], agreement_accepted: bool, is
 
     transfer = None
     already_passed = db.session.scalar(
-        sa.select(Assessment.id).where(Assessment.participant_id == participant.id, Assessment.passed.is_(True)).limit(1))
+        sa.select(Assessment.id)
+        .where(Assessment.participant_id == participant.id, Assessment.passed.is_(True))
+        .limit(1)
+    )
     if programme.ownership_rule == OwnershipRule.ON_ISSUE or (
-            programme.ownership_rule == OwnershipRule.ON_ASSESSMENT_PASS and already_passed is not None):
+        programme.ownership_rule == OwnershipRule.ON_ASSESSMENT_PASS and already_passed is not None
+    ):
         transfer = transfer_on_loan(participant, actor, issued_on, loan_id=loan.id)
 
     receipt = loan_receipt(loan, today, transfer)
@@ -113,12 +138,17 @@ def _claim(actor: Actor, key: str, body_hash: str) -> tuple[IdempotencyKey | Non
     the same moment waits on the key (not on the items), then finds the first answer stored. If
     this request fails, its claim rolls back with it and the key can be used again."""
     for _ in range(2):
-        stored = db.session.scalar(sa.select(IdempotencyKey).where(
-            IdempotencyKey.user_id == actor.id, IdempotencyKey.scope == "loans", IdempotencyKey.key == key))
+        stored = db.session.scalar(
+            sa.select(IdempotencyKey).where(
+                IdempotencyKey.user_id == actor.id, IdempotencyKey.scope == "loans", IdempotencyKey.key == key
+            )
+        )
         if stored is not None:
             if stored.request_hash != body_hash:
-                raise InvalidInput("This Idempotency-Key was already used for a different request; use a new key",
-                                   {"headers": {"Idempotency-Key": ["Already used with a different body."]}})
+                raise InvalidInput(
+                    "This Idempotency-Key was already used for a different request; use a new key",
+                    {"headers": {"Idempotency-Key": ["Already used with a different body."]}},
+                )
             return None, stored.response
         claim = IdempotencyKey(user_id=actor.id, scope="loans", key=key, request_hash=body_hash, response={})
         try:
@@ -142,8 +172,15 @@ def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit]]:
             raise InvalidInput(str(exc), {"items": [str(exc)]}) from None
     if len(set(tags)) != len(tags):
         raise InvalidInput("A tag is listed more than once", {"items": ["Each tag may appear once."]})
-    kits = list(db.session.scalars(sa.select(Kit).where(Kit.tag.in_(tags)).order_by(Kit.id)
-                                   .with_for_update(of=Kit).execution_options(populate_existing=True)))
+    kits = list(
+        db.session.scalars(
+            sa.select(Kit)
+            .where(Kit.tag.in_(tags))
+            .order_by(Kit.id)
+            .with_for_update(of=Kit)
+            .execution_options(populate_existing=True)
+        )
+    )
     for kit in kits:
         kit.check(KitAction.ISSUE)
     kit_tags = {k.tag for k in kits}

@@ -54,7 +54,9 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
     if template:
         kit_template = db.session.scalar(sa.select(KitTemplate).where(KitTemplate.code == code_of(template)))
         if kit_template is None:
-            raise InvalidInput(f"Unknown kit template '{template}'", {"template": [f"No kit template has code '{template}'."]})
+            raise InvalidInput(
+                f"Unknown kit template '{template}'", {"template": [f"No kit template has code '{template}'."]}
+            )
     items = lock_assets(item_tags)
 
     for asset in items:
@@ -69,8 +71,10 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
     if kit_template is not None:
         foreign = programmes - {kit_template.programme.code}
         if foreign:
-            raise Conflict(f"Template {kit_template.code} is for programme {kit_template.programme.code}, "
-                           f"but some items belong to {', '.join(sorted(foreign))}")
+            raise Conflict(
+                f"Template {kit_template.code} is for programme {kit_template.programme.code}, "
+                f"but some items belong to {', '.join(sorted(foreign))}"
+            )
         missing, extra = template_gaps(kit_template, items)
         if missing or extra:
             parts = []
@@ -78,16 +82,28 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
                 parts.append(f"missing {_describe_counts(missing)}")
             if extra:
                 parts.append(f"{_describe_counts(extra)} more than it needs")
-            raise InvalidInput(f"The items do not make a {kit_template.code} kit: {'; '.join(parts)}",
-                               {"items": [f"Template {kit_template.code} needs "
-                                          f"{_describe_counts({t.value: n for t, n in kit_template.contents().items()})}."]})
+            raise InvalidInput(
+                f"The items do not make a {kit_template.code} kit: {'; '.join(parts)}",
+                {
+                    "items": [
+                        f"Template {kit_template.code} needs "
+                        f"{_describe_counts({t.value: n for t, n in kit_template.contents().items()})}."
+                    ]
+                },
+            )
     elif len(programmes) > 1:
-        raise Conflict(f"The items belong to different programmes ({', '.join(sorted(programmes))}): "
-                       "a kit is issued under one programme")
+        raise Conflict(
+            f"The items belong to different programmes ({', '.join(sorted(programmes))}): "
+            "a kit is issued under one programme"
+        )
 
-    kit = Kit(tag=allocate_tags(db.session, 1)[0], status=KitStatus.ASSEMBLED, location=items[0].location,
-              template=kit_template,
-              programme=kit_template.programme if kit_template else (items[0].programme if programmes else None))
+    kit = Kit(
+        tag=allocate_tags(db.session, 1)[0],
+        status=KitStatus.ASSEMBLED,
+        location=items[0].location,
+        template=kit_template,
+        programme=kit_template.programme if kit_template else (items[0].programme if programmes else None),
+    )
     db.session.add(kit)
     db.session.flush()
     for asset in items:
@@ -96,8 +112,17 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
         asset.kit = kit
         db.session.add(before.event("kit", actor, note=note, kit_id=kit.id, details={"kit": kit.tag}))
     # The kit's own first event says what went into it.
-    db.session.add(Event(actor_id=actor.id, kit_id=kit.id, action="assemble", to_status=kit.status.value,
-                         to_location_id=kit.location_id, note=note, details={"items": [a.tag for a in items]}))
+    db.session.add(
+        Event(
+            actor_id=actor.id,
+            kit_id=kit.id,
+            action="assemble",
+            to_status=kit.status.value,
+            to_location_id=kit.location_id,
+            note=note,
+            details={"items": [a.tag for a in items]},
+        )
+    )
     db.session.flush()
     return kit
 
@@ -112,8 +137,9 @@ def get_kit(tag: str, viewer: Actor) -> Kit:
 
 def _lock_kit(tag: str) -> Kit:
     tag = checked_tag(tag)
-    kit = db.session.scalar(sa.select(Kit).where(Kit.tag == tag).with_for_update(of=Kit)
-                            .execution_options(populate_existing=True))
+    kit = db.session.scalar(
+        sa.select(Kit).where(Kit.tag == tag).with_for_update(of=Kit).execution_options(populate_existing=True)
+    )
     if kit is None:
         raise NotFound(f"No kit has tag {tag}")
     return kit
@@ -156,5 +182,6 @@ def kit_history(tag: str) -> list[Event]:
     kit = db.session.scalar(sa.select(Kit).where(Kit.tag == checked_tag(tag)))
     if kit is None:
         raise NotFound(f"No kit has tag {checked_tag(tag)}")
-    return list(db.session.scalars(sa.select(Event).where(Event.kit_id == kit.id, Event.asset_id.is_(None))
-                                   .order_by(Event.id)))
+    return list(
+        db.session.scalars(sa.select(Event).where(Event.kit_id == kit.id, Event.asset_id.is_(None)).order_by(Event.id))
+    )

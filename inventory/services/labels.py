@@ -22,8 +22,9 @@ MAX_LABELS = 5000
 
 def _content(thing, base_url: str) -> LabelContent:
     if isinstance(thing, Kit):
-        return LabelContent.for_kit(base_url, thing.tag, [a.tag for a in thing.items],
-                                    thing.template.code if thing.template else None)
+        return LabelContent.for_kit(
+            base_url, thing.tag, [a.tag for a in thing.items], thing.template.code if thing.template else None
+        )
     return LabelContent.for_asset(base_url, thing.tag, thing.type.value, thing.model)
 
 
@@ -37,8 +38,9 @@ def _things_by_tag(tags: list[str]) -> list:
     return [assets.get(t) or kits[t] for t in wanted]
 
 
-def select(*, tags: list[str] | None = None, batch: str | None = None, location: str | None = None,
-           unprinted: bool = False) -> list:
+def select(
+    *, tags: list[str] | None = None, batch: str | None = None, location: str | None = None, unprinted: bool = False
+) -> list:
     """What to print: the given tags in their order; an import batch; or everything at a location
     (of a batch or a location, only what has never had a label, with `unprinted`: a reprint after a jam)."""
     if tags:
@@ -59,14 +61,18 @@ def select(*, tags: list[str] | None = None, batch: str | None = None, location:
             query = query.where(Asset.label_printed_at.is_(None))
         things = list(db.session.scalars(query))
     else:
-        raise InvalidInput("Say what to print: tags, a batch, or a location",
-                           {"tags": ["Give tags, a batch or a location."]})
+        raise InvalidInput(
+            "Say what to print: tags, a batch, or a location", {"tags": ["Give tags, a batch or a location."]}
+        )
     if not things:
-        raise InvalidInput("There is nothing to print: every asset there already has a label",
-                           {"location": ["Nothing without a label."]})
+        raise InvalidInput(
+            "There is nothing to print: every asset there already has a label",
+            {"location": ["Nothing without a label."]},
+        )
     if len(things) > MAX_LABELS:
-        raise InvalidInput(f"At most {MAX_LABELS} labels at a time; this is {len(things)}",
-                           {"tags": [f"At most {MAX_LABELS}."]})
+        raise InvalidInput(
+            f"At most {MAX_LABELS} labels at a time; this is {len(things)}", {"tags": [f"At most {MAX_LABELS}."]}
+        )
     return things
 
 
@@ -77,12 +83,24 @@ def _printed(things: list) -> None:
     db.session.flush()
 
 
-def sheet_pdf(things: list, *, base_url: str, template_code: str, start_position: int = 1,
-              offsets: dict | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+def sheet_pdf(
+    things: list,
+    *,
+    base_url: str,
+    template_code: str,
+    start_position: int = 1,
+    offsets: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
     try:
         sheet = template(template_code)
-        pdf = render([_content(t, base_url) for t in things], sheet, start_position=start_position,
-                     offset=(offsets or {}).get(sheet.code, (0.0, 0.0)), progress=progress)
+        pdf = render(
+            [_content(t, base_url) for t in things],
+            sheet,
+            start_position=start_position,
+            offset=(offsets or {}).get(sheet.code, (0.0, 0.0)),
+            progress=progress,
+        )
     except SheetError as exc:
         field = "template" if "template" in str(exc) else "start_position"
         raise InvalidInput(str(exc).capitalize(), {field: [str(exc).capitalize() + "."]}) from None
@@ -106,8 +124,7 @@ def one_label(tag: str, fmt: str, *, base_url: str, zpl_size: tuple[float, float
 
 
 def zpl_batch(things: list, *, base_url: str, zpl_size: tuple[float, float], zpl_dpi: int) -> str:
-    out = zpl.render([_content(t, base_url) for t in things], width_mm=zpl_size[0], height_mm=zpl_size[1],
-                     dpi=zpl_dpi)
+    out = zpl.render([_content(t, base_url) for t in things], width_mm=zpl_size[0], height_mm=zpl_size[1], dpi=zpl_dpi)
     _printed(things)
     return out
 
@@ -116,13 +133,21 @@ TEMPLATE_CODES = ("L7651", "L7160", "L7163", "L6145")
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
 
 
-def printout(things: list, *, fmt: str, template_code: str, start_position: int, config) -> tuple[bytes | str, str, str]:
+def printout(
+    things: list, *, fmt: str, template_code: str, start_position: int, config
+) -> tuple[bytes | str, str, str]:
     """A sheet (PDF) or a ZPL job for the things, as (body, media type, file name): what the API and the
     pages hand to the browser."""
     if fmt == "zpl":
-        body = zpl_batch(things, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"],
-                         zpl_dpi=config["ZPL_DPI"])
+        body = zpl_batch(
+            things, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"], zpl_dpi=config["ZPL_DPI"]
+        )
         return body, MEDIA_TYPES["zpl"], "labels.zpl"
-    pdf = sheet_pdf(things, base_url=config["PUBLIC_BASE_URL"], template_code=template_code,
-                    start_position=start_position, offsets=config["LABEL_OFFSETS"])
+    pdf = sheet_pdf(
+        things,
+        base_url=config["PUBLIC_BASE_URL"],
+        template_code=template_code,
+        start_position=start_position,
+        offsets=config["LABEL_OFFSETS"],
+    )
     return pdf, MEDIA_TYPES["pdf"], f"labels-{template_code}-{len(things)}.pdf"

@@ -51,15 +51,23 @@ def quarantine(tag: str, actor: Actor, *, location: str | None = None, note: str
     return _set_aside(tag, actor, AssetAction.QUARANTINE, location, note)
 
 
-def restock(tag: str, actor: Actor, *, location: str | None = None, wipe_certificate: str | None = None,
-            condition: str | None = None, note: str | None = None) -> Asset:
+def restock(
+    tag: str,
+    actor: Actor,
+    *,
+    location: str | None = None,
+    wipe_certificate: str | None = None,
+    condition: str | None = None,
+    note: str | None = None,
+) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
     asset.check(AssetAction.RESTOCK)
     if asset.needs_wipe_certificate and not (wipe_certificate or "").strip():
         raise InvalidInput(
             f"{asset.describe()} holds data: give the certificate of its data wipe to restock it",
-            {"wipe_certificate": [f"Required to restock a {asset.type.value}."]})
+            {"wipe_certificate": [f"Required to restock a {asset.type.value}."]},
+        )
     asset.apply(AssetAction.RESTOCK)
     if asset.needs_wipe_certificate:
         asset.wipe_certificate = wipe_certificate.strip()

@@ -64,14 +64,19 @@ def read(data: bytes | str, *, max_rows: int) -> Manifest:
             if not any(v.strip() for v in values):
                 continue  # blank lines, often at the end of a file
             if len(manifest.rows) >= max_rows:
-                manifest.errors.append(RowError(row_number, None,
-                                                f"the file has more than {max_rows} rows; split it into smaller files"))
+                manifest.errors.append(
+                    RowError(row_number, None, f"the file has more than {max_rows} rows; split it into smaller files")
+                )
                 return manifest
             if len(values) > len(columns):
-                manifest.errors.append(RowError(
-                    row_number, None,
-                    f"this row has {len(values)} values but the header names {len(columns)} columns "
-                    "(a value with a comma needs double quotes)"))
+                manifest.errors.append(
+                    RowError(
+                        row_number,
+                        None,
+                        f"this row has {len(values)} values but the header names {len(columns)} columns "
+                        "(a value with a comma needs double quotes)",
+                    )
+                )
                 continue
             row = {name: value for name, value in zip(columns, values) if name}
             manifest.rows.append((row_number, row))

@@ -23,9 +23,18 @@ def _long_date(day: date) -> str:
 def _overtaken(row: Notification) -> bool:
     """A reminder held up by retries must not arrive after a later one ("ends in 30 days" after
     "has ended")."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.data_plan_id == row.data_plan_id, Notification.days_before < row.days_before,
-        Notification.status.in_([NotificationStatus.SENT, NotificationStatus.SENDING]))) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(
+                Notification.data_plan_id == row.data_plan_id,
+                Notification.days_before < row.days_before,
+                Notification.status.in_([NotificationStatus.SENT, NotificationStatus.SENDING]),
+            )
+        )
+        > 0
+    )
 
 
 def build(row: Notification, *, next_steps: str, today: date) -> Message:
@@ -43,8 +52,11 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
         to = participant.phone if row.channel == "sms" else participant.email
         if not to:
             raise NoRecipient(f"the participant has no {'mobile number' if row.channel == 'sms' else 'email address'}")
-        personalisation = {"programme": participant.programme.name, "end_date": _long_date(plan.ends_on),
-                           "days_left": str(plan.days_left(today))}
+        personalisation = {
+            "programme": participant.programme.name,
+            "end_date": _long_date(plan.ends_on),
+            "days_left": str(plan.days_left(today)),
+        }
         if row.kind == NotificationKind.PLAN_ENDED:
             personalisation["next_steps"] = next_steps
         return Message(row.kind.value, row.channel.value, to, personalisation, f"inventory-{row.id}")
@@ -54,17 +66,32 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
         raise NoRecipient("the advocate's account is closed")
     if row.kind == NotificationKind.ASSESSMENT_DUE:
         participant = db.session.get(Participant, row.participant_id)
-        return Message(row.kind.value, "email", advocate.email,
-                       {"reference": participant.reference, "programme": participant.programme.name},
-                       f"inventory-{row.id}")
+        return Message(
+            row.kind.value,
+            "email",
+            advocate.email,
+            {"reference": participant.reference, "programme": participant.programme.name},
+            f"inventory-{row.id}",
+        )
     # The digest lists references and dates only: enough to find the person on the advocate's caseload.
     plans = db.session.execute(
-        sa.select(Participant.reference, DataPlan.ends_on).join(Participant, Participant.id == DataPlan.participant_id)
-        .where(Participant.advocate_id == advocate.id, DataPlan.ended_on.is_(None), DataPlan.ends_on >= row.due_on,
-               DataPlan.ends_on <= row.due_on + timedelta(days=30))
-        .order_by(DataPlan.ends_on, Participant.reference)).all()
+        sa.select(Participant.reference, DataPlan.ends_on)
+        .join(Participant, Participant.id == DataPlan.participant_id)
+        .where(
+            Participant.advocate_id == advocate.id,
+            DataPlan.ended_on.is_(None),
+            DataPlan.ends_on >= row.due_on,
+            DataPlan.ends_on <= row.due_on + timedelta(days=30),
+        )
+        .order_by(DataPlan.ends_on, Participant.reference)
+    ).all()
     if not plans:
         raise NoRecipient("none of the advocate's plans ends soon any more")
     lines = "\n".join(f"* {ref}: free data ends {_long_date(ends)}" for ref, ends in plans)
-    return Message(row.kind.value, "email", advocate.email, {"date": _long_date(row.due_on), "count": str(len(plans)),
-                                                             "plans": lines}, f"inventory-{row.id}")
+    return Message(
+        row.kind.value,
+        "email",
+        advocate.email,
+        {"date": _long_date(row.due_on), "count": str(len(plans)), "plans": lines},
+        f"inventory-{row.id}",
+    )

@@ -41,20 +41,29 @@ def backoff(attempts: int) -> timedelta:
 
 def claim(now: datetime, limit: int) -> list[int]:
     due = sa.or_(
-        sa.and_(Notification.status == NotificationStatus.QUEUED,
-                sa.or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)),
+        sa.and_(
+            Notification.status == NotificationStatus.QUEUED,
+            sa.or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
+        ),
         sa.and_(Notification.status == NotificationStatus.SENDING, Notification.claimed_at < now - STUCK_AFTER),
     )
     db.session.rollback()  # a sender works in transactions of its own, starting with this claim
     with write_intent():
         rows = db.session.execute(
-            sa.select(Notification.id, Notification.status).where(due).order_by(Notification.id).limit(limit)
-            .with_for_update(skip_locked=True)).all()
+            sa.select(Notification.id, Notification.status)
+            .where(due)
+            .order_by(Notification.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
         ids = [r.id for r in rows]
         stuck = [r.id for r in rows if r.status == NotificationStatus.SENDING]
         if ids:
-            db.session.execute(sa.update(Notification).where(Notification.id.in_(ids)).values(
-                status=NotificationStatus.SENDING, claimed_at=now, attempts=Notification.attempts + 1))
+            db.session.execute(
+                sa.update(Notification)
+                .where(Notification.id.in_(ids))
+                .values(status=NotificationStatus.SENDING, claimed_at=now, attempts=Notification.attempts + 1)
+            )
         if stuck:
             db.session.execute(sa.update(Notification).where(Notification.id.in_(stuck)).values(outcome_unknown=True))
         db.session.commit()

@@ -22,15 +22,24 @@ from ..models import (
 )
 
 
-def transfer_on_loan(participant: Participant, actor: Actor, on: date, *, assessment_id: int | None = None,
-                     loan_id: int | None = None) -> Transfer | None:
+def transfer_on_loan(
+    participant: Participant, actor: Actor, on: date, *, assessment_id: int | None = None, loan_id: int | None = None
+) -> Transfer | None:
     """Transfer what is on loan to the participant under their programme (or only `loan_id`'s items).
     Part of the caller's transaction; returns None when nothing is on loan."""
     query = (
-        sa.select(Asset).join(LoanItem, LoanItem.asset_id == Asset.id).join(Loan, Loan.id == LoanItem.loan_id)
-        .where(Loan.participant_id == participant.id, Loan.programme_id == participant.programme_id,
-               LoanItem.returned_on.is_(None), Asset.status == AssetStatus.ON_LOAN)
-        .order_by(Asset.id).with_for_update(of=Asset).execution_options(populate_existing=True)
+        sa.select(Asset)
+        .join(LoanItem, LoanItem.asset_id == Asset.id)
+        .join(Loan, Loan.id == LoanItem.loan_id)
+        .where(
+            Loan.participant_id == participant.id,
+            Loan.programme_id == participant.programme_id,
+            LoanItem.returned_on.is_(None),
+            Asset.status == AssetStatus.ON_LOAN,
+        )
+        .order_by(Asset.id)
+        .with_for_update(of=Asset)
+        .execution_options(populate_existing=True)
     )
     if loan_id is not None:
         query = query.where(Loan.id == loan_id)
@@ -39,8 +48,13 @@ def transfer_on_loan(participant: Participant, actor: Actor, on: date, *, assess
     assets = [a for a in assets if a.status == AssetStatus.ON_LOAN]
     if not assets:
         return None
-    transfer = Transfer(participant_id=participant.id, programme_id=participant.programme_id, transferred_on=on,
-                        assessment_id=assessment_id, items=[TransferItem(asset_id=a.id) for a in assets])
+    transfer = Transfer(
+        participant_id=participant.id,
+        programme_id=participant.programme_id,
+        transferred_on=on,
+        assessment_id=assessment_id,
+        items=[TransferItem(asset_id=a.id) for a in assets],
+    )
     db.session.add(transfer)
     db.session.flush()
     kits = {}
@@ -61,5 +75,8 @@ def transfer_on_loan(participant: Participant, actor: Actor, on: date, *, assess
 def transfer_summary(transfer: Transfer | None) -> dict | None:
     if transfer is None:
         return None
-    return {"id": transfer.id, "assets": [item.asset.tag for item in transfer.items],
-            "transferred_on": transfer.transferred_on.isoformat()}
+    return {
+        "id": transfer.id,
+        "assets": [item.asset.tag for item in transfer.items],
+        "transferred_on": transfer.transferred_on.isoformat(),
+    }

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
@@ -20,7 +19,9 @@ from .users import normalise_email
 def _advocate(email: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
     if user is None or user.role != Role.ADVOCATE or not user.active:
-        raise InvalidInput(f"{email} is not an active advocate", {"advocate": ["Give the email of an active advocate."]})
+        raise InvalidInput(
+            f"{email} is not an active advocate", {"advocate": ["Give the email of an active advocate."]}
+        )
     return user
 
 
@@ -44,8 +45,9 @@ def contact_details(fields: dict) -> tuple[str | None, str | None, dict[str, lis
 def _enrolled_on(fields: dict, today: date) -> date:
     day = fields.get("enrolled_on") or today
     if day > today:
-        raise InvalidInput("The enrolment date is in the future",
-                           {"enrolled_on": [f"On or before today ({today.isoformat()})."]})
+        raise InvalidInput(
+            "The enrolment date is in the future", {"enrolled_on": [f"On or before today ({today.isoformat()})."]}
+        )
     return day
 
 
@@ -61,16 +63,26 @@ def create_participant(fields: dict, actor: Actor, today: date) -> Participant:
     elif fields.get("advocate"):
         advocate_id = _advocate(fields["advocate"]).id
     else:
-        raise InvalidInput("Say which advocate is responsible for this participant",
-                           {"advocate": ["Required when an administrator adds a participant."]})
+        raise InvalidInput(
+            "Say which advocate is responsible for this participant",
+            {"advocate": ["Required when an administrator adds a participant."]},
+        )
     participant = Participant(
-        reference=fields["reference"].strip(), name=fields["name"].strip(), phone=phone, email=email,
-        area=Area(fields["area"]), referral_source=ReferralSource(fields["referral_source"]), programme=programme,
-        contact_consent=bool(fields.get("contact_consent")), advocate_id=advocate_id,
+        reference=fields["reference"].strip(),
+        name=fields["name"].strip(),
+        phone=phone,
+        email=email,
+        area=Area(fields["area"]),
+        referral_source=ReferralSource(fields["referral_source"]),
+        programme=programme,
+        contact_consent=bool(fields.get("contact_consent")),
+        advocate_id=advocate_id,
         enrolled_on=_enrolled_on(fields, today),
     )
-    add_or_conflict(participant, f"Programme {programme.code} already has a participant with reference "
-                      f"{fields['reference'].strip()}")
+    add_or_conflict(
+        participant,
+        f"Programme {programme.code} already has a participant with reference {fields['reference'].strip()}",
+    )
     return participant
 
 
@@ -93,14 +105,21 @@ def get_participant(participant_id: int, viewer: Actor, *, for_update: bool = Fa
     return participant
 
 
-def participant_query(viewer: Actor, *, programme: str | None = None, area: str | None = None,
-                      reference: str | None = None, search: str | None = None) -> sa.Select:
+def participant_query(
+    viewer: Actor,
+    *,
+    programme: str | None = None,
+    area: str | None = None,
+    reference: str | None = None,
+    search: str | None = None,
+) -> sa.Select:
     """The viewer's caseload, narrowed. `search` finds a piece of the reference or the name; the pages
     post it (never in a URL), so the API does not offer it as a query parameter."""
     query = caseload(viewer)
     if search and search.strip():
-        query = query.where(sa.or_(contains(Participant.reference, search.strip()),
-                                   contains(Participant.name, search.strip())))
+        query = query.where(
+            sa.or_(contains(Participant.reference, search.strip()), contains(Participant.name, search.strip()))
+        )
     if programme:
         query = query.where(Participant.programme_id == find_programme(programme).id)
     if area:
@@ -148,29 +167,69 @@ def casefile(p: Participant, today: date) -> dict:
     sees, and what a subject access request gets."""
     loans = db.session.scalars(sa.select(Loan).where(Loan.participant_id == p.id).order_by(Loan.id)).all()
     assessments = db.session.scalars(
-        sa.select(Assessment).where(Assessment.participant_id == p.id).order_by(Assessment.id)).all()
-    transfers = db.session.scalars(sa.select(Transfer).where(Transfer.participant_id == p.id).order_by(Transfer.id)).all()
+        sa.select(Assessment).where(Assessment.participant_id == p.id).order_by(Assessment.id)
+    ).all()
+    transfers = db.session.scalars(
+        sa.select(Transfer).where(Transfer.participant_id == p.id).order_by(Transfer.id)
+    ).all()
     return {
-        "id": p.id, "reference": p.reference, "name": p.name, "phone": p.phone, "email": p.email,
-        "area": p.area.value, "referral_source": p.referral_source.value, "programme": p.programme.code,
-        "contact_consent": p.contact_consent, "advocate": p.advocate.email,
+        "id": p.id,
+        "reference": p.reference,
+        "name": p.name,
+        "phone": p.phone,
+        "email": p.email,
+        "area": p.area.value,
+        "referral_source": p.referral_source.value,
+        "programme": p.programme.code,
+        "contact_consent": p.contact_consent,
+        "advocate": p.advocate.email,
         "enrolled_on": p.enrolled_on.isoformat(),
-        "created_at": as_utc(p.created_at).isoformat(), "erased": p.erased,
-        "loans": [{
-            "id": loan.id, "issued_on": loan.issued_on.isoformat(),
-            "items": [{"tag": i.asset.tag, "type": i.asset.type.value, "make": i.asset.make, "model": i.asset.model,
-                       "serial": i.asset.serial, "status": i.asset.status.value,
-                       "returned_on": i.returned_on.isoformat() if i.returned_on else None} for i in loan.items],
-        } for loan in loans],
+        "created_at": as_utc(p.created_at).isoformat(),
+        "erased": p.erased,
+        "loans": [
+            {
+                "id": loan.id,
+                "issued_on": loan.issued_on.isoformat(),
+                "items": [
+                    {
+                        "tag": i.asset.tag,
+                        "type": i.asset.type.value,
+                        "make": i.asset.make,
+                        "model": i.asset.model,
+                        "serial": i.asset.serial,
+                        "status": i.asset.status.value,
+                        "returned_on": i.returned_on.isoformat() if i.returned_on else None,
+                    }
+                    for i in loan.items
+                ],
+            }
+            for loan in loans
+        ],
         "data_plans": [plan_summary(plan, today) for loan in loans for plan in loan.data_plans],
-        "assessments": [{"id": a.id, "score": a.score, "max_score": a.max_score, "taken_on": a.taken_on.isoformat(),
-                         "venue": a.venue.value, "passed": a.passed} for a in assessments],
-        "transfers": [{"id": t.id, "transferred_on": t.transferred_on.isoformat(),
-                       "assets": [i.asset.tag for i in t.items]} for t in transfers],
+        "assessments": [
+            {
+                "id": a.id,
+                "score": a.score,
+                "max_score": a.max_score,
+                "taken_on": a.taken_on.isoformat(),
+                "venue": a.venue.value,
+                "passed": a.passed,
+            }
+            for a in assessments
+        ],
+        "transfers": [
+            {"id": t.id, "transferred_on": t.transferred_on.isoformat(), "assets": [i.asset.tag for i in t.items]}
+            for t in transfers
+        ],
     }
 
 
 def plan_summary(plan: DataPlan, today: date) -> dict:
-    return {"id": plan.id, "sim": plan.sim.tag, "starts_on": plan.starts_on.isoformat(),
-            "ends_on": plan.ends_on.isoformat(), "status": plan.status_on(today).value,
-            "days_left": plan.days_left(today)}
+    return {
+        "id": plan.id,
+        "sim": plan.sim.tag,
+        "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(),
+        "status": plan.status_on(today).value,
+        "days_left": plan.days_left(today),
+    }

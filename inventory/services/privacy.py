@@ -6,7 +6,7 @@ the asset history stay, so stock and outcome figures remain true.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
@@ -33,9 +33,11 @@ def erase(participant_id: int, viewer: Actor) -> Participant:
 
 def _forget(ids: sa.Select) -> int:
     result = db.session.execute(
-        sa.update(Participant).where(Participant.id.in_(ids), Participant.erased_at.is_(None))
+        sa.update(Participant)
+        .where(Participant.id.in_(ids), Participant.erased_at.is_(None))
         .values(name=None, phone=None, email=None, contact_consent=False, erased_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
@@ -47,16 +49,25 @@ def anonymise_expired(today: date, retention_months: int) -> int:
     p = Participant.id
     recent = sa.or_(
         sa.exists().where(Loan.participant_id == p, Loan.issued_on >= cutoff),
-        sa.exists().where(LoanItem.loan_id == Loan.id, Loan.participant_id == p,
-                          sa.or_(LoanItem.returned_on >= cutoff,
-                                 sa.and_(LoanItem.returned_on.is_(None),
-                                         sa.exists().where(Asset.id == LoanItem.asset_id,
-                                                           Asset.status == AssetStatus.ON_LOAN)))),
+        sa.exists().where(
+            LoanItem.loan_id == Loan.id,
+            Loan.participant_id == p,
+            sa.or_(
+                LoanItem.returned_on >= cutoff,
+                sa.and_(
+                    LoanItem.returned_on.is_(None),
+                    sa.exists().where(Asset.id == LoanItem.asset_id, Asset.status == AssetStatus.ON_LOAN),
+                ),
+            ),
+        ),
         sa.exists().where(Assessment.participant_id == p, Assessment.taken_on >= cutoff),
         sa.exists().where(Transfer.participant_id == p, Transfer.transferred_on >= cutoff),
-        sa.exists().where(DataPlan.participant_id == p, sa.func.coalesce(DataPlan.ended_on, DataPlan.ends_on) >= cutoff),
+        sa.exists().where(
+            DataPlan.participant_id == p, sa.func.coalesce(DataPlan.ended_on, DataPlan.ends_on) >= cutoff
+        ),
     )
-    started_before = datetime.combine(cutoff, time.min, tzinfo=timezone.utc)
-    due = sa.select(Participant.id).where(Participant.erased_at.is_(None), Participant.created_at < started_before,
-                                          ~recent)
+    started_before = datetime.combine(cutoff, time.min, tzinfo=UTC)
+    due = sa.select(Participant.id).where(
+        Participant.erased_at.is_(None), Participant.created_at < started_before, ~recent
+    )
     return _forget(due)

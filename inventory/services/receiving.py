@@ -7,9 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, InvalidInput
+from ..errors import InvalidInput
 from ..extensions import add_or_conflict, db
 from ..models import Actor, Asset, AssetStatus, Event, Location, Programme, allocate_tags
 from . import asset_fields
@@ -56,9 +55,15 @@ def receive_one(raw: dict, actor: Actor) -> Asset:
     return db.session.scalar(sa.select(Asset).where(Asset.tag == result.tags[0]))
 
 
-def import_manifest(data: bytes | str | manifest_reader.Manifest, actor: Actor | None, *, dry_run: bool = False,
-                    max_rows: int = 50_000, batch: str | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> ReceiveResult:
+def import_manifest(
+    data: bytes | str | manifest_reader.Manifest,
+    actor: Actor | None,
+    *,
+    dry_run: bool = False,
+    max_rows: int = 50_000,
+    batch: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReceiveResult:
     """Check every row of a manifest; store them all, or nothing and every row's errors. `data` may be
     a manifest already read (the delivery preview shows its rows, and need not read the file twice)."""
     parsed = data if isinstance(data, manifest_reader.Manifest) else manifest_reader.read(data, max_rows=max_rows)
@@ -74,7 +79,9 @@ def import_manifest(data: bytes | str | manifest_reader.Manifest, actor: Actor |
             progress(done, len(parsed.rows))
     errors.extend(_check_against_store(cleaned))
     if errors:
-        errors.sort(key=lambda e: (e.row, asset_fields.FIELDS.index(e.column) if e.column in asset_fields.FIELDS else -1))
+        errors.sort(
+            key=lambda e: (e.row, asset_fields.FIELDS.index(e.column) if e.column in asset_fields.FIELDS else -1)
+        )
         raise ManifestRejected(errors)
     if dry_run:
         return ReceiveResult(dry_run=True, checked=len(cleaned))
@@ -85,7 +92,7 @@ def import_manifest(data: bytes | str | manifest_reader.Manifest, actor: Actor |
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _check_against_store(rows: list[tuple[int, dict]]) -> list[RowError]:
@@ -97,20 +104,26 @@ def _check_against_store(rows: list[tuple[int, dict]]) -> list[RowError]:
         errors += [RowError(first[v], name, f"{name} {v} is already stored") for v in first if v in stored]
 
     # Serial numbers are unique per maker (makers' names compared without regard to case).
-    first = _first_rows(rows, "serial",
-                        lambda v: (v["make"].lower(), v["serial"]) if v["serial"] else None, errors,
-                        describe=lambda key: f"{key[1]} (make {key[0]})")
+    first = _first_rows(
+        rows,
+        "serial",
+        lambda v: (v["make"].lower(), v["serial"]) if v["serial"] else None,
+        errors,
+        describe=lambda key: f"{key[1]} (make {key[0]})",
+    )
     stored = _stored(sa.select(sa.func.lower(Asset.make), Asset.serial), Asset.serial, [s for _, s in first])
-    errors += [RowError(row, "serial", f"serial {serial} (make {make}) is already stored")
-               for (make, serial), row in first.items() if (make, serial) in stored]
+    errors += [
+        RowError(row, "serial", f"serial {serial} (make {make}) is already stored")
+        for (make, serial), row in first.items()
+        if (make, serial) in stored
+    ]
     return errors
 
 
 def _check_codes(rows, name: str, model) -> list[RowError]:
     codes = sorted({v[name] for _, v in rows if v[name]})
     known = _stored(sa.select(model.code), model.code, codes)
-    return [RowError(n, name, f"unknown {name} '{v[name]}'")
-            for n, v in rows if v[name] and v[name] not in known]
+    return [RowError(n, name, f"unknown {name} '{v[name]}'") for n, v in rows if v[name] and v[name] not in known]
 
 
 def _first_rows(rows, name: str, key_of, errors: list[RowError], describe=str) -> dict:
@@ -144,18 +157,32 @@ def _store(rows: list[dict], actor: Actor | None, *, batch: str | None) -> Recei
     assets = []
     for tag, values in zip(tags, rows):
         fields = {k: v for k, v in values.items() if k not in ("programme", "location")}
-        asset = Asset(tag=tag, batch=batch, programme=programmes.get(values["programme"]),
-                      location=locations[values["location"]], **fields)
+        asset = Asset(
+            tag=tag,
+            batch=batch,
+            programme=programmes.get(values["programme"]),
+            location=locations[values["location"]],
+            **fields,
+        )
         # A data-bearing device goes on the shelf only with proof its last owner's data is gone.
         ready = not asset.needs_wipe_certificate or asset.wipe_certificate
         asset.status = AssetStatus.IN_STOCK if ready else AssetStatus.RECEIVED
         assets.append(asset)
     # Another delivery with the same serial, IMEI or ICCID may have been stored since we checked.
-    add_or_conflict(assets, "Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
-                      "nothing was imported: check the file again")
+    add_or_conflict(
+        assets,
+        "Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
+        "nothing was imported: check the file again",
+    )
     db.session.add_all(
-        Event(actor_id=actor.id if actor else None, asset_id=a.id, action="receive", to_status=a.status.value,
-              to_location_id=a.location.id, details={"batch": batch} if batch else None)
+        Event(
+            actor_id=actor.id if actor else None,
+            asset_id=a.id,
+            action="receive",
+            to_status=a.status.value,
+            to_location_id=a.location.id,
+            details={"batch": batch} if batch else None,
+        )
         for a in assets
     )
     db.session.flush()

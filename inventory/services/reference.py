@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
 from ..models import (
     DEFAULT_REMINDER_DAYS,
@@ -51,14 +50,31 @@ def find_organisation(code: str, field: str = "organisation") -> Organisation:
 
 # --- programmes -------------------------------------------------------------------------------
 
-def create_programme(*, code: str, name: str, connectivity_months: int, ownership_rule: str,
-                     assessment_name: str, pass_mark: int, reminder_days: list[int] | None = None) -> Programme:
+
+def create_programme(
+    *,
+    code: str,
+    name: str,
+    connectivity_months: int,
+    ownership_rule: str,
+    assessment_name: str,
+    pass_mark: int,
+    reminder_days: list[int] | None = None,
+) -> Programme:
     days = sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True)
-    return _add_new(Programme(
-        code=code_of(code), name=name.strip(), connectivity_months=connectivity_months,
-        ownership_rule=ownership_rule, assessment_name=assessment_name.strip(), pass_mark=pass_mark,
-        reminder_days=days,
-    ), "programme", code_of(code))
+    return _add_new(
+        Programme(
+            code=code_of(code),
+            name=name.strip(),
+            connectivity_months=connectivity_months,
+            ownership_rule=ownership_rule,
+            assessment_name=assessment_name.strip(),
+            pass_mark=pass_mark,
+            reminder_days=days,
+        ),
+        "programme",
+        code_of(code),
+    )
 
 
 def list_programmes() -> list[Programme]:
@@ -73,6 +89,7 @@ def get_programme(code: str) -> Programme:
 
 
 # --- organisations and locations ----------------------------------------------------------------
+
 
 def create_organisation(*, code: str, name: str) -> Organisation:
     return _add_new(Organisation(code=code_of(code), name=name.strip()), "organisation", code_of(code))
@@ -95,9 +112,11 @@ def get_organisation(code: str, viewer: Actor) -> Organisation:
 def create_location(*, code: str, name: str, kind: str, area: str, organisation: str | None = None) -> Location:
     org = find_organisation(organisation) if organisation else None
     # By id, not by relationship: the organisation's list of locations stays as loaded until the add.
-    return _add_new(Location(code=code_of(code), name=name.strip(), kind=kind, area=area,
-                             organisation_id=org.id if org else None),
-                       "location", code_of(code))
+    return _add_new(
+        Location(code=code_of(code), name=name.strip(), kind=kind, area=area, organisation_id=org.id if org else None),
+        "location",
+        code_of(code),
+    )
 
 
 def visible_locations(viewer: Actor):
@@ -132,6 +151,7 @@ def where_visible(query: sa.Select, location_column, viewer: Actor) -> sa.Select
 
 # --- kit templates ------------------------------------------------------------------------------
 
+
 def create_kit_template(*, code: str, name: str, programme: str, contents: list[dict]) -> KitTemplate:
     prog = find_programme(programme)
     seen: set[str] = set()
@@ -139,14 +159,16 @@ def create_kit_template(*, code: str, name: str, programme: str, contents: list[
     for i, line in enumerate(contents):
         kind = AssetType(line["type"])
         if kind in seen:
-            raise InvalidInput("A template lists each type once",
-                               {"contents": {i: {"type": [f"{kind.value} is listed twice."]}}})
+            raise InvalidInput(
+                "A template lists each type once", {"contents": {i: {"type": [f"{kind.value} is listed twice."]}}}
+            )
         seen.add(kind)
         lines.append(KitTemplateLine(type=kind, count=line["count"]))
     if not lines:
         raise InvalidInput("A template needs at least one line", {"contents": ["Give at least one type and count."]})
-    return _add_new(KitTemplate(code=code_of(code), name=name.strip(), programme=prog, lines=lines),
-                       "kit template", code_of(code))
+    return _add_new(
+        KitTemplate(code=code_of(code), name=name.strip(), programme=prog, lines=lines), "kit template", code_of(code)
+    )
 
 
 def list_kit_templates() -> list[KitTemplate]:

@@ -42,9 +42,12 @@ def _insert_new(select: sa.Select, columns: list[str]) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # On the table, not the mapped class: a Core statement reports how many rows it added.
-    statement = (insert(Notification.__table__).from_select(columns, select, include_defaults=False)
-                 .on_conflict_do_nothing(index_elements=["key"])
-                 .execution_options(preserve_rowcount=True))  # SQLAlchemy keeps INSERT counts only if asked
+    statement = (
+        insert(Notification.__table__)
+        .from_select(columns, select, include_defaults=False)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .execution_options(preserve_rowcount=True)
+    )  # SQLAlchemy keeps INSERT counts only if asked
     return max(0, db.session.execute(statement).rowcount)
 
 
@@ -56,27 +59,57 @@ def sweep(today: date) -> dict:
     """Queue the reminders due on `today`. Returns how many of each were added."""
     now = sa.literal(utcnow())
     queued = {"participants": 0, "advocates": 0}
-    columns = ["key", "kind", "channel", "status", "due_on", "participant_id", "advocate_id", "data_plan_id",
-               "days_before", "attempts", "outcome_unknown", "created_at"]
+    columns = [
+        "key",
+        "kind",
+        "channel",
+        "status",
+        "due_on",
+        "participant_id",
+        "advocate_id",
+        "data_plan_id",
+        "days_before",
+        "attempts",
+        "outcome_unknown",
+        "created_at",
+    ]
     programmes = db.session.execute(sa.select(Programme.id, Programme.reminder_days)).all()
     for programme_id, reminder_days in programmes:
         lower = -(ENDED_GRACE_DAYS + 1)
         for days in sorted(set(reminder_days or [])):
-            band = sa.and_(DataPlan.ends_on > today + timedelta(days=lower), DataPlan.ends_on <= today + timedelta(days=days))
+            band = sa.and_(
+                DataPlan.ends_on > today + timedelta(days=lower), DataPlan.ends_on <= today + timedelta(days=days)
+            )
             lower = days
             select = (
                 sa.select(
-                    sa.literal("plan:") + _text(DataPlan.id) + sa.literal(f":day:{days}:ends:") + _text(DataPlan.ends_on),
+                    sa.literal("plan:")
+                    + _text(DataPlan.id)
+                    + sa.literal(f":day:{days}:ends:")
+                    + _text(DataPlan.ends_on),
                     sa.literal((NotificationKind.PLAN_ENDED if days == 0 else NotificationKind.PLAN_ENDING).value),
                     sa.case((Participant.phone.is_not(None), Channel.SMS.value), else_=Channel.EMAIL.value),
-                    sa.literal(NotificationStatus.QUEUED.value), sa.literal(today), Participant.id,
-                    sa.literal(None, sa.Integer), DataPlan.id, sa.literal(days), sa.literal(0), sa.literal(False), now,
+                    sa.literal(NotificationStatus.QUEUED.value),
+                    sa.literal(today),
+                    Participant.id,
+                    sa.literal(None, sa.Integer),
+                    DataPlan.id,
+                    sa.literal(days),
+                    sa.literal(0),
+                    sa.literal(False),
+                    now,
                 )
-                .select_from(DataPlan).join(Loan, Loan.id == DataPlan.loan_id)
+                .select_from(DataPlan)
+                .join(Loan, Loan.id == DataPlan.loan_id)
                 .join(Participant, Participant.id == DataPlan.participant_id)
-                .where(Loan.programme_id == programme_id, band, DataPlan.ended_on.is_(None),
-                       Participant.contact_consent.is_(True), Participant.erased_at.is_(None),
-                       sa.or_(Participant.phone.is_not(None), Participant.email.is_not(None)))
+                .where(
+                    Loan.programme_id == programme_id,
+                    band,
+                    DataPlan.ended_on.is_(None),
+                    Participant.contact_consent.is_(True),
+                    Participant.erased_at.is_(None),
+                    sa.or_(Participant.phone.is_not(None), Participant.email.is_not(None)),
+                )
             )
             queued["participants"] += _insert_new(select, columns)
     # One digest a day for each advocate with a participant whose free data ends within a month.
@@ -84,14 +117,23 @@ def sweep(today: date) -> dict:
     digest = (
         sa.select(
             sa.literal("digest:") + _text(Participant.advocate_id) + sa.literal(f":{today.isoformat()}"),
-            sa.literal(NotificationKind.ADVOCATE_DIGEST.value), sa.literal(Channel.EMAIL.value),
-            sa.literal(NotificationStatus.QUEUED.value), sa.literal(today), sa.literal(None, sa.Integer),
-            Participant.advocate_id, sa.literal(None, sa.Integer), sa.literal(None, sa.Integer), sa.literal(0),
-            sa.literal(False), now,
+            sa.literal(NotificationKind.ADVOCATE_DIGEST.value),
+            sa.literal(Channel.EMAIL.value),
+            sa.literal(NotificationStatus.QUEUED.value),
+            sa.literal(today),
+            sa.literal(None, sa.Integer),
+            Participant.advocate_id,
+            sa.literal(None, sa.Integer),
+            sa.literal(None, sa.Integer),
+            sa.literal(0),
+            sa.literal(False),
+            now,
         )
-        .select_from(DataPlan).join(Participant, Participant.id == DataPlan.participant_id)
-        .where(DataPlan.ended_on.is_(None), DataPlan.ends_on >= today,
-               DataPlan.ends_on <= today + timedelta(days=window))
+        .select_from(DataPlan)
+        .join(Participant, Participant.id == DataPlan.participant_id)
+        .where(
+            DataPlan.ended_on.is_(None), DataPlan.ends_on >= today, DataPlan.ends_on <= today + timedelta(days=window)
+        )
         .group_by(Participant.advocate_id)
     )
     queued["advocates"] = _insert_new(digest, columns)
@@ -102,17 +144,43 @@ def queue_assessment_reminders(today: date, weeks: int) -> int:
     """Remind an advocate, once, of each participant who has had kit on loan for `weeks` weeks or
     more without taking the assessment."""
     since = today - timedelta(weeks=weeks)
-    long_loan = sa.exists().where(Loan.participant_id == Participant.id, Loan.issued_on <= since,
-                                  LoanItem.loan_id == Loan.id, LoanItem.returned_on.is_(None),
-                                  Asset.id == LoanItem.asset_id, Asset.status == AssetStatus.ON_LOAN)
-    select = (
-        sa.select(sa.literal("assessment:") + _text(Participant.id), sa.literal(NotificationKind.ASSESSMENT_DUE.value),
-                  sa.literal(Channel.EMAIL.value), sa.literal(NotificationStatus.QUEUED.value), sa.literal(today),
-                  Participant.id, Participant.advocate_id, sa.literal(None, sa.Integer), sa.literal(None, sa.Integer),
-                  sa.literal(0), sa.literal(False), sa.literal(utcnow()))
-        .where(long_loan, ~sa.exists().where(Assessment.participant_id == Participant.id),
-               Participant.erased_at.is_(None))
+    long_loan = sa.exists().where(
+        Loan.participant_id == Participant.id,
+        Loan.issued_on <= since,
+        LoanItem.loan_id == Loan.id,
+        LoanItem.returned_on.is_(None),
+        Asset.id == LoanItem.asset_id,
+        Asset.status == AssetStatus.ON_LOAN,
     )
-    count = _insert_new(select, ["key", "kind", "channel", "status", "due_on", "participant_id", "advocate_id",
-                                 "data_plan_id", "days_before", "attempts", "outcome_unknown", "created_at"])
+    select = sa.select(
+        sa.literal("assessment:") + _text(Participant.id),
+        sa.literal(NotificationKind.ASSESSMENT_DUE.value),
+        sa.literal(Channel.EMAIL.value),
+        sa.literal(NotificationStatus.QUEUED.value),
+        sa.literal(today),
+        Participant.id,
+        Participant.advocate_id,
+        sa.literal(None, sa.Integer),
+        sa.literal(None, sa.Integer),
+        sa.literal(0),
+        sa.literal(False),
+        sa.literal(utcnow()),
+    ).where(long_loan, ~sa.exists().where(Assessment.participant_id == Participant.id), Participant.erased_at.is_(None))
+    count = _insert_new(
+        select,
+        [
+            "key",
+            "kind",
+            "channel",
+            "status",
+            "due_on",
+            "participant_id",
+            "advocate_id",
+            "data_plan_id",
+            "days_before",
+            "attempts",
+            "outcome_unknown",
+            "created_at",
+        ],
+    )
     return count

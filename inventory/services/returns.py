@@ -14,8 +14,9 @@ from .participants import get_participant
 from .reference import find_location
 
 
-def return_items(loan_id: int, actor: Actor, *, location: str, today: date, items: list[str] | None = None,
-                 note: str | None = None) -> Loan:
+def return_items(
+    loan_id: int, actor: Actor, *, location: str, today: date, items: list[str] | None = None, note: str | None = None
+) -> Loan:
     """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine."""
     loan = db.session.get(Loan, loan_id)
     if loan is None:
@@ -29,8 +30,10 @@ def return_items(loan_id: int, actor: Actor, *, location: str, today: date, item
         raise Conflict(f"Everything on loan {loan_id} has already come back")
     strangers = [t for t in wanted if t not in outstanding]
     if strangers:
-        raise InvalidInput(f"{', '.join(strangers)} not outstanding on loan {loan_id}",
-                           {"items": [f"{t} is not on this loan, or has already come back." for t in strangers]})
+        raise InvalidInput(
+            f"{', '.join(strangers)} not outstanding on loan {loan_id}",
+            {"items": [f"{t} is not on this loan, or has already come back." for t in strangers]},
+        )
     for asset in lock_assets(wanted):
         _take_back(outstanding[asset.tag], asset, destination, actor, today, note)
     db.session.flush()
@@ -41,8 +44,10 @@ def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: st
     """A return by scanning one item: find its open loan."""
     tag = checked_tag(tag)
     loan_id = db.session.scalar(
-        sa.select(LoanItem.loan_id).join(Asset, Asset.id == LoanItem.asset_id)
-        .where(Asset.tag == tag, LoanItem.returned_on.is_(None)))
+        sa.select(LoanItem.loan_id)
+        .join(Asset, Asset.id == LoanItem.asset_id)
+        .where(Asset.tag == tag, LoanItem.returned_on.is_(None))
+    )
     if loan_id is None:
         status = db.session.scalar(sa.select(Asset.status).where(Asset.tag == tag))
         if status is None:

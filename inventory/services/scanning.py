@@ -50,8 +50,10 @@ def resolve(code: str, viewer: Actor) -> Scan:
     if not raw:
         raise InvalidInput("Scan or type a code", {"code": ["A code is required."]})
     if len(raw) > MAX_CODE_LENGTH:
-        raise InvalidInput("That code is too long to be a tag, serial, IMEI or ICCID",
-                           {"code": [f"At most {MAX_CODE_LENGTH} characters."]})
+        raise InvalidInput(
+            "That code is too long to be a tag, serial, IMEI or ICCID",
+            {"code": [f"At most {MAX_CODE_LENGTH} characters."]},
+        )
 
     in_url = _tag_in_url(raw)
     tag = tag_rules.normalise(in_url if in_url is not None else raw)
@@ -83,11 +85,17 @@ def resolve(code: str, viewer: Actor) -> Scan:
 # Scans are the hottest path (every label a scanner reads), so their look-ups are prebuilt Core
 # statements with a bound parameter: no statement building or ORM loading per request.
 _assets_t, _locations_t = Asset.__table__, Location.__table__
-_ASSET_SCAN = (
-    sa.select(_assets_t.c.tag, _assets_t.c.type, _assets_t.c.status, _assets_t.c.kit_id, _assets_t.c.serial,
-              _assets_t.c.imei, _assets_t.c.iccid, _locations_t.c.code, _locations_t.c.organisation_id)
-    .select_from(_assets_t.outerjoin(_locations_t, _assets_t.c.location_id == _locations_t.c.id))
-)
+_ASSET_SCAN = sa.select(
+    _assets_t.c.tag,
+    _assets_t.c.type,
+    _assets_t.c.status,
+    _assets_t.c.kit_id,
+    _assets_t.c.serial,
+    _assets_t.c.imei,
+    _assets_t.c.iccid,
+    _locations_t.c.code,
+    _locations_t.c.organisation_id,
+).select_from(_assets_t.outerjoin(_locations_t, _assets_t.c.location_id == _locations_t.c.id))
 _BY_TAG = _ASSET_SCAN.where(_assets_t.c.tag == sa.bindparam("tag"))
 
 
@@ -107,16 +115,27 @@ def _assets(condition, viewer: Actor, limit: int):
 
 def _asset_scan(row, matched_by: str, viewer: Actor) -> Scan:
     status = AssetStatus(row.status)
-    return Scan("asset", row.tag, row.type.value, status.value, row.code, matched_by,
-                asset_actions(status, in_kit=row.kit_id is not None, viewer=viewer))
+    return Scan(
+        "asset",
+        row.tag,
+        row.type.value,
+        status.value,
+        row.code,
+        matched_by,
+        asset_actions(status, in_kit=row.kit_id is not None, viewer=viewer),
+    )
 
 
 def _by_tag(tag: str, viewer: Actor, matched_by: str) -> Scan | None:
     rows = _visible_rows(db.session.execute(_BY_TAG, {"tag": tag}).all(), viewer)
     if rows:
         return _asset_scan(rows[0], matched_by, viewer)
-    query = (sa.select(Kit.id, Kit.tag, Kit.status, Location.code).select_from(Kit)
-             .outerjoin(Location, Kit.location_id == Location.id).where(Kit.tag == tag))
+    query = (
+        sa.select(Kit.id, Kit.tag, Kit.status, Location.code)
+        .select_from(Kit)
+        .outerjoin(Location, Kit.location_id == Location.id)
+        .where(Kit.tag == tag)
+    )
     if not sees_everything(viewer.role):
         query = query.where(Location.organisation_id == viewer.organisation_id)
     kit = db.session.execute(query).one_or_none()

@@ -24,15 +24,18 @@ def stock_counts(viewer: Actor, *, location: str | None = None, organisation: st
         query = query.where(Location.id == get_location(location, viewer).id)
     if organisation:
         query = query.where(Location.organisation_id == get_organisation(organisation, viewer).id)
-    rows = [{"location": code, "type": kind.value, "status": status.value, "count": count}
-            for code, kind, status, count in db.session.execute(query)]
+    rows = [
+        {"location": code, "type": kind.value, "status": status.value, "count": count}
+        for code, kind, status, count in db.session.execute(query)
+    ]
     available = db.session.execute(
-        sa.select(Asset.type, sa.func.count()).where(Asset.status.in_(AVAILABLE))
-        .group_by(Asset.type).order_by(Asset.type)
+        sa.select(Asset.type, sa.func.count())
+        .where(Asset.status.in_(AVAILABLE))
+        .group_by(Asset.type)
+        .order_by(Asset.type)
     )
     return {
         "rows": rows,
         # Counts only: enough for a partner to know what it could ask for, nothing about anyone.
         "network_available": [{"type": kind.value, "count": count} for kind, count in available],
     }
-

@@ -23,8 +23,9 @@ def normalise_email(email: str) -> str:
     return email
 
 
-def create_user(email: str, role: str | Role, *, name: str = "", organisation: str | None = None,
-                password: str | None = None) -> tuple[User, str]:
+def create_user(
+    email: str, role: str | Role, *, name: str = "", organisation: str | None = None, password: str | None = None
+) -> tuple[User, str]:
     """Create a user; returns it with its password (generated when none is given, to be shown once)."""
     email = normalise_email(email)
     try:
@@ -35,16 +36,18 @@ def create_user(email: str, role: str | Role, *, name: str = "", organisation: s
     if organisation:
         org = db.session.scalar(sa.select(Organisation).where(Organisation.code == organisation.strip().upper()))
         if org is None:
-            raise InvalidInput(f"Unknown organisation '{organisation}'",
-                               {"organisation": [f"No organisation has code '{organisation}'."]})
+            raise InvalidInput(
+                f"Unknown organisation '{organisation}'",
+                {"organisation": [f"No organisation has code '{organisation}'."]},
+            )
     if role == Role.PARTNER and org is None:
-        raise InvalidInput("A partner user belongs to an organisation",
-                           {"organisation": ["Required for partner users."]})
+        raise InvalidInput(
+            "A partner user belongs to an organisation", {"organisation": ["Required for partner users."]}
+        )
     if password is None:
         password = secrets.token_urlsafe(12)
     elif len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("The password is too short",
-                           {"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
+        raise InvalidInput("The password is too short", {"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with email {email} already exists")
     user = User(email=email, role=role, name=name.strip(), organisation=org)
@@ -63,8 +66,7 @@ def get_user(email: str) -> User:
 def create_token(user: User, description: str = "") -> str:
     """A new random token for the user. Only its hash is stored; the token is shown once."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:8],
-                            description=description[:200]))
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:8], description=description[:200]))
     db.session.flush()
     return token
 
@@ -110,7 +112,8 @@ def revoke_token(token: str) -> None:
 
 def revoke_all_tokens(user: User) -> int:
     result = db.session.execute(
-        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     return result.rowcount

@@ -35,7 +35,9 @@ MENU = (
 def _no_nul_bytes():
     """No text a person types holds a NUL byte, and PostgreSQL refuses them: stop them at the door (400)
     rather than as a database error deep in a page. (The API's schemas refuse them field by field.)"""
-    if not request.path.startswith("/api/") and any("\x00" in value for values in request.values.listvalues() for value in values):
+    if not request.path.startswith("/api/") and any(
+        "\x00" in value for values in request.values.listvalues() for value in values
+    ):
         abort(400, description="The form holds a character that cannot be stored (a NUL byte).")
     return None
 

@@ -32,12 +32,20 @@ OUTBOX_ROWS = 100
 def _admin_page(errors=None, refused=None, which=None, status=200):
     organisations = reference.list_organisations(current_user)
     return render_template(
-        "admin.html", programmes=reference.list_programmes(),
-        organisations=organisations, locations=reference.list_locations(current_user),
-        templates=reference.list_kit_templates(), errors=errors or {}, refused=refused, which=which,
+        "admin.html",
+        programmes=reference.list_programmes(),
+        organisations=organisations,
+        locations=reference.list_locations(current_user),
+        templates=reference.list_kit_templates(),
+        errors=errors or {},
+        refused=refused,
+        which=which,
         org_options=[(o.code, f"{o.code} — {o.name}") for o in organisations],
-        form=request.form, rules=[r.value for r in OwnershipRule], kinds=[k.value for k in LocationKind],
-        areas=[a.value for a in Area]), status
+        form=request.form,
+        rules=[r.value for r in OwnershipRule],
+        kinds=[k.value for k in LocationKind],
+        areas=[a.value for a in Area],
+    ), status
 
 
 @bp.route("/admin", endpoint="admin")
@@ -67,15 +75,27 @@ def admin_users():
     if request.method == "POST":
         values, errors = load_form(UserCreateArgs(), request.form)
         if not errors:
-            created, refused = attempt(lambda: users.create_user(
-                values["email"], values["role"], name=values["name"], organisation=values["organisation"],
-                password=values.get("password")))
+            created, refused = attempt(
+                lambda: users.create_user(
+                    values["email"],
+                    values["role"],
+                    name=values["name"],
+                    organisation=values["organisation"],
+                    password=values.get("password"),
+                )
+            )
             errors = field_errors(refused)
     # A generated password is shown once, on this page only, for the admin to hand over.
-    return render_template("admin_users.html", people=users.list_users(), roles=[r.value for r in Role],
-                           organisations=reference.list_organisations(current_user), errors=errors,
-                           refused=refused, created=created, form=request.form if not created else {}), \
-        (422 if errors or refused else 200)
+    return render_template(
+        "admin_users.html",
+        people=users.list_users(),
+        roles=[r.value for r in Role],
+        organisations=reference.list_organisations(current_user),
+        errors=errors,
+        refused=refused,
+        created=created,
+        form=request.form if not created else {},
+    ), (422 if errors or refused else 200)
 
 
 @bp.route("/admin/users/<id:user_id>/tokens", methods=["POST"])
@@ -121,9 +141,16 @@ def reports_page():
             bar_chart("Items that became people's own, by area", [(r["area"], r["assets_transferred"]) for r in rows]),
             bar_chart("Items issued, by type", sorted(report["totals"]["assets_issued"].items())),
         ]
-    return render_template("reports.html", report=report, charts=charts, refused=refused, args=request.args,
-                           programmes=reference.list_programmes(), areas=[a.value for a in Area],
-                           counts=[c for c in reports.COUNTS if c != "assets_issued"]), (refused.status if refused else 200)
+    return render_template(
+        "reports.html",
+        report=report,
+        charts=charts,
+        refused=refused,
+        args=request.args,
+        programmes=reference.list_programmes(),
+        areas=[a.value for a in Area],
+        counts=[c for c in reports.COUNTS if c != "assets_issued"],
+    ), (refused.status if refused else 200)
 
 
 @bp.route("/reports/outcomes.csv")
@@ -143,13 +170,25 @@ def reports_csv():
 def reminders_page():
     status = request.args.get("status") if request.args.get("status") in {s.value for s in NotificationStatus} else None
     day = today()
-    plans = db.session.scalars(data_plans.plan_query(current_user, day, ending_within=30)
-                               .options(selectinload(DataPlan.participant)).limit(200)).all()
+    plans = db.session.scalars(
+        data_plans.plan_query(current_user, day, ending_within=30)
+        .options(selectinload(DataPlan.participant))
+        .limit(200)
+    ).all()
     outbox = db.session.scalars(notifications.outbox_query(current_user, status=status).limit(OUTBOX_ROWS)).all()
-    counts = dict(db.session.execute(
-        sa.select(sa.literal_column("status"), sa.func.count()).select_from(
-            notifications.outbox_query(current_user).order_by(None).subquery()).group_by(sa.literal_column("status"))
-    ).all())
-    return render_template("reminders.html", plans=plans, outbox=outbox, today=day, status=status,
-                           statuses=[s.value for s in NotificationStatus],
-                           counts={getattr(k, "value", k): v for k, v in counts.items()})
+    counts = dict(
+        db.session.execute(
+            sa.select(sa.literal_column("status"), sa.func.count())
+            .select_from(notifications.outbox_query(current_user).order_by(None).subquery())
+            .group_by(sa.literal_column("status"))
+        ).all()
+    )
+    return render_template(
+        "reminders.html",
+        plans=plans,
+        outbox=outbox,
+        today=day,
+        status=status,
+        statuses=[s.value for s in NotificationStatus],
+        counts={getattr(k, "value", k): v for k, v in counts.items()},
+    )

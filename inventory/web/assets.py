@@ -16,8 +16,20 @@ from ..services import labels, lifecycle, reference, returns, scanning
 from . import bp
 from .common import attachment, attempt, needs
 
-DETAIL_FIELDS = ("type", "make", "model", "serial", "imei", "iccid", "network", "condition", "status", "location",
-                 "programme", "wipe_certificate")
+DETAIL_FIELDS = (
+    "type",
+    "make",
+    "model",
+    "serial",
+    "imei",
+    "iccid",
+    "network",
+    "condition",
+    "status",
+    "location",
+    "programme",
+    "wipe_certificate",
+)
 # The forms the asset page can offer, by the scan action that allows each.
 ASSET_FORMS = ("move", "quarantine", "restock", "repair", "retire", "return")
 
@@ -38,16 +50,31 @@ def asset_page(code: str, *, refused: DomainError | None = None, status: int = 2
     if found.kind == "kit":
         kit = kit_service.get_kit(found.tag, viewer)
         history = kit_service.kit_history(found.tag) if can_see_history else []
-        return render_template("kit.html", kit=kit, scan=found, history=history, locations=locations,
-                               refused=refused, labels_allowed=handles_stock), status
+        return render_template(
+            "kit.html",
+            kit=kit,
+            scan=found,
+            history=history,
+            locations=locations,
+            refused=refused,
+            labels_allowed=handles_stock,
+        ), status
     asset = asset_service.get_asset(found.tag, viewer)
     fields = [f for f in DETAIL_FIELDS if sees_everything(viewer.role) or f in PARTNER_ASSET_FIELDS]
     history = asset_service.history(found.tag) if can_see_history else []
     return render_template(
-        "asset.html", asset=asset, scan=found, details=_details(asset, fields), history=history,
-        forms=[a for a in ASSET_FORMS if a in found.actions], locations=locations, refused=refused,
-        conditions=[c.value for c in Condition], reasons=[r.value for r in RetireReason],
-        labels_allowed=handles_stock), status
+        "asset.html",
+        asset=asset,
+        scan=found,
+        details=_details(asset, fields),
+        history=history,
+        forms=[a for a in ASSET_FORMS if a in found.actions],
+        locations=locations,
+        refused=refused,
+        conditions=[c.value for c in Condition],
+        reasons=[r.value for r in RetireReason],
+        labels_allowed=handles_stock,
+    ), status
 
 
 def _details(asset, fields) -> list[tuple[str, str]]:
@@ -76,15 +103,22 @@ def asset_action(tag: str, action: str):
     form, note = request.form, _form_value("note")
     calls = {
         "move": lambda: lifecycle.move(found.tag, _form_value("location") or "", current_user, note),
-        "quarantine": lambda: lifecycle.quarantine(found.tag, current_user, location=_form_value("location"),
-                                                   note=note),
+        "quarantine": lambda: lifecycle.quarantine(
+            found.tag, current_user, location=_form_value("location"), note=note
+        ),
         "repair": lambda: lifecycle.repair(found.tag, current_user, location=_form_value("location"), note=note),
-        "restock": lambda: lifecycle.restock(found.tag, current_user, location=_form_value("location"),
-                                             wipe_certificate=_form_value("wipe_certificate"),
-                                             condition=_form_value("condition"), note=note),
+        "restock": lambda: lifecycle.restock(
+            found.tag,
+            current_user,
+            location=_form_value("location"),
+            wipe_certificate=_form_value("wipe_certificate"),
+            condition=_form_value("condition"),
+            note=note,
+        ),
         "retire": lambda: lifecycle.retire(found.tag, current_user, reason=form.get("reason", ""), note=note),
-        "return": lambda: returns.return_asset(found.tag, current_user, location=_form_value("location") or "",
-                                               today=today(), note=note),
+        "return": lambda: returns.return_asset(
+            found.tag, current_user, location=_form_value("location") or "", today=today(), note=note
+        ),
     }
     _, refused = attempt(calls[action])
     if refused:
@@ -103,8 +137,9 @@ def kit_action(tag: str, action: str):
         _, refused = attempt(lambda: kit_service.dismantle_kit(tag, current_user, note=note))
     if refused:
         return asset_page(tag, refused=refused, status=refused.status)
-    flash(f"Kit {tag.upper()}: {'moved' if action == 'move' else 'taken apart; its items are back in stock'}.",
-          "success")
+    flash(
+        f"Kit {tag.upper()}: {'moved' if action == 'move' else 'taken apart; its items are back in stock'}.", "success"
+    )
     return redirect(url_for("web.asset_page", code=tag.upper()))
 
 
@@ -113,8 +148,11 @@ def kit_action(tag: str, action: str):
 def one_label(tag: str, fmt: str):
     """A replacement label for one asset or kit (a picture to print, or a job for the label printer)."""
     config = current_app.config
-    body, refused = attempt(lambda: labels.one_label(tag, fmt, base_url=config["PUBLIC_BASE_URL"],
-                                                     zpl_size=config["ZPL_LABEL_SIZE"], zpl_dpi=config["ZPL_DPI"]))
+    body, refused = attempt(
+        lambda: labels.one_label(
+            tag, fmt, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"], zpl_dpi=config["ZPL_DPI"]
+        )
+    )
     if refused:
         return render_template("not_found.html", code=tag, message=refused.message), refused.status
     return attachment(body, labels.MEDIA_TYPES[fmt], f"{tag.upper()}.{fmt}")

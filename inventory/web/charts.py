@@ -24,9 +24,11 @@ def bar_chart(title: str, rows: list[tuple[str, int]]) -> Chart:
     top = max((value for _, value in rows), default=0) or 1
     room = WIDTH - LABEL_WIDTH - 60
     height = len(rows) * (BAR_HEIGHT + GAP) + GAP
-    parts = [f'<svg class="chart" role="img" aria-labelledby="{chart_id}" viewBox="0 0 {WIDTH} {height}" '
-             f'width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
-             f'<title id="{chart_id}">{escape(title)}</title>']
+    parts = [
+        f'<svg class="chart" role="img" aria-labelledby="{chart_id}" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}">{escape(title)}</title>'
+    ]
     for i, (label, value) in enumerate(rows):
         y = GAP + i * (BAR_HEIGHT + GAP)
         width = round(room * value / top)
@@ -35,6 +37,7 @@ def bar_chart(title: str, rows: list[tuple[str, int]]) -> Chart:
             f'fill="#1b1b1b">{escape(label)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(width, 1)}" height="{BAR_HEIGHT}" fill="#1d70b8"/>'
             f'<text x="{LABEL_WIDTH + width + 6}" y="{y + BAR_HEIGHT * 0.7:.0f}" font-size="14" '
-            f'fill="#1b1b1b">{value}</text>')
+            f'fill="#1b1b1b">{value}</text>'
+        )
     parts.append("</svg>")
     return Chart(title, rows, Markup("".join(parts)))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import TypeVar
 
 from flask import Response, current_app, render_template
-from marshmallow import Schema, ValidationError, fields
 from flask_login import current_user, login_required
+from marshmallow import Schema, ValidationError, fields
 
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
@@ -55,8 +55,11 @@ def field_errors(refused: DomainError | None) -> dict[str, str]:
     if refused is None or not isinstance(refused.errors, dict):
         return {}
     errors = refused.errors.get("json", refused.errors)
-    return {name: " ".join(messages) if isinstance(messages, list) else str(messages)
-            for name, messages in errors.items() if isinstance(messages, (list, str))}
+    return {
+        name: " ".join(messages) if isinstance(messages, list) else str(messages)
+        for name, messages in errors.items()
+        if isinstance(messages, (list, str))
+    }
 
 
 def print_labels(select: Callable[[], list], form):
@@ -67,10 +70,16 @@ def print_labels(select: Callable[[], list], form):
     def printout():
         start = (form.get("start_position") or "1").strip()
         if not start.isdigit():
-            raise InvalidInput("The first free label is a whole number, counting from 1",
-                               {"start_position": ["A whole number."]})
-        return labels.printout(select(), fmt=form.get("format", "pdf"), template_code=form.get("sheet", "L7651"),
-                               start_position=int(start), config=current_app.config)
+            raise InvalidInput(
+                "The first free label is a whole number, counting from 1", {"start_position": ["A whole number."]}
+            )
+        return labels.printout(
+            select(),
+            fmt=form.get("format", "pdf"),
+            template_code=form.get("sheet", "L7651"),
+            start_position=int(start),
+            config=current_app.config,
+        )
 
     made, refused = attempt(printout)
     return (attachment(*made) if made else None), refused
@@ -100,9 +109,12 @@ def load_form(schema: Schema, form) -> tuple[dict, dict[str, str]]:
     try:
         return schema.load(given), {}
     except ValidationError as invalid:
-        return {}, {name: " ".join(m if isinstance(m, str) else str(m) for m in messages)
-                    if isinstance(messages, list) else str(messages)
-                    for name, messages in invalid.normalized_messages().items()}
+        return {}, {
+            name: " ".join(m if isinstance(m, str) else str(m) for m in messages)
+            if isinstance(messages, list)
+            else str(messages)
+            for name, messages in invalid.normalized_messages().items()
+        }
 
 
 def _typed(field: fields.Field, value: str):

@@ -30,10 +30,12 @@ def _uploaded_text() -> str | None:
 
 def _recent_batches(limit: int = 15):
     return db.session.execute(
-        sa.select(Asset.batch, sa.func.count(), sa.func.min(Asset.received_at),
-                  sa.func.count(Asset.label_printed_at))
-        .where(Asset.batch.is_not(None)).group_by(Asset.batch)
-        .order_by(sa.func.min(Asset.received_at).desc()).limit(limit)).all()
+        sa.select(Asset.batch, sa.func.count(), sa.func.min(Asset.received_at), sa.func.count(Asset.label_printed_at))
+        .where(Asset.batch.is_not(None))
+        .group_by(Asset.batch)
+        .order_by(sa.func.min(Asset.received_at).desc())
+        .limit(limit)
+    ).all()
 
 
 @bp.route("/deliveries", methods=["GET"])
@@ -60,9 +62,15 @@ def delivery_preview():
     rows = parsed.rows[:PREVIEW_ROWS]
     shown_rows = {n for n, _ in rows}
     return render_template(
-        "delivery_preview.html", rows=rows, columns=FIELDS, by_row=by_row, refused=refused, text=text,
+        "delivery_preview.html",
+        rows=rows,
+        columns=FIELDS,
+        by_row=by_row,
+        refused=refused,
+        text=text,
         filename=getattr(request.files.get("manifest"), "filename", None) or "the manifest",
-        total=len(parsed.rows), hidden_errors=[p for p in problems if p.row not in shown_rows],
+        total=len(parsed.rows),
+        hidden_errors=[p for p in problems if p.row not in shown_rows],
     ), 422 if refused else 200
 
 
@@ -100,4 +108,3 @@ def delivery_labels(batch: str):
         flash(refused.message, "error")
         return redirect(url_for("web.delivery_batch", batch=batch))
     return download
-

@@ -32,8 +32,13 @@ def participants_list():
     search = (request.form.get("search") or "").strip() if request.method == "POST" else ""
     query = participants.participant_query(current_user, search=search)
     people = db.session.scalars(query.limit(LIST_LIMIT + 1)).all()
-    return render_template("participants.html", people=people[:LIST_LIMIT], more=len(people) > LIST_LIMIT,
-                           search=search, whole=whole_caseload(current_user.role))
+    return render_template(
+        "participants.html",
+        people=people[:LIST_LIMIT],
+        more=len(people) > LIST_LIMIT,
+        search=search,
+        whole=whole_caseload(current_user.role),
+    )
 
 
 @bp.route("/participants/new", methods=["GET", "POST"])
@@ -51,11 +56,16 @@ def participant_new():
                 flash(f"{person.reference} added. Now issue their kit.", "success")
                 return redirect(url_for("web.issue_page", participant_id=person.id))
             errors = field_errors(refused)
-    return render_template("participant_new.html", errors=errors, refused=refused, form=request.form,
-                           programmes=[(p.code, f"{p.code} — {p.name}") for p in reference.list_programmes()],
-                           areas=[(a.value, a.value) for a in Area],
-                           sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
-                           pick_advocate=current_user.role == Role.ADMIN), 422 if errors or refused else 200
+    return render_template(
+        "participant_new.html",
+        errors=errors,
+        refused=refused,
+        form=request.form,
+        programmes=[(p.code, f"{p.code} — {p.name}") for p in reference.list_programmes()],
+        areas=[(a.value, a.value) for a in Area],
+        sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+        pick_advocate=current_user.role == Role.ADMIN,
+    ), 422 if errors or refused else 200
 
 
 def _participant(participant_id: int) -> Participant:
@@ -71,9 +81,17 @@ def participant_page(participant_id: int, *, refused=None, errors=None, status: 
     person = _participant(participant_id)
     day = today()
     case = participants.casefile(person, day)
-    return render_template("participant.html", person=person, case=case, today=day, venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
-                           locations=reference.list_locations(current_user), refused=refused,
-                           errors=errors or {}, form=request.form), status
+    return render_template(
+        "participant.html",
+        person=person,
+        case=case,
+        today=day,
+        venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
+        locations=reference.list_locations(current_user),
+        refused=refused,
+        errors=errors or {},
+        form=request.form,
+    ), status
 
 
 @bp.route("/participants/<id:participant_id>/edit", methods=["GET", "POST"])
@@ -84,10 +102,19 @@ def participant_edit(participant_id: int):
     if person.erased:
         abort(404)
     errors, refused = {}, None
-    form = request.form if request.method == "POST" else {
-        "name": person.name, "phone": person.phone or "", "email": person.email or "", "area": person.area.value,
-        "referral_source": person.referral_source.value, "enrolled_on": person.enrolled_on.isoformat(),
-        "contact_consent": "yes" if person.contact_consent else ""}
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "name": person.name,
+            "phone": person.phone or "",
+            "email": person.email or "",
+            "area": person.area.value,
+            "referral_source": person.referral_source.value,
+            "enrolled_on": person.enrolled_on.isoformat(),
+            "contact_consent": "yes" if person.contact_consent else "",
+        }
+    )
     if request.method == "POST":
         given = request.form.to_dict()
         values, errors = load_form(ParticipantUpdateArgs(), given)
@@ -100,10 +127,15 @@ def participant_edit(participant_id: int):
                 flash("Their details are saved.", "success")
                 return redirect(url_for("web.participant_page", participant_id=person.id))
             errors = field_errors(refused)
-    return render_template("participant_edit.html", person=person, errors=errors, refused=refused, form=form,
-                           areas=[(a.value, a.value) for a in Area],
-                           sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
-                           ), 422 if errors or refused else 200
+    return render_template(
+        "participant_edit.html",
+        person=person,
+        errors=errors,
+        refused=refused,
+        form=form,
+        areas=[(a.value, a.value) for a in Area],
+        sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+    ), 422 if errors or refused else 200
 
 
 @bp.route("/participants/<id:participant_id>/issue", methods=["GET", "POST"])
@@ -118,16 +150,31 @@ def issue_page(participant_id: int):
         issued_on, refused = attempt(lambda: form_date(request.form.get("issued_on"), "issued_on", today()))
         if not refused:
             body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
-            result, refused = attempt(lambda: issuing.issue(
-                participant_id=person.id, items=tags, agreement_accepted=request.form.get("agreement") == "yes",
-                issued_on=issued_on, actor=current_user, today=today(), idempotency_key=key,
-                body_hash=issuing.request_hash(body)))
+            result, refused = attempt(
+                lambda: issuing.issue(
+                    participant_id=person.id,
+                    items=tags,
+                    agreement_accepted=request.form.get("agreement") == "yes",
+                    issued_on=issued_on,
+                    actor=current_user,
+                    today=today(),
+                    idempotency_key=key,
+                    body_hash=issuing.request_hash(body),
+                )
+            )
             if result:
                 receipt, _replayed = result
                 return render_template("issued.html", person=person, receipt=receipt)
         errors = field_errors(refused)
-    return render_template("issue.html", person=person, refused=refused, errors=errors, form=request.form,
-                           key=secrets.token_urlsafe(16), today=today()), (refused.status if refused else 200)
+    return render_template(
+        "issue.html",
+        person=person,
+        refused=refused,
+        errors=errors,
+        form=request.form,
+        key=secrets.token_urlsafe(16),
+        today=today(),
+    ), (refused.status if refused else 200)
 
 
 @bp.route("/participants/<id:participant_id>/assessments", methods=["POST"])
@@ -136,11 +183,23 @@ def record_assessment(participant_id: int):
     person = _participant(participant_id)
     values, errors = load_form(AssessmentCreateArgs(), request.form.to_dict() | {"participant": str(person.id)})
     if errors:
-        return participant_page(participant_id, errors=errors, status=422,
-                                refused=InvalidInput("The assessment is not complete: see the form"))
-    result, refused = attempt(lambda: assessments.record(
-        participant_id=person.id, score=values["score"], max_score=values["max_score"], taken_on=values["taken_on"],
-        venue=values["venue"], actor=current_user, today=today()))
+        return participant_page(
+            participant_id,
+            errors=errors,
+            status=422,
+            refused=InvalidInput("The assessment is not complete: see the form"),
+        )
+    result, refused = attempt(
+        lambda: assessments.record(
+            participant_id=person.id,
+            score=values["score"],
+            max_score=values["max_score"],
+            taken_on=values["taken_on"],
+            venue=values["venue"],
+            actor=current_user,
+            today=today(),
+        )
+    )
     if refused:
         return participant_page(participant_id, refused=refused, errors=field_errors(refused), status=refused.status)
     assessment, transfer = result
@@ -170,12 +229,19 @@ def return_loan(participant_id: int, loan_id: int):
     if refused or loan.participant_id != person.id:
         abort(404)
     items = request.form.getlist("items")
-    done, refused = attempt(lambda: returns.return_items(
-        loan.id, current_user, location=request.form.get("location", ""), today=today(), items=items or None,
-        note=request.form.get("note") or None))
+    done, refused = attempt(
+        lambda: returns.return_items(
+            loan.id,
+            current_user,
+            location=request.form.get("location", ""),
+            today=today(),
+            items=items or None,
+            note=request.form.get("note") or None,
+        )
+    )
     if refused:
         return participant_page(participant_id, refused=refused, errors=field_errors(refused), status=refused.status)
-    flash(f"Returned to {request.form['location']} (into quarantine, to be checked before they go out again).",
-          "success")
+    flash(
+        f"Returned to {request.form['location']} (into quarantine, to be checked before they go out again).", "success"
+    )
     return redirect(url_for("web.participant_page", participant_id=person.id))
-

@@ -67,8 +67,9 @@ def check_scan(code: str, mode: Mode, batch: list[str]) -> ScanRow:
         row.outcome = "wrong_state"
         row.message = f"{found.tag} ({found.type}) is {found.status.replace('_', ' ')}, so it cannot be {mode.verb}"
     else:
-        row.message = f"{found.tag} {found.type}, {found.status.replace('_', ' ')}" + \
-            (f" at {found.location}" if found.location else "")
+        row.message = f"{found.tag} {found.type}, {found.status.replace('_', ' ')}" + (
+            f" at {found.location}" if found.location else ""
+        )
     return row
 
 
@@ -88,16 +89,32 @@ def _mode() -> tuple[str, Mode]:
     return (name, MODES[name]) if name in MODES else ("look", MODES["look"])
 
 
-def _page(mode_name: str, rows: list[ScanRow], *, last: ScanRow | None = None, refused: DomainError | None = None,
-          status: int = 200):
+def _page(
+    mode_name: str,
+    rows: list[ScanRow],
+    *,
+    last: ScanRow | None = None,
+    refused: DomainError | None = None,
+    status: int = 200,
+):
     template_code = request.values.get("template") or None
     return render_template(
-        "scan.html", modes=MODES, mode_name=mode_name, rows=rows, last=last, refused=refused,
-        batch=[r.tag for r in rows if r.outcome == "ok"], locations=reference.list_locations(current_user),
-        templates=reference.list_kit_templates(), template_code=template_code,
-        progress=_kit_progress(template_code, [r.type for r in rows if r.outcome == "ok"]) if mode_name == "kit"
+        "scan.html",
+        modes=MODES,
+        mode_name=mode_name,
+        rows=rows,
+        last=last,
+        refused=refused,
+        batch=[r.tag for r in rows if r.outcome == "ok"],
+        locations=reference.list_locations(current_user),
+        templates=reference.list_kit_templates(),
+        template_code=template_code,
+        progress=_kit_progress(template_code, [r.type for r in rows if r.outcome == "ok"])
+        if mode_name == "kit"
         else None,
-        sheet_templates=labels.TEMPLATE_CODES, form=request.form), status
+        sheet_templates=labels.TEMPLATE_CODES,
+        form=request.form,
+    ), status
 
 
 @bp.route("/scan", methods=["GET", "POST"])
@@ -138,15 +155,26 @@ def scan_batch():
         if download:
             return download
     elif mode_name == "kit":
-        kit, refused = attempt(lambda: kits.build_kit(batch, current_user, template=form.get("template") or None,
-                                                      note=form.get("note") or None))
+        kit, refused = attempt(
+            lambda: kits.build_kit(
+                batch, current_user, template=form.get("template") or None, note=form.get("note") or None
+            )
+        )
         if kit:
             flash(f"Kit {kit.tag} built from {len(batch)} items. Print its label below.", "success")
             return redirect(url_for("web.asset_page", code=kit.tag))
     elif mode_name in batches.ACTIONS:
-        done, refused = attempt(lambda: batches.apply(
-            mode_name, batch, current_user, today=today(), location=form.get("location") or None,
-            wipe_certificate=form.get("wipe_certificate") or None, note=form.get("note") or None))
+        done, refused = attempt(
+            lambda: batches.apply(
+                mode_name,
+                batch,
+                current_user,
+                today=today(),
+                location=form.get("location") or None,
+                wipe_certificate=form.get("wipe_certificate") or None,
+                note=form.get("note") or None,
+            )
+        )
         if done:
             where = f" to {form['location']}" if form.get("location") and mode_name != "restock" else ""
             flash(f"{done} item{'s' if done != 1 else ''} {mode.verb}{where}.", "success")
@@ -155,4 +183,3 @@ def scan_batch():
         return redirect(url_for("web.scan_station", mode=mode_name))
     rows = [check_scan(tag, mode, batch[:i]) for i, tag in enumerate(batch)]
     return _page(mode_name, rows, refused=refused, status=refused.status)
-

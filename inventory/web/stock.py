@@ -29,7 +29,14 @@ def stock_page():
     if refused:
         counts = stock.stock_counts(current_user)
     locations = {loc.code: loc for loc in reference.list_locations(current_user)}
-    return render_template("stock.html", table=pivot(counts["rows"]), network=counts["network_available"],
-                           statuses=[s.value for s in AssetStatus if s in HELD], types=[t.value for t in AssetType],
-                           locations=locations, chosen=chosen, refused=refused,
-                           everywhere=sees_everything(current_user.role))
+    return render_template(
+        "stock.html",
+        table=pivot(counts["rows"]),
+        network=counts["network_available"],
+        statuses=[s.value for s in AssetStatus if s in HELD],
+        types=[t.value for t in AssetType],
+        locations=locations,
+        chosen=chosen,
+        refused=refused,
+        everywhere=sees_everything(current_user.role),
+    )

@@ -11,8 +11,17 @@ from inventory.services import assessments, kits, lifecycle
 from tests.conftest import TODAY
 
 ROLES = ("admin", "warehouse", "advocate", "partner")
-ASSET_STATES = ("received", "in_stock", "in_kit", "on_loan", "on_loan_in_kit", "owned", "quarantine", "repair",
-                "retired")
+ASSET_STATES = (
+    "received",
+    "in_stock",
+    "in_kit",
+    "on_loan",
+    "on_loan_in_kit",
+    "owned",
+    "quarantine",
+    "repair",
+    "retired",
+)
 ASSET_ACTIONS = ("move", "build_kit", "quarantine", "restock", "repair", "retire", "issue", "return")
 KIT_STATES = ("assembled", "on_loan", "owned", "dismantled")
 KIT_ACTIONS = ("move", "dismantle", "issue")
@@ -32,8 +41,15 @@ def maker(world, make_asset, make_participant, issue):
         owner = make_participant()
         issue(owner, *tags)
         with unit_of_work():
-            assessments.record(participant_id=owner.id, score=20, max_score=20, taken_on=TODAY, venue="home",
-                               actor=world.people["advocate"].user, today=TODAY)
+            assessments.record(
+                participant_id=owner.id,
+                score=20,
+                max_score=20,
+                taken_on=TODAY,
+                venue="home",
+                actor=world.people["advocate"].user,
+                today=TODAY,
+            )
 
     def make(state: str) -> str:
         if state == "received":
@@ -79,13 +95,19 @@ def act(client, headers, action, tag, person_id):
         "restock": ("POST", f"/api/v1/assets/{tag}/restock", {"wipe_certificate": "WIPE-AGAIN"}),
         "repair": ("POST", f"/api/v1/assets/{tag}/repair", {}),
         "retire": ("POST", f"/api/v1/assets/{tag}/retire", {"reason": "written_off"}),
-        "issue": ("POST", "/api/v1/loans", {"participant": person_id, "items": [tag], "agreement_accepted": True,
-                                             "issued_on": TODAY.isoformat()}),
+        "issue": (
+            "POST",
+            "/api/v1/loans",
+            {"participant": person_id, "items": [tag], "agreement_accepted": True, "issued_on": TODAY.isoformat()},
+        ),
         "return": ("POST", f"/api/v1/assets/{tag}/return", {"location": "HUB-A"}),
         "kit:move": ("POST", f"/api/v1/kits/{tag}/move", {"location": "HUB-A"}),
         "kit:dismantle": ("DELETE", f"/api/v1/kits/{tag}", None),
-        "kit:issue": ("POST", "/api/v1/loans", {"participant": person_id, "items": [tag], "agreement_accepted": True,
-                                                 "issued_on": TODAY.isoformat()}),
+        "kit:issue": (
+            "POST",
+            "/api/v1/loans",
+            {"participant": person_id, "items": [tag], "agreement_accepted": True, "issued_on": TODAY.isoformat()},
+        ),
     }
     method, path, body = calls[action]
     return client.open(path, method=method, json=body, headers=headers)
@@ -136,16 +158,18 @@ def test_what_a_scan_offers_on_a_kit_is_exactly_what_the_api_accepts(client, wor
         assert scanned(client, world.headers["admin"], tag)["status"] == state
 
 
-def test_an_on_loan_sim_cannot_be_quarantined_or_retired_behind_its_loan(client, world, make_asset,
-                                                                          make_participant, issue):
+def test_an_on_loan_sim_cannot_be_quarantined_or_retired_behind_its_loan(
+    client, world, make_asset, make_participant, issue
+):
     """The drift that left loans open for good: the warehouse is told to take it back first."""
     sim = make_asset("sim").tag
     loan = issue(make_participant(), sim)
     for action, body in (("quarantine", {}), ("retire", {"reason": "lost"})):
         r = client.post(f"/api/v1/assets/{sim}/{action}", json=body, headers=world.headers["warehouse"])
         assert r.status_code == 409 and "take it back" in r.json["message"], r.json
-    back = client.post(f"/api/v1/loans/{loan['id']}/return", json={"location": "WH-MAIN"},
-                       headers=world.headers["warehouse"])
+    back = client.post(
+        f"/api/v1/loans/{loan['id']}/return", json={"location": "WH-MAIN"}, headers=world.headers["warehouse"]
+    )
     assert back.status_code == 200, back.json
     plans = client.get("/api/v1/data-plans", headers=world.headers["admin"]).json
     assert [p["status"] for p in plans] == ["ended"]

@@ -8,9 +8,17 @@ from tests.conftest import BASE_URL, SAMPLES
 
 
 def test_create_one_asset(client, world):
-    body = {"type": "tablet", "make": "Lenovo", "model": "Tab M10", "serial": "haf86e1362",
-            "imei": "358756116494878", "condition": "a", "wipe_certificate": "W-1", "programme": "dii",
-            "location": "wh-main"}
+    body = {
+        "type": "tablet",
+        "make": "Lenovo",
+        "model": "Tab M10",
+        "serial": "haf86e1362",
+        "imei": "358756116494878",
+        "condition": "a",
+        "wipe_certificate": "W-1",
+        "programme": "dii",
+        "location": "wh-main",
+    }
     r = client.post("/api/v1/assets", json=body, headers=world.headers["warehouse"])
     assert r.status_code == 201, r.json
     asset = r.json
@@ -22,21 +30,26 @@ def test_create_one_asset(client, world):
 def test_import_as_multipart_then_the_same_file_again_is_refused(client, world):
     headers = world.headers["warehouse"]
     data = (SAMPLES / "delivery-tablets.csv").read_bytes()
-    r = client.post("/api/v1/assets/import", data={"file": (__import__("io").BytesIO(data), "tablets.csv")},
-                    headers=headers)
+    r = client.post(
+        "/api/v1/assets/import", data={"file": (__import__("io").BytesIO(data), "tablets.csv")}, headers=headers
+    )
     assert r.status_code == 201 and r.json["created"] == 300 and len(r.json["tags"]) == 300
     again = client.post("/api/v1/assets/import", data=data, content_type="text/csv", headers=headers)
     assert again.status_code == 422
     assert again.json["message"] == "300 rows with errors; nothing was imported"
-    assert again.json["errors"][0] == {"row": 2, "column": "serial",
-                                       "message": "serial R99B95F239 (make samsung) is already stored"}
+    assert again.json["errors"][0] == {
+        "row": 2,
+        "column": "serial",
+        "message": "serial R99B95F239 (make samsung) is already stored",
+    }
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 300
 
 
 def test_import_dry_run_answers_200_and_stores_nothing(client, world):
     data = (SAMPLES / "sims-vodafone.csv").read_bytes()
-    r = client.post("/api/v1/assets/import?dry_run=true", data=data, content_type="text/csv",
-                    headers=world.headers["admin"])
+    r = client.post(
+        "/api/v1/assets/import?dry_run=true", data=data, content_type="text/csv", headers=world.headers["admin"]
+    )
     assert r.status_code == 200 and r.json["dry_run"] is True and r.json["checked"] == 300
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 0
 
@@ -67,8 +80,11 @@ def test_history_oldest_first(client, world, make_asset):
     client.post(f"/api/v1/assets/{tablet.tag}/retire", json={"reason": "recycled"}, headers=headers)
     history = client.get(f"/api/v1/assets/{tablet.tag}/history", headers=world.headers["advocate"]).json
     assert [(e["action"], e["from_status"], e["to_status"], e["to_location"]) for e in history] == [
-        ("receive", None, "in_stock", "WH-MAIN"), ("move", "in_stock", "in_stock", "HUB-B"),
-        ("quarantine", "in_stock", "quarantine", "HUB-B"), ("retire", "quarantine", "retired", "HUB-B")]
+        ("receive", None, "in_stock", "WH-MAIN"),
+        ("move", "in_stock", "in_stock", "HUB-B"),
+        ("quarantine", "in_stock", "quarantine", "HUB-B"),
+        ("retire", "quarantine", "retired", "HUB-B"),
+    ]
     assert history[1]["actor"] == "warehouse@test.example" and history[2]["note"] == "dropped"
 
 
@@ -78,7 +94,10 @@ def test_a_refused_change_is_409_and_changes_nothing(client, world, make_asset):
     client.post(f"/api/v1/assets/{tablet.tag}/retire", json={"reason": "lost"}, headers=headers)
     r = client.post(f"/api/v1/assets/{tablet.tag}/move", json={"location": "HUB-A"}, headers=headers)
     assert r.status_code == 409
-    assert r.json == {"code": 409, "message": f"{tablet.tag} (tablet) is retired, so it cannot be moved: it has been retired"}
+    assert r.json == {
+        "code": 409,
+        "message": f"{tablet.tag} (tablet) is retired, so it cannot be moved: it has been retired",
+    }
     assert client.get(f"/api/v1/assets/{tablet.tag}", headers=headers).json["location"] == "WH-MAIN"
 
 

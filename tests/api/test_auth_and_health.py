@@ -8,14 +8,17 @@ from inventory.models import ApiToken
 
 
 def test_sign_in_gives_a_token_and_role_that_work(client, world):
-    r = client.post("/api/v1/auth/tokens", json={"email": " Warehouse@Test.example ", "password": "correct horse battery"})
+    r = client.post(
+        "/api/v1/auth/tokens", json={"email": " Warehouse@Test.example ", "password": "correct horse battery"}
+    )
     assert r.status_code == 201 and r.json["role"] == "warehouse"
     assert client.get("/api/v1/assets", headers={"Authorization": f"Bearer {r.json['token']}"}).status_code == 200
 
 
 def test_tokens_are_stored_only_as_hashes(client, world):
-    token = client.post("/api/v1/auth/tokens", json={"email": "admin@test.example",
-                                                     "password": "correct horse battery"}).json["token"]
+    token = client.post(
+        "/api/v1/auth/tokens", json={"email": "admin@test.example", "password": "correct horse battery"}
+    ).json["token"]
     stored = db.session.scalars(sa.select(ApiToken.token_hash)).all()
     assert token not in stored and all(len(h) == 64 for h in stored)
 

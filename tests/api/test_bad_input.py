@@ -20,26 +20,72 @@ def bodies(world, make_asset, make_participant, issue):
     person = make_participant()
     loan = issue(person, make_asset("sim").tag, make_asset("chair").tag)
     return [
-        ("/api/v1/participants", {"reference": "R-1", "name": "N", "phone": "07700900123", "email": "a@b.org",
-                                  "area": "Halton", "referral_source": "other", "programme": "DII",
-                                  "contact_consent": True, "advocate": "advocate@test.example"}),
-        ("/api/v1/loans", {"participant": person.id, "items": [desk.tag], "agreement_accepted": True,
-                           "issued_on": "2026-11-01"}),
+        (
+            "/api/v1/participants",
+            {
+                "reference": "R-1",
+                "name": "N",
+                "phone": "07700900123",
+                "email": "a@b.org",
+                "area": "Halton",
+                "referral_source": "other",
+                "programme": "DII",
+                "contact_consent": True,
+                "advocate": "advocate@test.example",
+            },
+        ),
+        (
+            "/api/v1/loans",
+            {"participant": person.id, "items": [desk.tag], "agreement_accepted": True, "issued_on": "2026-11-01"},
+        ),
         (f"/api/v1/loans/{loan['id']}/return", {"location": "WH-MAIN", "items": [loan["items"][1]], "note": "n"}),
-        ("/api/v1/assessments", {"participant": person.id, "score": 5, "max_score": 20, "taken_on": "2026-11-01",
-                                 "venue": "home"}),
+        (
+            "/api/v1/assessments",
+            {"participant": person.id, "score": 5, "max_score": 20, "taken_on": "2026-11-01", "venue": "home"},
+        ),
         (f"/api/v1/data-plans/{loan['data_plans'][0]['id']}/extend", {"months": 2}),
         (f"/api/v1/participants/{person.id}/reassign", {"advocate": "advocate@test.example"}),
-        ("/api/v1/programmes", {"code": "P1", "name": "P", "connectivity_months": 6, "ownership_rule": "on_issue",
-                                "assessment_name": "A", "pass_mark": 70, "reminder_days": [30, 7, 0]}),
+        (
+            "/api/v1/programmes",
+            {
+                "code": "P1",
+                "name": "P",
+                "connectivity_months": 6,
+                "ownership_rule": "on_issue",
+                "assessment_name": "A",
+                "pass_mark": 70,
+                "reminder_days": [30, 7, 0],
+            },
+        ),
         ("/api/v1/organisations", {"code": "O1", "name": "O"}),
         ("/api/v1/locations", {"code": "L1", "name": "L", "kind": "hub", "area": "St Helens", "organisation": "OPS"}),
-        ("/api/v1/kit-templates", {"code": "K1", "name": "K", "programme": "DII",
-                                   "contents": [{"type": "tablet", "count": 1}]}),
-        ("/api/v1/users", {"email": "u1@test.example", "role": "partner", "organisation": "PARTNER-A",
-                           "password": "long enough password"}),
-        ("/api/v1/assets", {"type": "tablet", "make": "M", "model": "T", "serial": "S-1", "imei": "356174125700784",
-                            "condition": "A", "wipe_certificate": "W", "programme": "DII", "location": "WH-MAIN"}),
+        (
+            "/api/v1/kit-templates",
+            {"code": "K1", "name": "K", "programme": "DII", "contents": [{"type": "tablet", "count": 1}]},
+        ),
+        (
+            "/api/v1/users",
+            {
+                "email": "u1@test.example",
+                "role": "partner",
+                "organisation": "PARTNER-A",
+                "password": "long enough password",
+            },
+        ),
+        (
+            "/api/v1/assets",
+            {
+                "type": "tablet",
+                "make": "M",
+                "model": "T",
+                "serial": "S-1",
+                "imei": "356174125700784",
+                "condition": "A",
+                "wipe_certificate": "W",
+                "programme": "DII",
+                "location": "WH-MAIN",
+            },
+        ),
         (f"/api/v1/assets/{tablet.tag}/move", {"location": "HUB-A", "note": "n"}),
         (f"/api/v1/assets/{tablet.tag}/quarantine", {"location": "HUB-A", "note": "n"}),
         (f"/api/v1/assets/{tablet.tag}/retire", {"reason": "lost", "note": "n"}),
@@ -69,10 +115,17 @@ def test_every_field_of_every_body_with_junk(client, world, bodies):
                 assert_clean_refusal(r, before, (path, field, repr(junk)[:40]))
 
 
-@pytest.mark.parametrize("raw, content_type", [
-    ("{not json", "application/json"), ("[]", "application/json"), ("null", "application/json"),
-    ("\"a string\"", "application/json"), ("", "application/json"), ("a=1", "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    "raw, content_type",
+    [
+        ("{not json", "application/json"),
+        ("[]", "application/json"),
+        ("null", "application/json"),
+        ('"a string"', "application/json"),
+        ("", "application/json"),
+        ("a=1", "application/x-www-form-urlencoded"),
+    ],
+)
 def test_malformed_bodies(client, world, bodies, raw, content_type):
     for path, _ in bodies:
         before = fingerprint()
@@ -83,26 +136,47 @@ def test_malformed_bodies(client, world, bodies, raw, content_type):
 
 
 def test_unknown_fields_are_named(client, world):
-    r = client.post("/api/v1/organisations", json={"code": "O2", "name": "O", "colour": "red"},
-                    headers=world.headers["admin"])
+    r = client.post(
+        "/api/v1/organisations", json={"code": "O2", "name": "O", "colour": "red"}, headers=world.headers["admin"]
+    )
     assert r.status_code == 422 and r.json["errors"] == {"json": {"colour": ["Unknown field."]}}
 
 
 def test_enum_errors_list_the_allowed_values(client, world):
-    r = client.post("/api/v1/locations", json={"code": "L3", "name": "L", "kind": "shed", "area": "Leeds"},
-                    headers=world.headers["admin"])
-    assert r.json["errors"]["json"] == {"kind": ["Must be one of: warehouse, hub, mobile_unit."],
-                                        "area": ["Must be one of: Halton, Knowsley, Liverpool, Sefton, St Helens, Wirral."]}
+    r = client.post(
+        "/api/v1/locations",
+        json={"code": "L3", "name": "L", "kind": "shed", "area": "Leeds"},
+        headers=world.headers["admin"],
+    )
+    assert r.json["errors"]["json"] == {
+        "kind": ["Must be one of: warehouse, hub, mobile_unit."],
+        "area": ["Must be one of: Halton, Knowsley, Liverpool, Sefton, St Helens, Wirral."],
+    }
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/assets?type=phone", "/api/v1/assets?status=lost", "/api/v1/assets?q=" + "x" * 500,
-    "/api/v1/assets?page=0", "/api/v1/assets?page_size=100000", "/api/v1/assets?page=abc",
-    "/api/v1/scan", "/api/v1/scan?code=" + "%00" * 10, "/api/v1/assets/" + "A" * 3000,
-    "/api/v1/assets/%F0%9F%92%A5", "/api/v1/kits/ZZZZZZZ", "/api/v1/stock?location=NOWHERE",
-    "/api/v1/programmes/NOPE", "/api/v1/locations/" + "x" * 300, "/api/v1/nothing-here",
-    "/api/v1/locations/%00", "/api/v1/assets?location=a%00b", "/api/v1/kits/%00",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/assets?type=phone",
+        "/api/v1/assets?status=lost",
+        "/api/v1/assets?q=" + "x" * 500,
+        "/api/v1/assets?page=0",
+        "/api/v1/assets?page_size=100000",
+        "/api/v1/assets?page=abc",
+        "/api/v1/scan",
+        "/api/v1/scan?code=" + "%00" * 10,
+        "/api/v1/assets/" + "A" * 3000,
+        "/api/v1/assets/%F0%9F%92%A5",
+        "/api/v1/kits/ZZZZZZZ",
+        "/api/v1/stock?location=NOWHERE",
+        "/api/v1/programmes/NOPE",
+        "/api/v1/locations/" + "x" * 300,
+        "/api/v1/nothing-here",
+        "/api/v1/locations/%00",
+        "/api/v1/assets?location=a%00b",
+        "/api/v1/kits/%00",
+    ],
+)
 def test_bad_queries_and_paths(client, world, path):
     r = client.get(path, headers=world.headers["admin"])
     assert 400 <= r.status_code < 500, (path, r.status_code)
@@ -116,8 +190,11 @@ def test_wrong_method_is_a_json_405(client, world):
 
 def test_references_to_missing_things_say_which_field(client, world, make_asset):
     headers = world.headers["admin"]
-    r = client.post("/api/v1/locations", json={"code": "L4", "name": "L", "kind": "hub", "area": "Wirral",
-                                               "organisation": "GHOST"}, headers=headers)
+    r = client.post(
+        "/api/v1/locations",
+        json={"code": "L4", "name": "L", "kind": "hub", "area": "Wirral", "organisation": "GHOST"},
+        headers=headers,
+    )
     assert r.status_code == 422 and r.json["errors"] == {"organisation": ["No organisation has code 'GHOST'."]}
     tablet = make_asset()
     r = client.post(f"/api/v1/assets/{tablet.tag}/move", json={"location": "GHOST"}, headers=headers)
@@ -136,14 +213,24 @@ BIG = "99999999999999999999"  # past 64 bits: no id can be this, and no database
 
 def test_numbers_too_big_for_any_id_are_4xx(client, world):
     headers = world.headers["admin"]
-    for path in (f"/api/v1/participants/{BIG}", f"/api/v1/loans/{BIG}", f"/api/v1/transfers/{BIG}/certificate",
-                 f"/api/v1/data-plans?participant={BIG}", f"/api/v1/notifications?participant={BIG}"):
+    for path in (
+        f"/api/v1/participants/{BIG}",
+        f"/api/v1/loans/{BIG}",
+        f"/api/v1/transfers/{BIG}/certificate",
+        f"/api/v1/data-plans?participant={BIG}",
+        f"/api/v1/notifications?participant={BIG}",
+    ):
         r = client.get(path, headers=headers)
         assert r.status_code in (404, 422) and r.is_json, (path, r.status_code)
-    for path, body in ((f"/api/v1/data-plans/{BIG}/extend", {"months": 1}), (f"/api/v1/loans/{BIG}/return", {"location": "WH-MAIN"}),
-                       ("/api/v1/loans", {"participant": int(BIG), "items": ["24K78C5"], "agreement_accepted": True}),
-                       ("/api/v1/assessments", {"participant": int(BIG), "score": 1, "max_score": 2,
-                                                "taken_on": "2026-01-01", "venue": "home"})):
+    for path, body in (
+        (f"/api/v1/data-plans/{BIG}/extend", {"months": 1}),
+        (f"/api/v1/loans/{BIG}/return", {"location": "WH-MAIN"}),
+        ("/api/v1/loans", {"participant": int(BIG), "items": ["24K78C5"], "agreement_accepted": True}),
+        (
+            "/api/v1/assessments",
+            {"participant": int(BIG), "score": 1, "max_score": 2, "taken_on": "2026-01-01", "venue": "home"},
+        ),
+    ):
         r = client.post(path, json=body, headers=headers)
         assert r.status_code in (404, 422) and r.is_json, (path, r.status_code)
 

@@ -7,14 +7,23 @@ from pypdf import PdfReader
 
 
 def add_participant(client, headers, **fields):
-    body = {"reference": "HIW-000123", "name": "Robin Example", "phone": "07700 900 321", "email": "robin@example.org",
-            "area": "st helens", "referral_source": "restart", "programme": "dii", "contact_consent": True}
+    body = {
+        "reference": "HIW-000123",
+        "name": "Robin Example",
+        "phone": "07700 900 321",
+        "email": "robin@example.org",
+        "area": "st helens",
+        "referral_source": "restart",
+        "programme": "dii",
+        "contact_consent": True,
+    }
     body.update(fields)
     return client.post("/api/v1/participants", json=body, headers=headers)
 
 
 def test_an_advocates_day(client, world, make_asset):
     from inventory.services import kits
+
     tablet, sim = make_asset("tablet", serial="R9CA032FA5"), make_asset("sim")
     kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse, template="DII-TABLET")
     advocate = world.headers["advocate"]
@@ -25,19 +34,32 @@ def test_an_advocates_day(client, world, make_asset):
     assert person["phone"] == "+447700900321" and person["area"] == "St Helens"
     assert person["advocate"] == "advocate@test.example"
 
-    r = client.post("/api/v1/loans", json={"participant": person["id"], "items": [kit.tag],
-                                           "agreement_accepted": True, "issued_on": "2026-08-31"},
-                    headers={**advocate, "Idempotency-Key": "home-visit-1"})
+    r = client.post(
+        "/api/v1/loans",
+        json={"participant": person["id"], "items": [kit.tag], "agreement_accepted": True, "issued_on": "2026-08-31"},
+        headers={**advocate, "Idempotency-Key": "home-visit-1"},
+    )
     assert r.status_code == 201
     loan = r.json
     assert loan["data_plans"][0]["ends_on"] == "2027-02-28" and loan["data_plans"][0]["sim"] == sim.tag
 
-    failed = client.post("/api/v1/assessments", json={"participant": person["id"], "score": 9, "max_score": 20,
-                                                      "taken_on": "2026-11-01", "venue": "home"}, headers=advocate)
+    failed = client.post(
+        "/api/v1/assessments",
+        json={"participant": person["id"], "score": 9, "max_score": 20, "taken_on": "2026-11-01", "venue": "home"},
+        headers=advocate,
+    )
     assert failed.status_code == 201 and failed.json == {"id": failed.json["id"], "passed": False, "transfer": None}
-    passed = client.post("/api/v1/assessments", json={"participant": person["id"], "score": 17, "max_score": 20,
-                                                      "taken_on": "2026-11-20", "venue": "mobile_unit"},
-                         headers=advocate)
+    passed = client.post(
+        "/api/v1/assessments",
+        json={
+            "participant": person["id"],
+            "score": 17,
+            "max_score": 20,
+            "taken_on": "2026-11-20",
+            "venue": "mobile_unit",
+        },
+        headers=advocate,
+    )
     transfer = passed.json["transfer"]
     assert passed.json["passed"] and sorted(transfer["assets"]) == sorted([tablet.tag, sim.tag])
 
@@ -76,6 +98,7 @@ def test_a_retried_issue_with_the_same_key_is_answered_once(client, world, make_
 
 def test_only_admins_and_the_own_advocate_see_a_participant(client, world, make_participant):
     from inventory.services import users
+
     other, _ = users.create_user("second@test.example", "advocate", password="correct horse battery")
     token = users.create_token(other)
     person = make_participant()
@@ -89,14 +112,21 @@ def test_only_admins_and_the_own_advocate_see_a_participant(client, world, make_
 
 
 def test_participant_input_is_checked_field_by_field(client, world):
-    r = add_participant(client, world.headers["advocate"], phone="0151 123 4567", email="not-an-email",
-                        area="Leeds", referral_source="friend")
+    r = add_participant(
+        client,
+        world.headers["advocate"],
+        phone="0151 123 4567",
+        email="not-an-email",
+        area="Leeds",
+        referral_source="friend",
+    )
     assert r.status_code == 422
     assert set(r.json["errors"]["json"]) == {"area", "referral_source"}
     r = add_participant(client, world.headers["advocate"], phone="0151 123 4567", email="not-an-email")
     assert r.status_code == 422 and set(r.json["errors"]) == {"phone", "email"}
     assert add_participant(client, world.headers["admin"]).json["errors"] == {
-        "advocate": ["Required when an administrator adds a participant."]}
+        "advocate": ["Required when an administrator adds a participant."]
+    }
     ok = add_participant(client, world.headers["admin"], advocate="advocate@test.example")
     assert ok.status_code == 201
     dup = add_participant(client, world.headers["admin"], advocate="advocate@test.example")
@@ -106,27 +136,34 @@ def test_participant_input_is_checked_field_by_field(client, world):
 def test_returns_by_scanning_an_item(client, world, make_asset, make_participant, issue):
     sim = make_asset("sim")
     issue(make_participant(), sim.tag)
-    r = client.post(f"/api/v1/assets/{sim.tag}/return", json={"location": "WH-MAIN", "note": "posted back"},
-                    headers=world.headers["warehouse"])
+    r = client.post(
+        f"/api/v1/assets/{sim.tag}/return",
+        json={"location": "WH-MAIN", "note": "posted back"},
+        headers=world.headers["warehouse"],
+    )
     assert r.status_code == 200 and r.json["data_plans"][0]["status"] == "ended"
     assert client.get(f"/api/v1/assets/{sim.tag}", headers=world.headers["warehouse"]).json["status"] == "quarantine"
-    again = client.post(f"/api/v1/assets/{sim.tag}/return", json={"location": "WH-MAIN"},
-                        headers=world.headers["warehouse"])
+    again = client.post(
+        f"/api/v1/assets/{sim.tag}/return", json={"location": "WH-MAIN"}, headers=world.headers["warehouse"]
+    )
     assert again.status_code == 409 and "not on loan" in again.json["message"]
 
 
 def test_data_plans_filter_and_extend(client, world, make_asset, make_participant, issue):
     from datetime import date
+
     person = make_participant()
-    issue(person, make_asset("sim").tag, issued_on=date(2026, 6, 1))   # ends 2026-12-01
+    issue(person, make_asset("sim").tag, issued_on=date(2026, 6, 1))  # ends 2026-12-01
     issue(person, make_asset("sim").tag, issued_on=date(2026, 11, 1))  # ends 2027-05-01
     headers = world.headers["advocate"]
     soon = client.get("/api/v1/data-plans?status=active&ends_before=2027-01-01", headers=headers).json
     assert [p["ends_on"] for p in soon] == ["2026-12-01"]
     r = client.post(f"/api/v1/data-plans/{soon[0]['id']}/extend", json={"months": 3}, headers=headers)
     assert r.status_code == 200 and r.json["ends_on"] == "2027-03-01"
-    assert client.post(f"/api/v1/data-plans/{soon[0]['id']}/extend", json={"months": 0},
-                       headers=headers).status_code == 422
+    assert (
+        client.post(f"/api/v1/data-plans/{soon[0]['id']}/extend", json={"months": 0}, headers=headers).status_code
+        == 422
+    )
 
 
 def test_outcome_report_as_csv_for_admins_only(client, world):

@@ -21,8 +21,9 @@ def test_build_look_up_move_and_take_apart(client, world, make_asset):
 
 def test_a_template_mismatch_is_422_and_says_what_is_missing(client, world, make_asset):
     tablet = make_asset("tablet")
-    r = client.post("/api/v1/kits", json={"items": [tablet.tag], "template": "DII-TABLET"},
-                    headers=world.headers["warehouse"])
+    r = client.post(
+        "/api/v1/kits", json={"items": [tablet.tag], "template": "DII-TABLET"}, headers=world.headers["warehouse"]
+    )
     assert r.status_code == 422 and r.json["message"] == "The items do not make a DII-TABLET kit: missing 1 sim"
 
 

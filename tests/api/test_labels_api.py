@@ -25,13 +25,19 @@ def decoded_tags(pdf: bytes) -> list[str]:
 
 def test_a_sheet_for_the_sample_tablet_delivery(client, world):
     headers = world.headers["warehouse"]
-    imported = client.post("/api/v1/assets/import", data=(SAMPLES / "delivery-tablets.csv").read_bytes(),
-                           content_type="text/csv", headers=headers).json
+    imported = client.post(
+        "/api/v1/assets/import",
+        data=(SAMPLES / "delivery-tablets.csv").read_bytes(),
+        content_type="text/csv",
+        headers=headers,
+    ).json
     r = client.post("/api/v1/labels/sheet", json={"batch": imported["batch"], "template": "L7651"}, headers=headers)
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     assert len(pdfium.PdfDocument(r.data)) == 5  # 300 labels at 65 a sheet
     assert sorted(decoded_tags(r.data)) == sorted(imported["tags"])
-    printed = db.session.scalar(sa.select(sa.func.count()).select_from(Asset).where(Asset.label_printed_at.is_not(None)))
+    printed = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Asset).where(Asset.label_printed_at.is_not(None))
+    )
     assert printed == 300
 
 
@@ -39,8 +45,9 @@ def test_only_what_has_never_been_printed(client, world, make_asset):
     headers = world.headers["warehouse"]
     first, second = make_asset("chair", location="HUB-B"), make_asset("desk", location="HUB-B")
     client.post("/api/v1/labels/sheet", json={"tags": [first.tag]}, headers=headers)
-    r = client.post("/api/v1/labels/sheet", json={"location": "hub-b", "unprinted": True, "template": "L7163"},
-                    headers=headers)
+    r = client.post(
+        "/api/v1/labels/sheet", json={"location": "hub-b", "unprinted": True, "template": "L7163"}, headers=headers
+    )
     assert decoded_tags(r.data) == [second.tag]
     again = client.post("/api/v1/labels/sheet", json={"location": "HUB-B", "unprinted": True}, headers=headers)
     assert again.status_code == 422 and "nothing to print" in again.json["message"]
@@ -53,7 +60,8 @@ def test_single_labels_for_assets_and_kits(client, world, make_asset):
     png = client.get(f"/api/v1/labels/{kit['tag'].lower()}.png", headers=headers)
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))] == [
-        f"{BASE_URL.upper()}/A/{kit['tag']}"]
+        f"{BASE_URL.upper()}/A/{kit['tag']}"
+    ]
     svg = client.get(f"/api/v1/labels/{tablet.tag}.svg", headers=headers).get_data(as_text=True)
     assert svg.startswith("<svg") and tablet.tag in svg
     zpl = client.get(f"/api/v1/labels/{kit['tag']}.zpl", headers=headers).get_data(as_text=True)
@@ -66,8 +74,9 @@ def test_a_phone_camera_opens_the_capitalised_label_url(client, world, make_asse
     tag = make_asset().tag
     opened = client.get(f"/A/{tag}")  # signed out: to sign in, then back to this asset
     assert opened.status_code == 302 and f"next=%2FA%2F{tag}" in opened.headers["Location"]
-    scan = client.get("/api/v1/scan", query_string={"code": f"{BASE_URL.upper()}/A/{tag}"},
-                      headers=world.headers["warehouse"])
+    scan = client.get(
+        "/api/v1/scan", query_string={"code": f"{BASE_URL.upper()}/A/{tag}"}, headers=world.headers["warehouse"]
+    )
     assert scan.json["tag"] == tag and scan.json["matched_by"] == "url"
 
 
@@ -89,4 +98,6 @@ def test_bad_label_requests(client, world, make_asset):
         assert text is None or text in str(r.json), (body, r.json)
     assert client.get("/api/v1/labels/24K78C5.png", headers=headers).status_code == 404
     assert client.get(f"/api/v1/labels/{tag}.gif", headers=headers).status_code == 404
-    assert client.post("/api/v1/labels/sheet", json={"tags": [tag]}, headers=world.headers["advocate"]).status_code == 403
+    assert (
+        client.post("/api/v1/labels/sheet", json={"tags": [tag]}, headers=world.headers["advocate"]).status_code == 403
+    )

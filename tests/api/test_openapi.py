@@ -8,8 +8,16 @@ def test_the_openapi_document_describes_every_endpoint(client):
     assert spec["openapi"].startswith("3.")
     assert spec["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
     paths = spec["paths"]
-    for path in ("/api/v1/assets", "/api/v1/assets/import", "/api/v1/scan", "/api/v1/kits", "/api/v1/stock",
-                 "/api/v1/assets/{tag}/retire", "/api/v1/auth/tokens", "/api/v1/health"):
+    for path in (
+        "/api/v1/assets",
+        "/api/v1/assets/import",
+        "/api/v1/scan",
+        "/api/v1/kits",
+        "/api/v1/stock",
+        "/api/v1/assets/{tag}/retire",
+        "/api/v1/auth/tokens",
+        "/api/v1/health",
+    ):
         assert path in paths, path
     assert paths["/api/v1/health"]["get"]["security"] == []
     create = paths["/api/v1/assets"]["post"]["requestBody"]["content"]["application/json"]["schema"]

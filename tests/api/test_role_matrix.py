@@ -17,8 +17,19 @@ def matrix(t, n="X"):
     and `n` makes new codes unique, so every allowed call can succeed."""
     return [
         ("GET", "/api/v1/programmes", None, ALL),
-        ("POST", "/api/v1/programmes", {"code": f"NEW-{n}", "name": "N", "connectivity_months": 3,
-                                        "ownership_rule": "loan_only", "assessment_name": "A", "pass_mark": 50}, ADMIN),
+        (
+            "POST",
+            "/api/v1/programmes",
+            {
+                "code": f"NEW-{n}",
+                "name": "N",
+                "connectivity_months": 3,
+                "ownership_rule": "loan_only",
+                "assessment_name": "A",
+                "pass_mark": 50,
+            },
+            ADMIN,
+        ),
         ("GET", "/api/v1/programmes/DII", None, ALL),
         ("GET", "/api/v1/organisations", None, ALL),
         ("POST", "/api/v1/organisations", {"code": f"NEWORG-{n}", "name": "N"}, ADMIN),
@@ -27,13 +38,21 @@ def matrix(t, n="X"):
         ("POST", "/api/v1/locations", {"code": f"NEWLOC-{n}", "name": "N", "kind": "hub", "area": "Sefton"}, ADMIN),
         ("GET", "/api/v1/locations/HUB-A", None, ALL),
         ("GET", "/api/v1/kit-templates", None, ALL),
-        ("POST", "/api/v1/kit-templates", {"code": f"T-{n}", "name": "T", "programme": "DII",
-                                           "contents": [{"type": "tablet", "count": 1}]}, ADMIN),
+        (
+            "POST",
+            "/api/v1/kit-templates",
+            {"code": f"T-{n}", "name": "T", "programme": "DII", "contents": [{"type": "tablet", "count": 1}]},
+            ADMIN,
+        ),
         ("GET", "/api/v1/kit-templates/DII-TABLET", None, ALL),
         ("GET", "/api/v1/users", None, ADMIN),
         ("POST", "/api/v1/users", {"email": f"new-{n}@test.example", "role": "advocate"}, ADMIN),
-        ("POST", "/api/v1/assets", {"type": "chair", "make": "M", "model": "C", "serial": f"NEW-1-{n}",
-                                    "location": "HUB-A"}, STOCK),
+        (
+            "POST",
+            "/api/v1/assets",
+            {"type": "chair", "make": "M", "model": "C", "serial": f"NEW-1-{n}", "location": "HUB-A"},
+            STOCK,
+        ),
         ("POST", "/api/v1/assets/import", f"type,make,model,serial,location\nchair,M,C,NEW-2-{n},HUB-A\n", STOCK),
         ("GET", "/api/v1/assets", None, ALL),
         ("GET", f"/api/v1/assets/{t['chair']}", None, ALL),
@@ -50,21 +69,39 @@ def matrix(t, n="X"):
         ("GET", f"/api/v1/kits/{t['kit']}/history", None, STAFF),
         ("DELETE", f"/api/v1/kits/{t['kit']}", None, STOCK),
         ("GET", "/api/v1/stock", None, ALL),
-        ("POST", "/api/v1/participants", {"reference": f"R-{n}", "name": "N", "area": "Halton",
-                                          "referral_source": "other", "programme": "DII",
-                                          "advocate": "advocate@test.example"}, CASEWORK),
+        (
+            "POST",
+            "/api/v1/participants",
+            {
+                "reference": f"R-{n}",
+                "name": "N",
+                "area": "Halton",
+                "referral_source": "other",
+                "programme": "DII",
+                "advocate": "advocate@test.example",
+            },
+            CASEWORK,
+        ),
         ("GET", "/api/v1/participants", None, CASEWORK),
         ("GET", f"/api/v1/participants/{t['participant']}", None, CASEWORK),
         ("PATCH", f"/api/v1/participants/{t['participant']}", {"enrolled_on": "2026-11-01"}, CASEWORK),
         ("POST", f"/api/v1/participants/{t['participant']}/reassign", {"advocate": "advocate@test.example"}, ADMIN),
         ("GET", f"/api/v1/participants/{t['participant']}/export", None, ADMIN),
-        ("POST", "/api/v1/loans", {"participant": t["participant"], "items": [t["sim"]], "agreement_accepted": True},
-         CASEWORK),
+        (
+            "POST",
+            "/api/v1/loans",
+            {"participant": t["participant"], "items": [t["sim"]], "agreement_accepted": True},
+            CASEWORK,
+        ),
         ("GET", f"/api/v1/loans/{t['loan']}", None, CASEWORK),
         ("POST", f"/api/v1/loans/{t['loan']}/return", {"location": "HUB-A", "items": [t["lent_a"]]}, RETURNS),
         ("POST", f"/api/v1/assets/{t['lent_b']}/return", {"location": "HUB-A"}, RETURNS),
-        ("POST", "/api/v1/assessments", {"participant": t["participant"], "score": 1, "max_score": 20,
-                                         "taken_on": "2026-11-01", "venue": "online"}, CASEWORK),
+        (
+            "POST",
+            "/api/v1/assessments",
+            {"participant": t["participant"], "score": 1, "max_score": 20, "taken_on": "2026-11-01", "venue": "online"},
+            CASEWORK,
+        ),
         ("GET", f"/api/v1/transfers/{t['transfer']}/certificate", None, CASEWORK),
         ("GET", "/api/v1/data-plans", None, CASEWORK),
         ("POST", f"/api/v1/data-plans/{t['plan']}/extend", {"months": 1}, CASEWORK),
@@ -93,13 +130,22 @@ def things(client, world, make_asset, make_participant, issue):
     issue(owner, make_asset("chair").tag)
     from inventory.services import assessments
     from tests.conftest import TODAY
-    _, transfer = assessments.record(participant_id=owner.id, score=20, max_score=20, taken_on=TODAY, venue="home",
-                                     actor=world.people["advocate"].user, today=TODAY)
+
+    _, transfer = assessments.record(
+        participant_id=owner.id,
+        score=20,
+        max_score=20,
+        taken_on=TODAY,
+        venue="home",
+        actor=world.people["advocate"].user,
+        today=TODAY,
+    )
     made["transfer"] = transfer.id
     for n in ("quarantined", "quarantined2"):
         client.post(f"/api/v1/assets/{made[n]}/quarantine", json={}, headers=world.headers["admin"])
-    made["kit"] = client.post("/api/v1/kits", json={"items": [made["kit_c"], made["kit_d"]]},
-                              headers=world.headers["admin"]).json["tag"]
+    made["kit"] = client.post(
+        "/api/v1/kits", json={"items": [made["kit_c"], made["kit_d"]]}, headers=world.headers["admin"]
+    ).json["tag"]
     return made
 
 
@@ -130,8 +176,12 @@ def test_no_token_is_401_everywhere(client, world, things):
 
 def test_every_api_route_is_in_the_matrix(app, world, things):
     covered = {(m, _pattern(p)) for m, p, _, _ in matrix(things)}
-    public = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/tokens"), ("GET", "/api/v1/openapi.json"),
-              ("GET", "/api/v1/docs")}
+    public = {
+        ("GET", "/api/v1/health"),
+        ("POST", "/api/v1/auth/tokens"),
+        ("GET", "/api/v1/openapi.json"),
+        ("GET", "/api/v1/docs"),
+    }
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
             continue
@@ -149,8 +199,14 @@ def _pattern(path: str) -> str:
         if tags.looks_like_tag(part) and tags.is_valid(part):
             out.append("<tag>")
         elif part.isdigit():
-            out.append({"participants": "<id:participant_id>", "loans": "<id:loan_id>",
-                        "transfers": "<id:transfer_id>", "data-plans": "<id:plan_id>"}[parts[i - 1]])
+            out.append(
+                {
+                    "participants": "<id:participant_id>",
+                    "loans": "<id:loan_id>",
+                    "transfers": "<id:transfer_id>",
+                    "data-plans": "<id:plan_id>",
+                }[parts[i - 1]]
+            )
         elif i == 4 and parts[3] in ("programmes", "organisations", "locations", "kit-templates"):
             out.append("<code>")
         else:

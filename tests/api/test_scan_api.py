@@ -19,28 +19,41 @@ def scan(client, headers, code):
     return client.get("/api/v1/scan", query_string={"code": code}, headers=headers)
 
 
-@pytest.mark.parametrize("form, matched_by", [
-    (lambda t: f"{BASE_URL}/a/{t}", "url"),
-    (lambda t: f"http://127.0.0.1:5000/a/{t.lower()}/", "url"),
-    (lambda t: t, "tag"),
-    (lambda t: f"  {t.lower()[:3]} {t.lower()[3:]}  ", "tag"),
-    (lambda t: f"{t[:3]}-{t[3:]}", "tag"),
-])
+@pytest.mark.parametrize(
+    "form, matched_by",
+    [
+        (lambda t: f"{BASE_URL}/a/{t}", "url"),
+        (lambda t: f"http://127.0.0.1:5000/a/{t.lower()}/", "url"),
+        (lambda t: t, "tag"),
+        (lambda t: f"  {t.lower()[:3]} {t.lower()[3:]}  ", "tag"),
+        (lambda t: f"{t[:3]}-{t[3:]}", "tag"),
+    ],
+)
 def test_label_urls_and_tags_in_any_form(client, world, stock, form, matched_by):
     tag = stock["tablet"].tag
     r = scan(client, world.headers["warehouse"], form(tag))
     assert r.status_code == 200
-    assert r.json == {"kind": "asset", "tag": tag, "type": "tablet", "status": "in_stock", "location": "WH-MAIN",
-                      "matched_by": matched_by, "actions": ["move", "build_kit", "quarantine", "retire", "history"]}
+    assert r.json == {
+        "kind": "asset",
+        "tag": tag,
+        "type": "tablet",
+        "status": "in_stock",
+        "location": "WH-MAIN",
+        "matched_by": matched_by,
+        "actions": ["move", "build_kit", "quarantine", "retire", "history"],
+    }
     assert scan(client, world.headers["advocate"], form(tag)).json["actions"] == ["issue", "history"]
 
 
-@pytest.mark.parametrize("code, key, matched_by", [
-    ("r9174d9406", "tablet", "serial"),
-    ("35-617412-570078-4", "tablet", "imei"),
-    ("8944102600044000003", "sim", "iccid"),
-    ("8944 1026 0004 4000 003F", "sim", "iccid"),
-])
+@pytest.mark.parametrize(
+    "code, key, matched_by",
+    [
+        ("r9174d9406", "tablet", "serial"),
+        ("35-617412-570078-4", "tablet", "imei"),
+        ("8944102600044000003", "sim", "iccid"),
+        ("8944 1026 0004 4000 003F", "sim", "iccid"),
+    ],
+)
 def test_serials_imeis_and_iccids(client, world, stock, code, key, matched_by):
     r = scan(client, world.headers["warehouse"], code)
     assert r.status_code == 200 and r.json["tag"] == stock[key].tag and r.json["matched_by"] == matched_by
@@ -49,8 +62,8 @@ def test_serials_imeis_and_iccids(client, world, stock, code, key, matched_by):
 def test_every_typo_of_a_real_tag_is_refused_as_a_check_failure(client, world, stock):
     tag = stock["tablet"].tag
     headers = world.headers["warehouse"]
-    typos = {tag[:i] + ch + tag[i + 1:] for i in range(len(tag)) for ch in tags.ALPHABET if ch != tag[i]}
-    typos |= {tag[:i] + tag[i + 1] + tag[i] + tag[i + 2:] for i in range(len(tag) - 1) if tag[i] != tag[i + 1]}
+    typos = {tag[:i] + ch + tag[i + 1 :] for i in range(len(tag)) for ch in tags.ALPHABET if ch != tag[i]}
+    typos |= {tag[:i] + tag[i + 1] + tag[i] + tag[i + 2 :] for i in range(len(tag) - 1) if tag[i] != tag[i + 1]}
     other_tags = {a.tag for a in stock.values()}
     for typo in sorted(typos)[::7]:  # a spread of them; the unit tests cover all
         r = scan(client, headers, typo)
@@ -79,8 +92,11 @@ def test_empty_and_huge_codes_are_422(client, world):
 
 def test_a_kit_scans_as_a_kit_with_its_items(client, world, stock):
     headers = world.headers["warehouse"]
-    kit = client.post("/api/v1/kits", json={"items": [stock["tablet"].tag, stock["sim"].tag], "template": "DII-TABLET"},
-                      headers=headers).json
+    kit = client.post(
+        "/api/v1/kits",
+        json={"items": [stock["tablet"].tag, stock["sim"].tag], "template": "DII-TABLET"},
+        headers=headers,
+    ).json
     r = scan(client, headers, f"{BASE_URL}/a/{kit['tag']}")
     assert r.json["kind"] == "kit" and r.json["type"] == "kit" and r.json["actions"] == ["move", "dismantle", "history"]
     assert sorted(r.json["items"]) == sorted([stock["tablet"].tag, stock["sim"].tag])

@@ -18,8 +18,12 @@ def test_stock_counts_by_location_type_and_status(client, world, make_asset):
 
 
 def test_a_partner_sees_only_its_own_hub_plus_network_availability(client, world, make_asset):
-    client.post("/api/v1/assets/import", data=(SAMPLES / "delivery-tablets.csv").read_bytes(), content_type="text/csv",
-                headers=world.headers["warehouse"])
+    client.post(
+        "/api/v1/assets/import",
+        data=(SAMPLES / "delivery-tablets.csv").read_bytes(),
+        content_type="text/csv",
+        headers=world.headers["warehouse"],
+    )
     make_asset("chair", location="HUB-A"), make_asset("desk", location="HUB-B")
     headers = world.headers["partner"]
     stock = client.get("/api/v1/stock", headers=headers).json

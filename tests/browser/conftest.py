@@ -13,8 +13,16 @@ import pytest
 
 from inventory.extensions import db
 
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -36,11 +44,16 @@ def chromium(tmp_path_factory):
     fake_video = tmp_path_factory.mktemp("camera") / "label.y4m"
     write_camera_video(fake_video, None)  # a blank picture until a test puts a label in front of the camera
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS + [
-            # A camera for the camera button: a fake device playing a video of a label (see `camera_label`).
-            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={fake_video}",
-        ])
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(),
+            args=CHROMIUM_FLAGS
+            + [
+                # A camera for the camera button: a fake device playing a video of a label (see `camera_label`).
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={fake_video}",
+            ],
+        )
         browser.fake_video = fake_video
         yield browser
         browser.close()

@@ -28,12 +28,15 @@ def fresh(model, **where):
     return db.session.scalar(sa.select(model).filter_by(**where))
 
 
-@pytest.mark.parametrize("role, lands_on, heading", [
-    ("admin", "/", "Device lending"),
-    ("warehouse", "/scan", "Scan station"),
-    ("advocate", "/participants", "Your participants"),
-    ("partner", "/stock", "Your hubs' stock"),
-])
+@pytest.mark.parametrize(
+    "role, lands_on, heading",
+    [
+        ("admin", "/", "Device lending"),
+        ("warehouse", "/scan", "Scan station"),
+        ("advocate", "/participants", "Your participants"),
+        ("partner", "/stock", "Your hubs' stock"),
+    ],
+)
 def test_each_role_signs_in_to_its_own_start_page(browser_page, world, role, lands_on, heading):
     page = browser_page()
     sign_in(page, role)
@@ -74,8 +77,10 @@ def test_scan_station_by_typing_codes_and_enter(browser_page, world, make_asset,
     assert scan("NO-SUCH-THING-42") == "unknown"
     assert scan(lent.tag) == "wrong_state"
     assert "on loan, so it cannot be moved" in page.locator("#outcome").inner_text()
-    colours = {kind: page.evaluate(f"getComputedStyle(document.querySelector('.scans li.{kind}')).borderLeftColor")
-               for kind in ("ok", "mistyped", "unknown", "wrong_state")}
+    colours = {
+        kind: page.evaluate(f"getComputedStyle(document.querySelector('.scans li.{kind}')).borderLeftColor")
+        for kind in ("ok", "mistyped", "unknown", "wrong_state")
+    }
     assert len(set(colours.values())) == 4  # each outcome looks different
     assert page.locator("[data-batch-count]").inner_text() == "2"
     screenshot(page, "scan-station")
@@ -207,14 +212,19 @@ def test_a_partners_pages_hold_no_personal_data(browser_page, world, make_asset,
     make_asset("chair", location="HUB-A")
     make_asset("laptop", location="HUB-B")
     lent = make_asset("sim", location="HUB-A")
-    person = make_participant(name="Zebedee Quux", phone="07700 900999", email="zebedee@example.org",
-                              reference="SECRET-REF-1")
+    person = make_participant(
+        name="Zebedee Quux", phone="07700 900999", email="zebedee@example.org", reference="SECRET-REF-1"
+    )
     issue(person, lent.tag)
     page = browser_page()
     sign_in(page, "partner")
     seen = []
-    for link in [a.get_attribute("href") for a in page.locator("nav.main a").all()] + \
-            [f"/a/{at_hub.tag}", f"/a/{lent.tag}", "/participants", f"/participants/{person.id}"]:
+    for link in [a.get_attribute("href") for a in page.locator("nav.main a").all()] + [
+        f"/a/{at_hub.tag}",
+        f"/a/{lent.tag}",
+        "/participants",
+        f"/participants/{person.id}",
+    ]:
         page.goto(link)
         seen.append((link, page.content()))
     screenshot(page, "partner-stock") if page.goto("/stock") else None
@@ -228,9 +238,11 @@ def test_a_partners_pages_hold_no_personal_data(browser_page, world, make_asset,
 
 def test_a_delivery_is_checked_row_by_row_then_imported_and_labelled(browser_page, world, tmp_path):
     bad = tmp_path / "delivery.csv"
-    bad.write_text("type,make,model,serial,condition,wipe_certificate,programme,location\n"
-                   "tablet,Samsung,Tab A9,R9DELIV001,A,WIPE-1,DII,WH-MAIN\n"
-                   "tablet,Samsung,Tab A9,R9DELIV002,Q,WIPE-2,DII,NOWHERE\n")
+    bad.write_text(
+        "type,make,model,serial,condition,wipe_certificate,programme,location\n"
+        "tablet,Samsung,Tab A9,R9DELIV001,A,WIPE-1,DII,WH-MAIN\n"
+        "tablet,Samsung,Tab A9,R9DELIV002,Q,WIPE-2,DII,NOWHERE\n"
+    )
     page = browser_page()
     sign_in(page, "warehouse", "/deliveries")
     page.get_by_label("The delivery's manifest (CSV)").set_input_files(str(bad))

@@ -66,8 +66,19 @@ def test_assets_import_a_good_file(app, tmp_path):
 def test_outcomes_report_to_a_csv_file(app, world, make_asset, make_participant, issue, tmp_path):
     issue(make_participant(area="Wirral"), make_asset("sim").tag)
     out = tmp_path / "report.csv"
-    result = run(app, "reports", "outcomes", "--programme", "DII", "--from", "2026-11-01", "--to", "2026-11-30",
-                 "--output", str(out))
+    result = run(
+        app,
+        "reports",
+        "outcomes",
+        "--programme",
+        "DII",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--output",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     rows = out.read_text().splitlines()
     wirral = next(r for r in rows if r.startswith("Wirral,"))
@@ -109,8 +120,20 @@ def test_labels_sheet_for_a_location(app, world, make_asset, tmp_path):
 
     tags = sorted(make_asset("chair", location="BUS-1").tag for _ in range(3))
     out = tmp_path / "labels.pdf"
-    result = run(app, "labels", "sheet", "--location", "BUS-1", "--unprinted", "--template", "L7160",
-                 "--start", "4", "--output", str(out))
+    result = run(
+        app,
+        "labels",
+        "sheet",
+        "--location",
+        "BUS-1",
+        "--unprinted",
+        "--template",
+        "L7160",
+        "--start",
+        "4",
+        "--output",
+        str(out),
+    )
     assert result.exit_code == 0 and "Wrote 3 labels" in result.output, result.output
     doc = pdfium.PdfDocument(out.read_bytes())
     found = sorted(r.text.rsplit("/", 1)[1] for r in zxingcpp.read_barcodes(doc[0].render(scale=300 / 72).to_pil()))
@@ -124,8 +147,12 @@ def test_reminders_sweep_and_send_with_the_log_notifier(app, world, make_asset, 
     import logging
     from datetime import date
 
-    issue(make_participant(phone="07700900999"), make_asset("sim").tag, issued_on=date(2026, 8, 31),
-          today=date(2026, 8, 31))
+    issue(
+        make_participant(phone="07700900999"),
+        make_asset("sim").tag,
+        issued_on=date(2026, 8, 31),
+        today=date(2026, 8, 31),
+    )
     swept = run(app, "reminders", "sweep", "--as-of", "2027-02-21")
     assert "queued 1 participant reminder(s) and 1 advocate digest(s)" in swept.output
     assert "queued 0 participant" in run(app, "reminders", "sweep", "--as-of", "2027-02-21").output

@@ -23,8 +23,9 @@ def test_a_refused_item_stops_the_whole_batch_and_says_which(world, make_asset):
         lifecycle.retire(retired.tag, world.warehouse, reason="recycled")
     with pytest.raises(batches.BatchRefused) as refused:
         batches.apply("move", [chair.tag, retired.tag], world.warehouse, today=TODAY, location="HUB-B")
-    assert refused.value.refusals == {retired.tag: f"{retired.tag} (desk) is retired, so it cannot be moved: "
-                                                   "it has been retired"}
+    assert refused.value.refusals == {
+        retired.tag: f"{retired.tag} (desk) is retired, so it cannot be moved: it has been retired"
+    }
     db.session.rollback()
     assert db.session.get(Asset, chair.id).location.code == "WH-MAIN"
 
@@ -48,10 +49,12 @@ def test_two_stations_restocking_overlapping_batches_at_once(app, world, make_as
 
             try:
                 with unit_of_work():  # as the scan station's request: a refusal rolls the batch back
-                    return batches.apply("restock", tags, db.session.get(User, actor_id), today=TODAY,
-                                         wipe_certificate="WIPE-RACE")
+                    return batches.apply(
+                        "restock", tags, db.session.get(User, actor_id), today=TODAY, wipe_certificate="WIPE-RACE"
+                    )
             except batches.BatchRefused as refused:
                 return refused.refusals
+
         return run
 
     outcomes = at_once([restock([first, shared]), restock([shared, last])], app=app)

@@ -28,9 +28,16 @@ def test_issuing_a_kit_puts_every_item_on_loan_and_starts_a_data_plan(world, mak
     receipt = issue(person, kit.tag.lower(), issued_on=date(2026, 8, 31))
     assert sorted(receipt["items"]) == sorted([tablet.tag, sim.tag]) and receipt["kits"] == [kit.tag]
     assert receipt["issued_on"] == "2026-08-31"
-    assert receipt["data_plans"] == [{"id": receipt["data_plans"][0]["id"], "sim": sim.tag, "starts_on": "2026-08-31",
-                                      "ends_on": "2027-02-28", "status": "active",
-                                      "days_left": 98}]
+    assert receipt["data_plans"] == [
+        {
+            "id": receipt["data_plans"][0]["id"],
+            "sim": sim.tag,
+            "starts_on": "2026-08-31",
+            "ends_on": "2027-02-28",
+            "status": "active",
+            "days_left": 98,
+        }
+    ]
     assert status_of(tablet) == status_of(sim) == AssetStatus.ON_LOAN
     assert db.session.get(Kit, kit.id).status == KitStatus.ON_LOAN
     issued = db.session.scalars(sa.select(Event).where(Event.action == "issue", Event.asset_id.is_not(None))).all()
@@ -51,12 +58,21 @@ def test_refusals_change_nothing(world, make_asset, make_participant, issue):
         (dict(agreement_accepted=False), InvalidInput, "accept the loan agreement"),
         (dict(issued_on=date(2026, 11, 23)), InvalidInput, "is in the future"),
         (dict(participant_id=999999), NotFound, "No participant 999999"),
-        (dict(items=[tablet.tag, tablet.tag[:-1] + ("2" if tablet.tag[-1] != "2" else "3")]), InvalidInput,
-         "failed its check character"),
+        (
+            dict(items=[tablet.tag, tablet.tag[:-1] + ("2" if tablet.tag[-1] != "2" else "3")]),
+            InvalidInput,
+            "failed its check character",
+        ),
     ]
     for override, error, message in cases:
-        args = dict(participant_id=person.id, items=[tablet.tag, sim.tag], agreement_accepted=True,
-                    issued_on=TODAY, actor=world.people["advocate"].user, today=TODAY)
+        args = dict(
+            participant_id=person.id,
+            items=[tablet.tag, sim.tag],
+            agreement_accepted=True,
+            issued_on=TODAY,
+            actor=world.people["advocate"].user,
+            today=TODAY,
+        )
         args.update(override)
         with pytest.raises(error, match=message):
             issuing.issue(**args)
@@ -68,6 +84,7 @@ def test_refusals_change_nothing(world, make_asset, make_participant, issue):
 def test_one_unavailable_item_refuses_the_whole_loan(world, make_asset, make_participant, issue):
     tablet, sim = make_asset("tablet"), make_asset("sim")
     from inventory.services import lifecycle
+
     lifecycle.quarantine(sim.tag, world.warehouse)
     with pytest.raises(Conflict, match=f"{sim.tag} \\(sim\\) is quarantine, so it cannot be issued"):
         issue(make_participant(), tablet.tag, sim.tag)
@@ -84,6 +101,7 @@ def test_an_item_of_a_kit_is_issued_with_its_kit(world, make_asset, make_partici
 
 def test_an_advocate_issues_only_to_their_own_caseload(world, make_asset, make_participant, issue):
     from inventory.services import users
+
     other, _ = users.create_user("other.advocate@test.example", "advocate", password="correct horse battery")
     theirs = make_participant(advocate=other)
     with pytest.raises(NotFound):
@@ -97,7 +115,8 @@ def test_items_of_another_programme_are_refused(world, make_asset, make_particip
 
 
 def test_a_retry_with_the_same_key_returns_the_first_answer_and_issues_nothing_twice(
-        world, make_asset, make_participant, issue):
+    world, make_asset, make_participant, issue
+):
     sim = make_asset("sim")
     person = make_participant()
     first = issue(person, sim.tag, idempotency_key="visit-42", body_hash="h1")
@@ -110,8 +129,10 @@ def test_a_retry_with_the_same_key_returns_the_first_answer_and_issues_nothing_t
 
 def test_an_on_issue_programme_transfers_at_issue(world, make_asset, make_participant, issue):
     from inventory.services import reference
-    reference.create_programme(code="GIFT", name="Gift", connectivity_months=3, ownership_rule="on_issue",
-                               assessment_name="L1", pass_mark=70)
+
+    reference.create_programme(
+        code="GIFT", name="Gift", connectivity_months=3, ownership_rule="on_issue", assessment_name="L1", pass_mark=70
+    )
     chair = make_asset("chair", programme="GIFT")
     receipt = issue(make_participant(programme="GIFT"), chair.tag)
     assert receipt["transfer"]["assets"] == [chair.tag]

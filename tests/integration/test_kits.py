@@ -3,9 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from inventory.extensions import unit_of_work
 from inventory.errors import Conflict, InvalidInput, NotFound
-from inventory.extensions import db
+from inventory.extensions import db, unit_of_work
 from inventory.models import Asset, AssetStatus, Event, Kit, KitStatus
 from inventory.services import kits, lifecycle
 
@@ -57,6 +56,7 @@ def test_items_must_be_in_stock_at_one_location(world, make_asset):
 def test_unknown_items_and_templates(world, make_asset):
     tablet = make_asset()
     from inventory.tags import tag_for_number
+
     with pytest.raises(NotFound, match="No asset has tag"):
         kits.build_kit([tablet.tag, tag_for_number(999_999)], world.warehouse)
     with pytest.raises(InvalidInput, match="Unknown kit template"):

@@ -3,9 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from inventory.extensions import unit_of_work
 from inventory.errors import Conflict, InvalidInput
-from inventory.extensions import db
+from inventory.extensions import db, unit_of_work
 from inventory.models import Asset, AssetStatus, Event
 from inventory.services import lifecycle
 
@@ -23,7 +22,11 @@ def test_move_changes_location_and_writes_the_ledger(world, make_asset):
     assert tablet.location.code == "HUB-A"
     event = db.session.scalars(sa.select(Event).where(Event.asset_id == tablet.id).order_by(Event.id.desc())).first()
     assert (event.action, event.from_location.code, event.to_location.code, event.note) == (
-        "move", "WH-MAIN", "HUB-A", "for Tuesday's drop-in")
+        "move",
+        "WH-MAIN",
+        "HUB-A",
+        "for Tuesday's drop-in",
+    )
 
 
 def test_a_return_path_quarantine_repair_restock(world, make_asset):
@@ -34,8 +37,12 @@ def test_a_return_path_quarantine_repair_restock(world, make_asset):
     db.session.refresh(tablet)
     assert tablet.status == AssetStatus.IN_STOCK
     assert tablet.wipe_certificate == "WIPE-NEW-1" and tablet.condition == "B"
-    assert events_of(tablet) == [("receive", None, "in_stock"), ("quarantine", "in_stock", "quarantine"),
-                                 ("repair", "quarantine", "repair"), ("restock", "repair", "in_stock")]
+    assert events_of(tablet) == [
+        ("receive", None, "in_stock"),
+        ("quarantine", "in_stock", "quarantine"),
+        ("repair", "quarantine", "repair"),
+        ("restock", "repair", "in_stock"),
+    ]
 
 
 def test_restocking_a_device_needs_a_new_wipe_certificate(world, make_asset):
@@ -68,9 +75,11 @@ def test_an_owned_asset_can_never_change_again(world, make_asset):
     tablet = make_asset()
     db.session.execute(sa.update(Asset).where(Asset.id == tablet.id).values(status=AssetStatus.OWNED))
     db.session.commit()
-    for attempt in (lambda: lifecycle.move(tablet.tag, "HUB-A", world.warehouse),
-                    lambda: lifecycle.quarantine(tablet.tag, world.warehouse),
-                    lambda: lifecycle.retire(tablet.tag, world.warehouse, reason="lost")):
+    for attempt in (
+        lambda: lifecycle.move(tablet.tag, "HUB-A", world.warehouse),
+        lambda: lifecycle.quarantine(tablet.tag, world.warehouse),
+        lambda: lifecycle.retire(tablet.tag, world.warehouse, reason="lost"),
+    ):
         with pytest.raises(Conflict, match="now belongs to the participant"):
             attempt()
         db.session.rollback()

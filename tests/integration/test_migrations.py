@@ -32,11 +32,23 @@ def test_upgrading_a_database_that_holds_kits_keeps_every_row(tmp_path):
     with app.app_context():
         upgrade(revision="bb36de9dac86")
         with database.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO locations (id, code, name, kind, area) VALUES (1, 'W', 'W', 'warehouse', 'Halton')"))
-            conn.execute(sa.text("INSERT INTO kits (id, tag, status, location_id, created_at) "
-                                 "VALUES (1, 'KKKKKKK', 'assembled', 1, '2026-01-01')"))
-            conn.execute(sa.text("INSERT INTO assets (id, tag, type, make, model, status, location_id, kit_id, received_at) "
-                                 "VALUES (1, 'AAAAAAA', 'chair', 'M', 'C', 'in_kit', 1, 1, '2026-01-01')"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO locations (id, code, name, kind, area) VALUES (1, 'W', 'W', 'warehouse', 'Halton')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO kits (id, tag, status, location_id, created_at) "
+                    "VALUES (1, 'KKKKKKK', 'assembled', 1, '2026-01-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO assets (id, tag, type, make, model, status, location_id, kit_id, received_at) "
+                    "VALUES (1, 'AAAAAAA', 'chair', 'M', 'C', 'in_kit', 1, 1, '2026-01-01')"
+                )
+            )
         upgrade()
         with database.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT kit_id FROM assets")).scalar() == 1

@@ -5,7 +5,7 @@ import json
 import threading
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,8 +21,11 @@ from tests.conftest import at_once
 START = date(2026, 8, 31)
 SWEEP_DAY = date(2027, 1, 29)  # 30 days before those plans end
 API_KEY = f"test-{uuid.uuid4()}-{uuid.uuid4()}"
-TEMPLATES = {f"{kind}_{channel}": str(uuid.uuid4()) for kind in ("plan_ending", "plan_ended", "advocate_digest",
-                                                                  "assessment_due") for channel in ("sms", "email")}
+TEMPLATES = {
+    f"{kind}_{channel}": str(uuid.uuid4())
+    for kind in ("plan_ending", "plan_ended", "advocate_digest", "assessment_due")
+    for channel in ("sms", "email")
+}
 
 
 class FakeNotify:
@@ -31,8 +34,8 @@ class FakeNotify:
 
     def __init__(self):
         self.scripts: dict[str, list[str]] = {}
-        self.calls = defaultdict(int)          # recipient -> POSTs seen
-        self.accepted: dict[str, dict] = {}    # reference -> the notification Notify holds
+        self.calls = defaultdict(int)  # recipient -> POSTs seen
+        self.accepted: dict[str, dict] = {}  # reference -> the notification Notify holds
         self.bodies: list[dict] = []
         fake = self
 
@@ -107,7 +110,7 @@ def people_with_plans(make_participant, make_asset, issue, phones):
 
 
 def send_until_done(notifier, rounds=12, max_attempts=3):
-    now = datetime(2027, 1, 29, 9, 0, tzinfo=timezone.utc)
+    now = datetime(2027, 1, 29, 9, 0, tzinfo=UTC)
     for _ in range(rounds):
         outbox.send_due(notifier, now=now, max_attempts=max_attempts, next_steps="Ask about a social tariff.")
         now += timedelta(hours=7)  # past any back-off
@@ -121,7 +124,8 @@ def by_phone(people):
 
 
 def test_every_failure_ends_in_the_right_state_and_nothing_is_sent_twice(
-        notify, notifier, make_participant, make_asset, issue):
+    notify, notifier, make_participant, make_asset, issue
+):
     scripts = {
         "+447700900001": ["ok"],
         "+447700900002": ["500", "ok"],
@@ -156,8 +160,11 @@ def test_every_failure_ends_in_the_right_state_and_nothing_is_sent_twice(
     assert len(notify.accepted) == 4 + 1  # four participants' reminders plus the advocate's digest
     sms = next(b for b in notify.bodies if b.get("phone_number") == "+447700900001")
     assert sms["template_id"] == TEMPLATES["plan_ending_sms"]
-    assert sms["personalisation"] == {"programme": "Digital Inclusion Initiative", "end_date": "28 February 2027",
-                                      "days_left": "30"}
+    assert sms["personalisation"] == {
+        "programme": "Digital Inclusion Initiative",
+        "end_date": "28 February 2027",
+        "days_left": "30",
+    }
 
 
 def test_contact_details_are_read_when_sending(world, notify, notifier, make_participant, make_asset, issue):
@@ -172,8 +179,12 @@ def test_contact_details_are_read_when_sending(world, notify, notifier, make_par
 
 def test_two_senders_at_once_send_each_row_once(app, notify, notifier, make_participant, make_asset, issue):
     people_with_plans(make_participant, make_asset, issue, [f"077009001{n:02d}" for n in range(12)])
-    send = lambda: outbox.send_due(notifier, now=datetime(2027, 1, 29, 9, tzinfo=timezone.utc),  # noqa: E731
-                                   max_attempts=3, next_steps="x")
+    send = lambda: outbox.send_due(
+        notifier,
+        now=datetime(2027, 1, 29, 9, tzinfo=UTC),  # noqa: E731
+        max_attempts=3,
+        next_steps="x",
+    )
     at_once([send] * 3, app)
     db.session.rollback()
     statuses = db.session.scalars(sa.select(Notification.status)).all()
@@ -181,32 +192,38 @@ def test_two_senders_at_once_send_each_row_once(app, notify, notifier, make_part
     assert len(notify.accepted) == 13 and max(notify.calls.values()) == 1
 
 
-def test_a_sender_that_died_mid_send_is_recovered_without_a_duplicate(notify, notifier, make_participant,
-                                                                      make_asset, issue):
+def test_a_sender_that_died_mid_send_is_recovered_without_a_duplicate(
+    notify, notifier, make_participant, make_asset, issue
+):
     people = people_with_plans(make_participant, make_asset, issue, ["07700900021"])
-    claimed_at = datetime(2027, 1, 29, 9, tzinfo=timezone.utc)
+    claimed_at = datetime(2027, 1, 29, 9, tzinfo=UTC)
     outbox.claim(claimed_at, 100)  # claimed, then the process was killed before it recorded anything
     row = by_phone(people)["07700900021"]
-    notifier.send(__import__("inventory.services.messages", fromlist=["build"]).build(
-        row, next_steps="x", today=SWEEP_DAY))  # ... but the message had gone out
+    notifier.send(
+        __import__("inventory.services.messages", fromlist=["build"]).build(row, next_steps="x", today=SWEEP_DAY)
+    )  # ... but the message had gone out
     outbox.send_due(notifier, now=claimed_at + timedelta(minutes=11), max_attempts=3, next_steps="x")
     db.session.expire_all()
     row = by_phone(people)["07700900021"]
     assert row.status == NotificationStatus.SENT and notify.calls["+447700900021"] == 1
 
 
-def test_a_reminder_held_up_by_retries_is_not_sent_after_a_later_one(notify, notifier, make_participant,
-                                                                      make_asset, issue):
+def test_a_reminder_held_up_by_retries_is_not_sent_after_a_later_one(
+    notify, notifier, make_participant, make_asset, issue
+):
     people = people_with_plans(make_participant, make_asset, issue, ["07700900031"])  # the 30-day reminder
     notify.scripts = {"+447700900031": ["429"]}
-    first = datetime(2027, 1, 29, 9, tzinfo=timezone.utc)
+    first = datetime(2027, 1, 29, 9, tzinfo=UTC)
     outbox.send_due(notifier, now=first, max_attempts=3, next_steps="x")
     with unit_of_work():
         reminders.sweep(date(2027, 2, 21))  # the 7-day reminder, which goes out at once
-    outbox.send_due(notifier, now=datetime(2027, 2, 21, 9, tzinfo=timezone.utc), max_attempts=3, next_steps="x")
+    outbox.send_due(notifier, now=datetime(2027, 2, 21, 9, tzinfo=UTC), max_attempts=3, next_steps="x")
     db.session.expire_all()
-    rows = db.session.scalars(sa.select(Notification).where(Notification.participant_id == people["07700900031"].id)
-                              .order_by(Notification.days_before)).all()
+    rows = db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.participant_id == people["07700900031"].id)
+        .order_by(Notification.days_before)
+    ).all()
     assert [(r.days_before, r.status.value) for r in rows] == [(7, "sent"), (30, "failed")]
     assert "later reminder" in rows[1].last_error
     assert [b["personalisation"]["end_date"] for b in notify.bodies if b.get("phone_number")] == ["28 February 2027"]

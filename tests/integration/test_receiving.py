@@ -9,7 +9,9 @@ from inventory.models import Asset, AssetStatus, Event
 from inventory.services import receiving
 from tests.conftest import SAMPLES
 
-HEADER = "type,make,model,serial,imei,iccid,msisdn,network,data_allowance_gb,condition,wipe_certificate,programme,location\n"
+HEADER = (
+    "type,make,model,serial,imei,iccid,msisdn,network,data_allowance_gb,condition,wipe_certificate,programme,location\n"
+)
 
 
 def count(model):
@@ -41,16 +43,20 @@ def test_stored_values_are_in_normal_form(world):
 
 def test_a_file_with_bad_rows_stores_nothing_and_names_every_bad_row(world):
     good = "tablet,Samsung,Tab A9,SN-OK-1,356174125700784,,,,,A,W1,DII,WH-MAIN\n"
-    data = HEADER + good + (
-        "phone,Samsung,Tab,SN2,,,,,,A,W2,DII,WH-MAIN\n"                                 # row 3: unknown type
-        "tablet,Samsung,Tab,SN3,,,,,,A,W3,DII,NOWHERE\n"                                 # row 4: unknown location
-        "tablet,Samsung,Tab,SN4,,,,,,A,W4,XYZ,WH-MAIN\n"                                 # row 5: unknown programme
-        "tablet,,Tab,SN5,,,,,,A,W5,DII,WH-MAIN\n"                                        # row 6: missing make
-        "tablet,Samsung,Tab,SN6,356174125700784,,,,,A,W6,DII,WH-MAIN\n"                  # row 7: IMEI on row 2
-        "tablet,Samsung,Tab,SN7,356174125700785,,,,,A,W7,DII,WH-MAIN\n"                  # row 8: IMEI Luhn
-        "sim,Vodafone,SIM,,,8944102600044000004,,,20,,,DII,WH-MAIN\n"                    # row 9: ICCID Luhn
-        "sim,Vodafone,SIM,,,8944102600044000003,07700900000,,lots,,,DII,WH-MAIN\n"       # row 10: not a number
-        "tablet,Samsung,Tab,SN-OK-1,,,,,,A,W9,DII,WH-MAIN\n"                             # row 11: serial on row 2
+    data = (
+        HEADER
+        + good
+        + (
+            "phone,Samsung,Tab,SN2,,,,,,A,W2,DII,WH-MAIN\n"  # row 3: unknown type
+            "tablet,Samsung,Tab,SN3,,,,,,A,W3,DII,NOWHERE\n"  # row 4: unknown location
+            "tablet,Samsung,Tab,SN4,,,,,,A,W4,XYZ,WH-MAIN\n"  # row 5: unknown programme
+            "tablet,,Tab,SN5,,,,,,A,W5,DII,WH-MAIN\n"  # row 6: missing make
+            "tablet,Samsung,Tab,SN6,356174125700784,,,,,A,W6,DII,WH-MAIN\n"  # row 7: IMEI on row 2
+            "tablet,Samsung,Tab,SN7,356174125700785,,,,,A,W7,DII,WH-MAIN\n"  # row 8: IMEI Luhn
+            "sim,Vodafone,SIM,,,8944102600044000004,,,20,,,DII,WH-MAIN\n"  # row 9: ICCID Luhn
+            "sim,Vodafone,SIM,,,8944102600044000003,07700900000,,lots,,,DII,WH-MAIN\n"  # row 10: not a number
+            "tablet,Samsung,Tab,SN-OK-1,,,,,,A,W9,DII,WH-MAIN\n"  # row 11: serial on row 2
+        )
     )
     with pytest.raises(InvalidInput) as refused:
         receiving.import_manifest(data.encode(), world.warehouse)
@@ -102,6 +108,8 @@ def test_a_data_bearing_device_without_a_wipe_certificate_waits_in_received(worl
 def test_receive_one_reports_errors_by_field(world, make_asset):
     make_asset("sim", iccid="8944102600044000003")
     with pytest.raises(InvalidInput) as refused:
-        receiving.receive_one({"type": "sim", "make": "V", "model": "S", "iccid": "8944102600044000003",
-                               "location": "WH-MAIN"}, world.warehouse)
+        receiving.receive_one(
+            {"type": "sim", "make": "V", "model": "S", "iccid": "8944102600044000003", "location": "WH-MAIN"},
+            world.warehouse,
+        )
     assert refused.value.errors == {"json": {"iccid": ["iccid 8944102600044000003 is already stored"]}}

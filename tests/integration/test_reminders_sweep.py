@@ -15,9 +15,17 @@ from tests.conftest import at_once
 
 
 def rows():
-    return db.session.execute(sa.select(Notification.kind, Notification.channel, Notification.days_before,
-                                        Notification.participant_id, Notification.due_on)
-                              .where(Notification.participant_id.is_not(None)).order_by(Notification.id)).all()
+    return db.session.execute(
+        sa.select(
+            Notification.kind,
+            Notification.channel,
+            Notification.days_before,
+            Notification.participant_id,
+            Notification.due_on,
+        )
+        .where(Notification.participant_id.is_not(None))
+        .order_by(Notification.id)
+    ).all()
 
 
 def sweep(day):
@@ -43,7 +51,10 @@ def test_reminders_come_30_7_and_0_days_before_the_end_across_month_ends(plan):
         day += timedelta(days=1)
     assert [d for d, n in queued.items() if n] == [date(2027, 1, 29), date(2027, 2, 21), date(2027, 2, 28)]
     assert [(k.value, c.value, d) for k, c, d, _, _ in rows()] == [
-        ("plan_ending", "sms", 30), ("plan_ending", "sms", 7), ("plan_ended", "sms", 0)]
+        ("plan_ending", "sms", 30),
+        ("plan_ending", "sms", 7),
+        ("plan_ended", "sms", 0),
+    ]
 
 
 def test_a_leap_year_end(world, make_asset, make_participant, issue):
@@ -62,7 +73,7 @@ def test_running_again_queues_nothing_more(plan):
 def test_missed_days_catch_up_with_the_latest_reminder_only(plan):
     assert sweep(date(2027, 2, 23))["participants"] == 1  # the scheduler was down since January
     assert [d for _, _, d, _, _ in rows()] == [7]
-    assert sweep(date(2027, 3, 3))["participants"] == 1   # and again, past the end
+    assert sweep(date(2027, 3, 3))["participants"] == 1  # and again, past the end
     assert [d for _, _, d, _, _ in rows()] == [7, 0]
     assert sweep(date(2027, 3, 20))["participants"] == 0  # too late to be useful
 
@@ -73,9 +84,9 @@ def test_an_extended_plan_is_reminded_about_its_new_end(world, plan):
     data_plans.extend(plan_id, 2, world.people["advocate"].user, date(2027, 2, 1))  # now ends 30 April
     assert sweep(date(2027, 2, 21))["participants"] == 0
     assert sweep(date(2027, 3, 31))["participants"] == 1
-    assert db.session.scalars(sa.select(Notification.key).where(Notification.days_before == 30)
-                              .order_by(Notification.id)).all() == [
-        f"plan:{plan_id}:day:30:ends:2027-02-28", f"plan:{plan_id}:day:30:ends:2027-04-30"]
+    assert db.session.scalars(
+        sa.select(Notification.key).where(Notification.days_before == 30).order_by(Notification.id)
+    ).all() == [f"plan:{plan_id}:day:30:ends:2027-02-28", f"plan:{plan_id}:day:30:ends:2027-04-30"]
 
 
 def test_who_hears(world, make_asset, make_participant, issue):
@@ -103,10 +114,18 @@ def test_sweeps_at_the_same_moment_from_threads_queue_once(app, plan, world, mak
 @pytest.mark.slow
 def test_sweeps_at_the_same_moment_from_processes_queue_once(plan, database_url):
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test"}
-    command = [sys.executable, "-c", "from inventory.cli import main; main()", "reminders", "sweep",
-               "--as-of", "2027-01-29"]
-    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(4)]
+    command = [
+        sys.executable,
+        "-c",
+        "from inventory.cli import main; main()",
+        "reminders",
+        "sweep",
+        "--as-of",
+        "2027-01-29",
+    ]
+    procs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, outputs
     db.session.rollback()
@@ -120,13 +139,24 @@ def test_advocates_hear_of_kit_without_an_assessment_once(world, make_asset, mak
     issue(waiting, make_asset("chair").tag, issued_on=date(2026, 10, 1))
     issue(assessed, make_asset("chair").tag, issued_on=date(2026, 10, 1))
     from inventory.services import assessments
-    assessments.record(participant_id=assessed.id, score=1, max_score=20, taken_on=date(2026, 10, 20),
-                       venue="home", actor=world.people["advocate"].user, today=date(2026, 11, 22))
+
+    assessments.record(
+        participant_id=assessed.id,
+        score=1,
+        max_score=20,
+        taken_on=date(2026, 10, 20),
+        venue="home",
+        actor=world.people["advocate"].user,
+        today=date(2026, 11, 22),
+    )
     with unit_of_work():
         assert reminders.queue_assessment_reminders(date(2026, 10, 20), weeks=4) == 0
         assert reminders.queue_assessment_reminders(date(2026, 11, 22), weeks=4) == 1
         assert reminders.queue_assessment_reminders(date(2026, 11, 29), weeks=4) == 0
     row = db.session.scalars(sa.select(Notification)).one()
     assert (row.kind.value, row.advocate_id, row.participant_id) == (
-        "assessment_due", world.people["advocate"].user.id, waiting.id)
+        "assessment_due",
+        world.people["advocate"].user.id,
+        waiting.id,
+    )
     assert db.session.get(Participant, waiting.id) is not None

@@ -12,8 +12,15 @@ TODAY = date(2026, 11, 22)
 
 
 def record(world, person, score, taken_on=TODAY):
-    return assessments.record(participant_id=person.id, score=score, max_score=20, taken_on=taken_on,
-                              venue="classroom", actor=world.people["advocate"].user, today=TODAY)
+    return assessments.record(
+        participant_id=person.id,
+        score=score,
+        max_score=20,
+        taken_on=taken_on,
+        venue="classroom",
+        actor=world.people["advocate"].user,
+        today=TODAY,
+    )
 
 
 def row(report, area):
@@ -25,6 +32,7 @@ def test_outcomes_count_by_area(world, make_asset, make_participant, issue):
     b = make_participant(area="Wirral")
     c = make_participant(area="Wirral", programme="HIW")
     from inventory.services import kits
+
     kit = kits.build_kit([make_asset("tablet").tag, make_asset("sim").tag], world.warehouse)
     issue(a, kit.tag, issued_on=date(2026, 10, 1))
     issue(b, make_asset("sim").tag, issued_on=date(2026, 6, 1))
@@ -85,7 +93,7 @@ def test_retention_erases_only_those_whose_involvement_ended_long_ago(world, mak
     db.session.execute(sa.update(Participant).values(created_at=sa.literal(date(2020, 1, 1))))
     db.session.commit()
     issue(old, make_asset("chair").tag, issued_on=date(2022, 1, 10), today=date(2022, 1, 10))
-    record(world, old, 20, taken_on=date(2022, 3, 1))          # owned since March 2022
+    record(world, old, 20, taken_on=date(2022, 3, 1))  # owned since March 2022
     issue(current, make_asset("desk").tag, issued_on=date(2022, 1, 10), today=date(2022, 1, 10))  # still on loan
     issue(recent, make_asset("chair").tag, issued_on=date(2022, 1, 10), today=date(2022, 1, 10))
     record(world, recent, 20, taken_on=date(2025, 6, 1))

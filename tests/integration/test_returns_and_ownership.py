@@ -7,9 +7,8 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from inventory.extensions import unit_of_work
 from inventory.errors import Conflict, InvalidInput
-from inventory.extensions import db
+from inventory.extensions import db, unit_of_work
 from inventory.models import Asset, AssetStatus, DataPlan, Kit, KitStatus, Transfer
 from inventory.services import assessments, certificates, data_plans, kits, lifecycle, returns
 
@@ -21,8 +20,15 @@ def status_of(asset):
 
 
 def record(world, person, score, max_score=20, taken_on=TODAY):
-    return assessments.record(participant_id=person.id, score=score, max_score=max_score, taken_on=taken_on,
-                              venue="mobile_unit", actor=world.people["advocate"].user, today=TODAY)
+    return assessments.record(
+        participant_id=person.id,
+        score=score,
+        max_score=max_score,
+        taken_on=taken_on,
+        venue="mobile_unit",
+        actor=world.people["advocate"].user,
+        today=TODAY,
+    )
 
 
 def test_returning_some_items_quarantines_them_and_ends_the_sims_plan(world, make_asset, make_participant, issue):
@@ -31,8 +37,14 @@ def test_returning_some_items_quarantines_them_and_ends_the_sims_plan(world, mak
         kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse)
     receipt = issue(make_participant(), kit.tag)
     with unit_of_work():
-        returns.return_items(receipt["id"], world.warehouse, location="WH-MAIN", today=date(2026, 12, 1),
-                             items=[sim.tag], note="SIM posted back")
+        returns.return_items(
+            receipt["id"],
+            world.warehouse,
+            location="WH-MAIN",
+            today=date(2026, 12, 1),
+            items=[sim.tag],
+            note="SIM posted back",
+        )
     assert status_of(sim) == AssetStatus.QUARANTINE and status_of(tablet) == AssetStatus.ON_LOAN
     plan = db.session.scalars(sa.select(DataPlan)).one()
     assert plan.ended_on == date(2026, 12, 1) and plan.status_on(date(2026, 12, 2)).value == "ended"
@@ -51,8 +63,7 @@ def test_returning_some_items_quarantines_them_and_ends_the_sims_plan(world, mak
     assert status_of(tablet) == AssetStatus.IN_STOCK
 
 
-def test_a_failed_then_passed_assessment_transfers_everything_on_loan_once(world, make_asset, make_participant,
-                                                                           issue):
+def test_a_failed_then_passed_assessment_transfers_everything_on_loan_once(world, make_asset, make_participant, issue):
     tablet, sim = make_asset("tablet"), make_asset("sim")
     person = make_participant()
     issue(person, tablet.tag, sim.tag)
@@ -93,8 +104,10 @@ def test_owned_assets_can_never_be_issued_moved_kitted_or_returned(world, make_a
 
 def test_a_loan_only_programme_never_transfers(world, make_asset, make_participant, issue):
     from inventory.services import reference
-    reference.create_programme(code="LEND", name="Lend", connectivity_months=2, ownership_rule="loan_only",
-                               assessment_name="L1", pass_mark=50)
+
+    reference.create_programme(
+        code="LEND", name="Lend", connectivity_months=2, ownership_rule="loan_only", assessment_name="L1", pass_mark=50
+    )
     chair = make_asset("chair", programme="LEND")
     person = make_participant(programme="LEND")
     issue(person, chair.tag)

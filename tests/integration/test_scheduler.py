@@ -18,8 +18,11 @@ from scheduler.process import build
 
 def test_the_job_list():
     assert [(j.name, j.trigger) for j in JOBS] == [
-        ("sweep reminders", "interval"), ("send reminders", "interval"),
-        ("remind advocates of assessments", "cron"), ("retention", "cron")]
+        ("sweep reminders", "interval"),
+        ("send reminders", "interval"),
+        ("remind advocates of assessments", "cron"),
+        ("retention", "cron"),
+    ]
     assert JOBS[0].schedule == {"hours": 1} and JOBS[1].schedule == {"minutes": 1}
 
 
@@ -42,8 +45,13 @@ def test_the_scheduler_knows_every_job(app):
 @pytest.mark.slow
 def test_the_scheduler_process_stops_cleanly_on_sigterm(database_url):
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-c", "from inventory.cli import main; main()", "scheduler"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from inventory.cli import main; main()", "scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     started = time.monotonic()
     lines = []
     while time.monotonic() - started < 30:

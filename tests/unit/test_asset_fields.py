@@ -10,16 +10,35 @@ def errors_of(**raw):
 
 
 def test_a_good_tablet_is_cleaned_to_its_normal_form():
-    values, errors = clean({"type": " Tablet ", "make": "Samsung", "model": "Tab A9", "serial": " r9174d9406 ",
-                            "imei": "356174125700784", "condition": "a", "programme": "dii", "location": "wh-main"})
+    values, errors = clean(
+        {
+            "type": " Tablet ",
+            "make": "Samsung",
+            "model": "Tab A9",
+            "serial": " r9174d9406 ",
+            "imei": "356174125700784",
+            "condition": "a",
+            "programme": "dii",
+            "location": "wh-main",
+        }
+    )
     assert errors == []
     assert values["type"] == "tablet" and values["serial"] == "R9174D9406"
     assert values["condition"] == "A" and values["programme"] == "DII" and values["location"] == "WH-MAIN"
 
 
 def test_a_sim_gets_its_iccid_as_serial_and_a_normal_mobile_number():
-    values, errors = clean({"type": "sim", "make": "Vodafone", "model": "SIM", "iccid": "8944102600044000003",
-                            "msisdn": "07700900000", "data_allowance_gb": "20", "location": "WH-MAIN"})
+    values, errors = clean(
+        {
+            "type": "sim",
+            "make": "Vodafone",
+            "model": "SIM",
+            "iccid": "8944102600044000003",
+            "msisdn": "07700900000",
+            "data_allowance_gb": "20",
+            "location": "WH-MAIN",
+        }
+    )
     assert errors == []
     assert values["serial"] == "8944102600044000003"
     assert values["msisdn"] == "+447700900000"
@@ -38,8 +57,18 @@ def test_devices_need_a_serial():
 
 
 def test_identifiers_belong_to_the_right_types():
-    errors = dict(clean({"type": "chair", "make": "A", "model": "B", "location": "W", "imei": "356174125700784",
-                         "iccid": "8944102600044000003"})[1])
+    errors = dict(
+        clean(
+            {
+                "type": "chair",
+                "make": "A",
+                "model": "B",
+                "location": "W",
+                "imei": "356174125700784",
+                "iccid": "8944102600044000003",
+            }
+        )[1]
+    )
     assert "has no IMEI" in errors["imei"]
     assert "only SIM cards" in errors["iccid"]
 

@@ -28,12 +28,15 @@ def test_the_log_notifier_is_the_default(monkeypatch, tmp_path):
     assert isinstance(from_config(load(str(tmp_path))), LogNotifier)
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("NOTIFIER", "pigeon", "NOTIFIER must be"),
-    ("ZPL_DPI", "600", "ZPL_DPI must be 203 or 300"),
-    ("LABEL_OFFSET_L7651", "left", "two numbers of millimetres"),
-    ("PUBLIC_BASE_URL", "kit.example.org", "must start with http"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("NOTIFIER", "pigeon", "NOTIFIER must be"),
+        ("ZPL_DPI", "600", "ZPL_DPI must be 203 or 300"),
+        ("LABEL_OFFSET_L7651", "left", "two numbers of millimetres"),
+        ("PUBLIC_BASE_URL", "kit.example.org", "must start with http"),
+    ],
+)
 def test_bad_settings_stop_the_app_starting(monkeypatch, tmp_path, name, value, message):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):

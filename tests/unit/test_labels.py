@@ -21,8 +21,10 @@ DPI = 300
 
 
 def contents(n, start=1):
-    return [LabelContent.for_asset(BASE, tag_for_number(i), "tablet", "Galaxy Tab A9 (SM-X115, LTE)")
-            for i in range(start, start + n)]
+    return [
+        LabelContent.for_asset(BASE, tag_for_number(i), "tablet", "Galaxy Tab A9 (SM-X115, LTE)")
+        for i in range(start, start + n)
+    ]
 
 
 def decode_pages(pdf: bytes):
@@ -37,8 +39,14 @@ def decode_pages(pdf: bytes):
                 p = result.position
                 xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
                 ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
-                found.append((result.text, sum(xs) / 4 / DPI * 25.4, sum(ys) / 4 / DPI * 25.4,
-                              (min(xs) / DPI * 25.4, min(ys) / DPI * 25.4, max(xs) / DPI * 25.4, max(ys) / DPI * 25.4)))
+                found.append(
+                    (
+                        result.text,
+                        sum(xs) / 4 / DPI * 25.4,
+                        sum(ys) / 4 / DPI * 25.4,
+                        (min(xs) / DPI * 25.4, min(ys) / DPI * 25.4, max(xs) / DPI * 25.4, max(ys) / DPI * 25.4),
+                    )
+                )
             pages.append(found)
     finally:
         doc.close()
@@ -52,8 +60,7 @@ def test_a_url_without_a_path_goes_in_capitals_for_the_compact_mode():
 
 
 def test_the_template_table_matches_the_sheets():
-    assert {code: t.per_sheet for code, t in TEMPLATES.items()} == {"L7651": 65, "L7160": 21, "L7163": 14,
-                                                                    "L6145": 40}
+    assert {code: t.per_sheet for code, t in TEMPLATES.items()} == {"L7651": 65, "L7160": 21, "L7163": 14, "L6145": 40}
     for t in TEMPLATES.values():
         right = t.left + (t.columns - 1) * t.pitch_x + t.label_width
         bottom = t.top + (t.rows - 1) * t.pitch_y + t.label_height
@@ -118,10 +125,13 @@ def test_a_printer_offset_moves_every_label():
     assert moved[2] - plain[2] == pytest.approx(-1.5, abs=0.15)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(start_position=66), "start position 66 is off the sheet"),
-    (dict(start_position=0), "start position 0 is off the sheet"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(start_position=66), "start position 66 is off the sheet"),
+        (dict(start_position=0), "start position 0 is off the sheet"),
+    ],
+)
 def test_bad_sheet_requests(kwargs, message):
     with pytest.raises(SheetError, match=message):
         render(contents(1), template("L7651"), **kwargs)

@@ -2,17 +2,38 @@
 
 from inventory.services import manifest
 
-HEADER = "type,make,model,serial,imei,iccid,msisdn,network,data_allowance_gb,condition,wipe_certificate,programme,location"
+HEADER = (
+    "type,make,model,serial,imei,iccid,msisdn,network,data_allowance_gb,condition,wipe_certificate,programme,location"
+)
 
 
 def test_bom_crlf_and_header_case_are_accepted():
-    data = ("\ufeff" + HEADER.upper().replace("DATA_ALLOWANCE_GB", "Data Allowance GB") + "\r\n"
-            "tablet, Samsung ,Tab,SN1,,,,,,A,W1,DII,WH-MAIN\r\n").encode("utf-8")
+    data = (
+        "\ufeff" + HEADER.upper().replace("DATA_ALLOWANCE_GB", "Data Allowance GB") + "\r\n"
+        "tablet, Samsung ,Tab,SN1,,,,,,A,W1,DII,WH-MAIN\r\n"
+    ).encode("utf-8")
     result = manifest.read(data, max_rows=10)
     assert result.errors == []
-    assert result.rows == [(2, {"type": "tablet", "make": " Samsung ", "model": "Tab", "serial": "SN1", "imei": "",
-                                "iccid": "", "msisdn": "", "network": "", "data_allowance_gb": "", "condition": "A",
-                                "wipe_certificate": "W1", "programme": "DII", "location": "WH-MAIN"})]
+    assert result.rows == [
+        (
+            2,
+            {
+                "type": "tablet",
+                "make": " Samsung ",
+                "model": "Tab",
+                "serial": "SN1",
+                "imei": "",
+                "iccid": "",
+                "msisdn": "",
+                "network": "",
+                "data_allowance_gb": "",
+                "condition": "A",
+                "wipe_certificate": "W1",
+                "programme": "DII",
+                "location": "WH-MAIN",
+            },
+        )
+    ]
 
 
 def test_semicolons_and_windows_1252_text_from_older_excel():

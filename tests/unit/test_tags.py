@@ -37,7 +37,7 @@ def test_every_single_character_substitution_is_detected(n):
         for ch in tags.ALPHABET:
             if ch == tag[position]:
                 continue
-            typo = tag[:position] + ch + tag[position + 1:]
+            typo = tag[:position] + ch + tag[position + 1 :]
             assert not tags.is_valid(typo), typo
 
 
@@ -47,7 +47,7 @@ def test_every_swap_of_neighbours_is_detected(n):
     for i in range(len(tag) - 1):
         if tag[i] == tag[i + 1]:
             continue
-        swapped = tag[:i] + tag[i + 1] + tag[i] + tag[i + 2:]
+        swapped = tag[:i] + tag[i + 1] + tag[i] + tag[i + 2 :]
         assert not tags.is_valid(swapped), swapped
 
 

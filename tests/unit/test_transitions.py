@@ -65,7 +65,7 @@ def test_a_return_goes_through_quarantine_and_nothing_skips_a_check():
     assert walk(S.ON_LOAN, A.RETURN) == S.QUARANTINE
     assert not asset(S.IN_STOCK).can(A.TRANSFER)
     assert not asset(S.QUARANTINE).can(A.ISSUE)  # checked (restocked) first
-    assert not asset(S.RECEIVED).can(A.ISSUE)    # wiped and checked into stock first
+    assert not asset(S.RECEIVED).can(A.ISSUE)  # wiped and checked into stock first
 
 
 def test_a_kit_moves_and_is_taken_apart_only_while_assembled():
@@ -74,7 +74,8 @@ def test_a_kit_moves_and_is_taken_apart_only_while_assembled():
     assert kit.status == KitStatus.ON_LOAN and not kit.can(KitAction.MOVE)
     with pytest.raises(Conflict) as refused:
         kit.apply(KitAction.DISMANTLE)
-    assert refused.value.message == ("kit KKKKKKK is on_loan, so it cannot be taken apart: "
-                                     "it is on loan to a participant")
+    assert refused.value.message == (
+        "kit KKKKKKK is on_loan, so it cannot be taken apart: it is on loan to a participant"
+    )
     kit.apply(KitAction.TRANSFER)
     assert kit.status == KitStatus.OWNED and not any(kit.can(a) for a in KitAction)

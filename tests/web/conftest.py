@@ -20,8 +20,9 @@ def new_request_context():
 
 def sign_in(client, email, next_path=None, password="correct horse battery"):
     page = client.get("/sign-in" + (f"?next={next_path}" if next_path else ""))
-    response = client.post("/sign-in", data={"email": email, "password": password, "csrf_token": csrf_from(page),
-                                             "next": next_path or ""})
+    response = client.post(
+        "/sign-in", data={"email": email, "password": password, "csrf_token": csrf_from(page), "next": next_path or ""}
+    )
     new_request_context()  # sign-in starts a fresh session
     return response
 

@@ -21,8 +21,9 @@ def stored(tag):
 def test_warehouse_quarantines_and_retires_from_the_asset_page(as_role, make_asset):
     client, token = as_role("warehouse")
     tablet = make_asset("tablet")
-    done = client.post(f"/a/{tablet.tag}/quarantine", data={"csrf_token": token, "location": "HUB-A",
-                                                             "note": "cracked screen"})
+    done = client.post(
+        f"/a/{tablet.tag}/quarantine", data={"csrf_token": token, "location": "HUB-A", "note": "cracked screen"}
+    )
     assert done.status_code == 302 and stored(tablet.tag).status == AssetStatus.QUARANTINE
     assert stored(tablet.tag).location.code == "HUB-A"
     no_reason = client.post(f"/a/{tablet.tag}/retire", data={"csrf_token": token})
@@ -116,8 +117,9 @@ def test_reminders_show_plans_ending_soon_and_the_outbox(as_role, make_asset, ma
 def test_a_nul_byte_in_a_form_is_refused_before_it_reaches_the_database(as_role, make_participant):
     client, token = as_role("advocate")
     make_participant()
-    refused = client.post("/participants", data={"csrf_token": token, "search": "a\x00b"},
-                          headers={"Accept": "text/html"})
+    refused = client.post(
+        "/participants", data={"csrf_token": token, "search": "a\x00b"}, headers={"Accept": "text/html"}
+    )
     assert refused.status_code == 400 and "cannot be stored" in refused.get_data(as_text=True)
     assert client.get("/stock?location=HUB%00A").status_code == 400
     signing_in = {"csrf_token": token, "email": "x\x00@test.example", "password": "p"}
@@ -130,14 +132,18 @@ def test_a_search_matches_what_was_typed_literally(as_role, make_participant):
     make_participant(reference="DIIX001", name="Other Person")
     found = client.post("/participants", data={"csrf_token": token, "search": "dii_0"}).get_data(as_text=True)
     assert "Underscore Person" in found and "Other Person" not in found  # "_" is not a wildcard
-    assert "Nobody matches" in client.post("/participants", data={"csrf_token": token, "search": "%"}).get_data(as_text=True)
+    assert "Nobody matches" in client.post("/participants", data={"csrf_token": token, "search": "%"}).get_data(
+        as_text=True
+    )
 
 
 def test_dates_typed_wrongly_are_refused_beside_their_field(as_role, make_asset, make_participant):
     client, token = as_role("advocate")
     person, tablet = make_participant(), make_asset("tablet")
-    refused = client.post(f"/participants/{person.id}/issue", data={
-        "csrf_token": token, "items": tablet.tag, "agreement": "yes", "issued_on": "22/11/2026"})
+    refused = client.post(
+        f"/participants/{person.id}/issue",
+        data={"csrf_token": token, "items": tablet.tag, "agreement": "yes", "issued_on": "22/11/2026"},
+    )
     assert refused.status_code == 422 and "Give a date like 2026-11-22." in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 0
     admin, _ = as_role("admin")
@@ -152,13 +158,30 @@ def test_an_advocate_backdates_an_enrolment_and_corrects_it(as_role, make_partic
     person = make_participant()
     page = client.get(f"/participants/{person.id}").get_data(as_text=True)
     assert "enrolled 2026-11-22" in page and "Change their details" in page
-    future = client.post(f"/participants/{person.id}/edit", data={
-        "csrf_token": token, "name": "Person X", "area": "Halton", "referral_source": "other",
-        "enrolled_on": "2026-12-25"})
+    future = client.post(
+        f"/participants/{person.id}/edit",
+        data={
+            "csrf_token": token,
+            "name": "Person X",
+            "area": "Halton",
+            "referral_source": "other",
+            "enrolled_on": "2026-12-25",
+        },
+    )
     assert future.status_code == 422 and "before today" in future.get_data(as_text=True)
-    saved = client.post(f"/participants/{person.id}/edit", data={
-        "csrf_token": token, "name": "Person X", "area": "Halton", "referral_source": "other",
-        "enrolled_on": "2026-04-01", "phone": "", "email": "x@example.org", "contact_consent": "yes"})
+    saved = client.post(
+        f"/participants/{person.id}/edit",
+        data={
+            "csrf_token": token,
+            "name": "Person X",
+            "area": "Halton",
+            "referral_source": "other",
+            "enrolled_on": "2026-04-01",
+            "phone": "",
+            "email": "x@example.org",
+            "contact_consent": "yes",
+        },
+    )
     assert saved.status_code == 302
     db.session.expire_all()
     stored_person = db.session.get(Participant, person.id)

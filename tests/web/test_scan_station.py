@@ -26,9 +26,16 @@ def test_each_kind_of_scan_is_told_apart(as_role, make_asset, make_participant, 
     tablet, lent = make_asset("tablet", serial="R9SCAN0001"), make_asset("laptop")
     issue(make_participant(), lent.tag)
     typo = tablet.tag[:-1] + ("2" if tablet.tag[-1] != "2" else "3")
-    outcomes = {code: scan(client, token, code, tags=tags).get_json()["row"]
-                for code, tags in [("r9scan0001", ()), (tablet.tag, (tablet.tag,)), (typo, ()),
-                                   ("NOTHING-LIKE-IT", ()), (lent.tag, ())]}
+    outcomes = {
+        code: scan(client, token, code, tags=tags).get_json()["row"]
+        for code, tags in [
+            ("r9scan0001", ()),
+            (tablet.tag, (tablet.tag,)),
+            (typo, ()),
+            ("NOTHING-LIKE-IT", ()),
+            (lent.tag, ()),
+        ]
+    }
     assert outcomes["r9scan0001"]["outcome"] == "ok" and outcomes["r9scan0001"]["tag"] == tablet.tag
     assert outcomes[tablet.tag]["outcome"] == "repeat"
     assert outcomes[typo]["outcome"] == "mistyped" and "check character" in outcomes[typo]["message"]
@@ -61,8 +68,10 @@ def test_a_batch_move_is_all_or_nothing(as_role, make_asset, make_participant, i
     chair, desk, lent = make_asset("chair"), make_asset("desk"), make_asset("tablet")
     issue(make_participant(), lent.tag)
     events = db.session.scalar(sa.select(sa.func.count()).select_from(Event))
-    refused = client.post("/scan/batch", data={"csrf_token": token, "mode": "move", "location": "HUB-A",
-                                               "tags": f"{chair.tag} {desk.tag} {lent.tag}"})
+    refused = client.post(
+        "/scan/batch",
+        data={"csrf_token": token, "mode": "move", "location": "HUB-A", "tags": f"{chair.tag} {desk.tag} {lent.tag}"},
+    )
     html = refused.get_data(as_text=True)
     assert refused.status_code == 409
     assert "1 of 3 items cannot be moved; nothing was changed" in html
@@ -72,8 +81,10 @@ def test_a_batch_move_is_all_or_nothing(as_role, make_asset, make_participant, i
     # The list is still there to take the refused item out and go again.
     assert f'name="tags" value="{chair.tag} {desk.tag}"' in html
 
-    moved = client.post("/scan/batch", data={"csrf_token": token, "mode": "move", "location": "HUB-A",
-                                             "tags": f"{chair.tag} {desk.tag}"})
+    moved = client.post(
+        "/scan/batch",
+        data={"csrf_token": token, "mode": "move", "location": "HUB-A", "tags": f"{chair.tag} {desk.tag}"},
+    )
     assert moved.status_code == 302
     assert stored(chair.tag).location.code == "HUB-A" and stored(desk.tag).location.code == "HUB-A"
 
@@ -82,15 +93,21 @@ def test_restock_after_a_wipe_and_receive_returns(as_role, make_asset, make_part
     client, token = as_role("warehouse")
     tablet, sim = make_asset("tablet"), make_asset("sim")
     issue(make_participant(), tablet.tag, sim.tag)
-    received = client.post("/scan/batch", data={"csrf_token": token, "mode": "return", "location": "WH-MAIN",
-                                                "tags": f"{tablet.tag} {sim.tag}"})
+    received = client.post(
+        "/scan/batch",
+        data={"csrf_token": token, "mode": "return", "location": "WH-MAIN", "tags": f"{tablet.tag} {sim.tag}"},
+    )
     assert received.status_code == 302
     assert stored(tablet.tag).status == AssetStatus.QUARANTINE == stored(sim.tag).status
-    no_wipe = client.post("/scan/batch", data={"csrf_token": token, "mode": "restock", "tags": f"{tablet.tag} {sim.tag}"})
+    no_wipe = client.post(
+        "/scan/batch", data={"csrf_token": token, "mode": "restock", "tags": f"{tablet.tag} {sim.tag}"}
+    )
     assert no_wipe.status_code == 409 and "give the certificate of its data wipe" in no_wipe.get_data(as_text=True)
     assert stored(sim.tag).status == AssetStatus.QUARANTINE  # the SIM could have gone back alone: it did not
-    done = client.post("/scan/batch", data={"csrf_token": token, "mode": "restock", "wipe_certificate": "WIPE-77",
-                                            "tags": f"{tablet.tag} {sim.tag}"})
+    done = client.post(
+        "/scan/batch",
+        data={"csrf_token": token, "mode": "restock", "wipe_certificate": "WIPE-77", "tags": f"{tablet.tag} {sim.tag}"},
+    )
     assert done.status_code == 302
     assert stored(tablet.tag).status == AssetStatus.IN_STOCK and stored(tablet.tag).wipe_certificate == "WIPE-77"
 
@@ -98,8 +115,10 @@ def test_restock_after_a_wipe_and_receive_returns(as_role, make_asset, make_part
 def test_labels_for_the_scanned_batch_are_a_pdf(as_role, make_asset):
     client, token = as_role("warehouse")
     tags = [make_asset("chair").tag, make_asset("desk").tag]
-    sheet = client.post("/scan/batch", data={"csrf_token": token, "mode": "labels", "sheet": "L7160",
-                                             "start_position": "2", "tags": " ".join(tags)})
+    sheet = client.post(
+        "/scan/batch",
+        data={"csrf_token": token, "mode": "labels", "sheet": "L7160", "start_position": "2", "tags": " ".join(tags)},
+    )
     assert sheet.status_code == 200 and sheet.mimetype == "application/pdf"
     assert sheet.headers["Content-Disposition"] == 'attachment; filename="labels-L7160-2.pdf"'
     assert all(stored(t).label_printed_at is not None for t in tags)

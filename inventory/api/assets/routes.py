@@ -30,8 +30,9 @@ blp = Blueprint("assets", __name__, url_prefix="/api/v1/assets", description="As
 _CSV_BODY = {
     "required": True,
     "content": {
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}}}},
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
         "text/csv": {"schema": {"type": "string"}},
     },
 }
@@ -64,8 +65,9 @@ def create_asset(args):
 @blp.doc(requestBody=_CSV_BODY)
 def import_assets(args):
     """Import a delivery manifest (CSV), all or nothing."""
-    result = receiving.import_manifest(_uploaded_csv(), current_user(), dry_run=args["dry_run"],
-                                       max_rows=current_app.config["MAX_IMPORT_ROWS"])
+    result = receiving.import_manifest(
+        _uploaded_csv(), current_user(), dry_run=args["dry_run"], max_rows=current_app.config["MAX_IMPORT_ROWS"]
+    )
     return result.__dict__, (200 if result.dry_run else 201)
 
 
@@ -77,8 +79,10 @@ def _uploaded_csv() -> bytes:
         return upload.read()
     if request.mimetype in ("text/csv", "text/plain", "application/csv", "application/octet-stream"):
         return whole_body()
-    raise InvalidInput("Send a CSV file: a multipart form with a 'file' field, or a text/csv body",
-                       {"files": {"file": ["Missing file."]}})
+    raise InvalidInput(
+        "Send a CSV file: a multipart form with a 'file' field, or a text/csv body",
+        {"files": {"file": ["Missing file."]}},
+    )
 
 
 @blp.route("/<tag>", methods=["GET"])

@@ -49,8 +49,7 @@ class AssetCreateArgs(Schema):
     iccid = Text(32, load_default=None, allow_none=True)
     msisdn = Text(32, load_default=None, allow_none=True)
     network = Text(40, load_default=None, allow_none=True)
-    data_allowance_gb = fields.Int(load_default=None, allow_none=True, strict=True,
-                                   validate=validate.Range(0, 100_000))
+    data_allowance_gb = fields.Int(load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 100_000))
     condition = Choice(Condition, load_default=None, allow_none=True)
     wipe_certificate = Text(64, load_default=None, allow_none=True)
     programme = Text(20, load_default=None, allow_none=True)

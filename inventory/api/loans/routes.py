@@ -47,15 +47,23 @@ class LoanSchema(Schema):
 
 class LoanCreateArgs(Schema):
     participant = Id(required=True)
-    items = fields.List(Text(40), required=True, validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
-                        metadata={"description": "asset or kit tags"})
+    items = fields.List(
+        Text(40),
+        required=True,
+        validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
+        metadata={"description": "asset or kit tags"},
+    )
     agreement_accepted = fields.Bool(required=True)
     issued_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
 
 
 class ReturnArgs(Schema):
-    items = fields.List(Text(40), load_default=None, validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
-                        metadata={"description": "tags to take back; leave out for everything outstanding"})
+    items = fields.List(
+        Text(40),
+        load_default=None,
+        validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
+        metadata={"description": "tags to take back; leave out for everything outstanding"},
+    )
     location = Text(20, required=True)
     note = Text(500, load_default=None, allow_none=True)
 
@@ -83,8 +91,9 @@ class PlanQueryArgs(Schema):
     status = Choice(["active", "expired", "ended"])
     ends_before = fields.Date()
     participant = Id(strict=False)
-    ending_within = fields.Int(validate=validate.Range(0, 366),
-                               metadata={"description": "active plans ending within this many days"})
+    ending_within = fields.Int(
+        validate=validate.Range(0, 366), metadata={"description": "active plans ending within this many days"}
+    )
 
 
 class ExtendArgs(Schema):
@@ -95,18 +104,34 @@ class ExtendArgs(Schema):
 @requires(Permission.ISSUE)
 @blp.arguments(LoanCreateArgs())
 @blp.response(201, LoanSchema)
-@blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 100},
-                      "description": "a retry with the same key returns the first answer and issues nothing twice"}])
+@blp.doc(
+    parameters=[
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "schema": {"type": "string", "maxLength": 100},
+            "description": "a retry with the same key returns the first answer and issues nothing twice",
+        }
+    ]
+)
 def issue(args):
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > 100:
-        raise InvalidInput("The Idempotency-Key is longer than 100 characters",
-                           {"headers": {"Idempotency-Key": ["At most 100 characters."]}})
+        raise InvalidInput(
+            "The Idempotency-Key is longer than 100 characters",
+            {"headers": {"Idempotency-Key": ["At most 100 characters."]}},
+        )
     day = today()
     receipt, replayed = issuing.issue(
-        participant_id=args["participant"], items=args["items"], agreement_accepted=args["agreement_accepted"],
-        issued_on=args["issued_on"] or day, actor=current_user(), today=day, idempotency_key=key,
-        body_hash=issuing.request_hash(request.get_json(silent=True) or {}))
+        participant_id=args["participant"],
+        items=args["items"],
+        agreement_accepted=args["agreement_accepted"],
+        issued_on=args["issued_on"] or day,
+        actor=current_user(),
+        today=day,
+        idempotency_key=key,
+        body_hash=issuing.request_hash(request.get_json(silent=True) or {}),
+    )
     return receipt, 201, ({"Idempotent-Replayed": "true"} if replayed else {})
 
 
@@ -124,8 +149,9 @@ def get_loan(loan_id):
 def return_loan_items(args, loan_id):
     """Some or all of a loan's items back to a location, into quarantine."""
     day = today()
-    loan = returns.return_items(loan_id, current_user(), location=args["location"], today=day, items=args["items"],
-                                note=args["note"])
+    loan = returns.return_items(
+        loan_id, current_user(), location=args["location"], today=day, items=args["items"], note=args["note"]
+    )
     return issuing.loan_receipt(loan, day)
 
 
@@ -145,9 +171,15 @@ def return_asset(args, tag):
 @blp.arguments(AssessmentCreateArgs())
 @blp.response(201, AssessmentResultSchema)
 def record_assessment(args):
-    assessment, transfer = assessments.record(participant_id=args["participant"], score=args["score"],
-                                              max_score=args["max_score"], taken_on=args["taken_on"],
-                                              venue=args["venue"], actor=current_user(), today=today())
+    assessment, transfer = assessments.record(
+        participant_id=args["participant"],
+        score=args["score"],
+        max_score=args["max_score"],
+        taken_on=args["taken_on"],
+        venue=args["venue"],
+        actor=current_user(),
+        today=today(),
+    )
     return {"id": assessment.id, "passed": assessment.passed, "transfer": transfer_summary(transfer)}
 
 
@@ -156,9 +188,14 @@ def record_assessment(args):
 @blp.response(200, description="A one-page PDF", content_type="application/pdf")
 def transfer_certificate(transfer_id):
     transfer = certificates.get_transfer(transfer_id, current_user())
-    return Response(certificates.certificate_pdf(transfer), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{transfer.id}.pdf"',
-        "Cache-Control": "no-store"})
+    return Response(
+        certificates.certificate_pdf(transfer),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="certificate-{transfer.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @blp.route("/data-plans", methods=["GET"])

@@ -36,6 +36,5 @@ class NotificationQueryArgs(Schema):
 @blp.response(200, NotificationSchema(many=True))
 @blp.paginate()
 def list_notifications(args, pagination_parameters):
-    query = notifications.outbox_query(current_user(), participant=args.get("participant"),
-                                       status=args.get("status"))
+    query = notifications.outbox_query(current_user(), participant=args.get("participant"), status=args.get("status"))
     return paginate(query, pagination_parameters)

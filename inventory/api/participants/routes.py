@@ -11,8 +11,12 @@ from ...permissions import Permission
 from ...services import participants, privacy
 from ..common import Blueprint, Choice, Text, paginate
 
-blp = Blueprint("participants", __name__, url_prefix="/api/v1/participants",
-                description="Participants (admins, and advocates for their own caseload)")
+blp = Blueprint(
+    "participants",
+    __name__,
+    url_prefix="/api/v1/participants",
+    description="Participants (admins, and advocates for their own caseload)",
+)
 
 
 class ParticipantSchema(Schema):
@@ -52,10 +56,15 @@ class ParticipantCreateArgs(Schema):
     referral_source = Choice(ReferralSource, required=True)
     programme = Text(20, required=True)
     contact_consent = fields.Bool(load_default=False)
-    advocate = Text(254, load_default=None, allow_none=True,
-                    metadata={"description": "the responsible advocate's email (admins only)"})
-    enrolled_on = fields.Date(load_default=None, allow_none=True,
-                              metadata={"description": "the day they joined the programme; default today"})
+    advocate = Text(
+        254,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the responsible advocate's email (admins only)"},
+    )
+    enrolled_on = fields.Date(
+        load_default=None, allow_none=True, metadata={"description": "the day they joined the programme; default today"}
+    )
 
 
 class ParticipantUpdateArgs(Schema):
@@ -138,4 +147,3 @@ def export(participant_id):
 def erase(participant_id):
     """Remove the name and contact details; keep the reference and the asset history."""
     return privacy.erase(participant_id, current_user())
-

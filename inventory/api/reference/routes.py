@@ -19,8 +19,9 @@ from .schemas import (
     ProgrammeSchema,
 )
 
-blp = Blueprint("reference", __name__, url_prefix="/api/v1",
-                description="Programmes, organisations, locations and kit templates")
+blp = Blueprint(
+    "reference", __name__, url_prefix="/api/v1", description="Programmes, organisations, locations and kit templates"
+)
 
 
 @blp.route("/programmes", methods=["GET"])

@@ -7,8 +7,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from ...models import Area, AssetType, LocationKind, OwnershipRule
 from ..common import Choice, Text, code_of
 
-CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$",
-                       error="Use letters, digits, '-' and '_' only, starting with a letter or digit.")
+CODE = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", error="Use letters, digits, '-' and '_' only, starting with a letter or digit."
+)
 
 
 def Code(required: bool = True):  # noqa: N802
@@ -31,11 +32,15 @@ class ProgrammeCreateArgs(Schema):
     connectivity_months = fields.Int(required=True, strict=True, validate=validate.Range(1, 24))
     ownership_rule = Choice(OwnershipRule, required=True)
     assessment_name = Text(200, required=True, validate=validate.Length(min=1, max=200))
-    pass_mark = fields.Int(required=True, strict=True, validate=validate.Range(0, 100),
-                           metadata={"description": "percent"})
-    reminder_days = fields.List(fields.Int(strict=True, validate=validate.Range(0, 365)),
-                                load_default=None, validate=validate.Length(max=10),
-                                metadata={"description": "days before a data plan ends; default [30, 7, 0]"})
+    pass_mark = fields.Int(
+        required=True, strict=True, validate=validate.Range(0, 100), metadata={"description": "percent"}
+    )
+    reminder_days = fields.List(
+        fields.Int(strict=True, validate=validate.Range(0, 365)),
+        load_default=None,
+        validate=validate.Length(max=10),
+        metadata={"description": "days before a data plan ends; default [30, 7, 0]"},
+    )
 
 
 class OrganisationSchema(Schema):

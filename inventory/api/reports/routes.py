@@ -33,6 +33,9 @@ def outcomes(args):
     report = reports.outcomes(today=today(), **args)
     if fmt == "csv":
         name = f"outcomes-{report['programme'] or 'all'}-{report['from']}-{report['to']}.csv"
-        return Response(reports.as_csv(report), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            reports.as_csv(report),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     return report

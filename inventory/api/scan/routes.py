@@ -13,8 +13,11 @@ blp = Blueprint("scan", __name__, url_prefix="/api/v1/scan", description="Resolv
 
 
 class ScanArgs(Schema):
-    code = Text(scanning.MAX_CODE_LENGTH, required=True, metadata={
-        "description": "a label URL, a tag (any case, spaces allowed), a serial number, an IMEI or an ICCID"})
+    code = Text(
+        scanning.MAX_CODE_LENGTH,
+        required=True,
+        metadata={"description": "a label URL, a tag (any case, spaces allowed), a serial number, an IMEI or an ICCID"},
+    )
 
 
 class ScanResultSchema(Schema):

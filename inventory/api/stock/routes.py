@@ -31,8 +31,9 @@ class AvailableSchema(Schema):
 
 class StockSchema(Schema):
     rows = fields.List(fields.Nested(StockRowSchema))
-    network_available = fields.List(fields.Nested(AvailableSchema), metadata={
-        "description": "items in stock across every location, by type"})
+    network_available = fields.List(
+        fields.Nested(AvailableSchema), metadata={"description": "items in stock across every location, by type"}
+    )
 
 
 @blp.route("", methods=["GET"])

@@ -22,8 +22,10 @@ class UserSchema(Schema):
 
 
 class NewUserSchema(UserSchema):
-    password = fields.Function(lambda u: getattr(u, "shown_password", None),
-                               metadata={"description": "Only when the service generated it; shown once."})
+    password = fields.Function(
+        lambda u: getattr(u, "shown_password", None),
+        metadata={"description": "Only when the service generated it; shown once."},
+    )
 
 
 class UserCreateArgs(Schema):
@@ -47,8 +49,9 @@ def list_users():
 @blp.response(201, NewUserSchema)
 def create_user(args):
     given = args["password"]
-    user, password = user_service.create_user(args["email"], args["role"], name=args["name"],
-                                               organisation=args["organisation"], password=given)
+    user, password = user_service.create_user(
+        args["email"], args["role"], name=args["name"], organisation=args["organisation"], password=given
+    )
     # Kept on the object for this response only; never stored.
     user.shown_password = password if given is None else None
     return user

@@ -28,9 +28,14 @@ class Actor(Protocol):
     """Whoever is acting or viewing, as services need them: a User row, or the cached identity the
     API keeps for a token (services.users.Principal)."""
 
-    id: int
-    role: Role
-    organisation_id: int | None
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def organisation_id(self) -> int | None: ...
 
 
 class User(db.Model):

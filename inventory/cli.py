@@ -17,6 +17,7 @@ from .errors import DomainError
 from .extensions import unit_of_work
 from .models import Area, Role
 from .services import demo, privacy, receiving
+from .services import labels as label_service
 from .services import reports as report_service
 from .services import users as user_service
 
@@ -267,9 +268,9 @@ def labels():
 @click.option(
     "--template",
     "template_code",
-    default="L7651",
+    default=label_service.DEFAULT_TEMPLATE,
     show_default=True,
-    type=click.Choice(["L7651", "L7160", "L7163", "L6145"], case_sensitive=False),
+    type=click.Choice(list(label_service.TEMPLATE_CODES), case_sensitive=False),
 )
 @click.option(
     "--start",
@@ -288,8 +289,6 @@ def labels():
 def labels_sheet(template_code, start_position, tags, batch, location, unprinted, output: Path):
     """Make a PDF of label sheets and record the labels as printed."""
     from flask import current_app
-
-    from .services import labels as label_service
 
     config = current_app.config
     with unit_of_work():

@@ -10,7 +10,8 @@ from .. import tags as tag_rules
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Actor, Asset, AssetStatus, AssetType, Event, Location, Programme
-from .reference import code_of, where_visible
+from ..visibility import where_visible
+from .reference import code_of
 from .search import starts_with
 
 

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Actor, AssetStatus, DataPlan, Participant, PlanStatus
+from ..models import Actor, AssetStatus, DataPlan, PlanStatus
 from ..permissions import whole_caseload
+from ..visibility import caseload_ids
 from .participants import get_participant
 
 MAX_EXTENSION_MONTHS = 24
@@ -26,9 +27,7 @@ def plan_query(
 ) -> sa.Select:
     query = sa.select(DataPlan)
     if not whole_caseload(viewer.role):
-        query = query.join(Participant, Participant.id == DataPlan.participant_id).where(
-            Participant.advocate_id == viewer.id
-        )
+        query = query.where(DataPlan.participant_id.in_(caseload_ids(viewer)))
     if status:
         query = query.where(DataPlan.status_condition(PlanStatus(status), today))
     if ends_before:

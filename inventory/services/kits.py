@@ -21,8 +21,9 @@ from ..models import (
     allocate_tags,
     utcnow,
 )
+from ..visibility import where_visible
 from .assets import checked_tag, lock_assets
-from .reference import code_of, find_location, where_visible
+from .reference import code_of, find_location
 
 MAX_ITEMS = 50
 

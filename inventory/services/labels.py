@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from labels import single, zpl
+from labels import sheets, single, zpl
 from labels.content import LabelContent
 from labels.layout import LabelTooSmall
 from labels.sheets import SheetError, render, template
@@ -129,7 +129,8 @@ def zpl_batch(things: list, *, base_url: str, zpl_size: tuple[float, float], zpl
     return out
 
 
-TEMPLATE_CODES = ("L7651", "L7160", "L7163", "L6145")
+TEMPLATE_CODES = tuple(sheets.TEMPLATES)  # the sheet geometry table is the one list
+DEFAULT_TEMPLATE = TEMPLATE_CODES[0]
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
 
 

@@ -59,7 +59,7 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
         }
         if row.kind == NotificationKind.PLAN_ENDED:
             personalisation["next_steps"] = next_steps
-        return Message(row.kind.value, row.channel.value, to, personalisation, f"inventory-{row.id}")
+        return Message(row.kind.value, row.channel.value, to, personalisation, row.reference)
 
     advocate = db.session.get(User, row.advocate_id)
     if advocate is None or not advocate.active:
@@ -71,7 +71,7 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
             "email",
             advocate.email,
             {"reference": participant.reference, "programme": participant.programme.name},
-            f"inventory-{row.id}",
+            row.reference,
         )
     # The digest lists references and dates only: enough to find the person on the advocate's caseload.
     plans = db.session.execute(
@@ -93,5 +93,5 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
         "email",
         advocate.email,
         {"date": _long_date(row.due_on), "count": str(len(plans)), "plans": lines},
-        f"inventory-{row.id}",
+        row.reference,
     )

@@ -10,7 +10,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
 from ..identifiers import normalise_uk_mobile
 from ..models import Actor, Area, Assessment, DataPlan, Loan, Participant, ReferralSource, Role, Transfer, User, as_utc
-from ..permissions import whole_caseload
+from ..visibility import in_caseload
 from .reference import find_programme
 from .search import contains
 from .users import normalise_email
@@ -87,10 +87,7 @@ def create_participant(fields: dict, actor: Actor, today: date) -> Participant:
 
 
 def caseload(viewer: Actor) -> sa.Select:
-    query = sa.select(Participant)
-    if not whole_caseload(viewer.role):
-        query = query.where(Participant.advocate_id == viewer.id)
-    return query
+    return sa.select(Participant).where(in_caseload(Participant.advocate_id, viewer))
 
 
 def get_participant(participant_id: int, viewer: Actor, *, for_update: bool = False) -> Participant:

@@ -16,7 +16,7 @@ from ..models import (
     Organisation,
     Programme,
 )
-from ..permissions import sees_everything
+from ..visibility import organisation_visible, sees_organisation
 
 
 def code_of(value: str) -> str:
@@ -96,15 +96,13 @@ def create_organisation(*, code: str, name: str) -> Organisation:
 
 
 def list_organisations(viewer: Actor) -> list[Organisation]:
-    query = sa.select(Organisation).order_by(Organisation.code)
-    if not sees_everything(viewer.role):
-        query = query.where(Organisation.id == viewer.organisation_id)
+    query = sa.select(Organisation).where(organisation_visible(Organisation.id, viewer)).order_by(Organisation.code)
     return list(db.session.scalars(query))
 
 
 def get_organisation(code: str, viewer: Actor) -> Organisation:
     found = db.session.scalar(sa.select(Organisation).where(Organisation.code == code_of(code)))
-    if found is None or not (sees_everything(viewer.role) or found.id == viewer.organisation_id):
+    if found is None or not sees_organisation(found.id, viewer):
         raise NotFound(f"No organisation has code {code_of(code)}")
     return found
 
@@ -121,10 +119,7 @@ def create_location(*, code: str, name: str, kind: str, area: str, organisation:
 
 def visible_locations(viewer: Actor):
     """A select of the locations the viewer may see."""
-    query = sa.select(Location)
-    if not sees_everything(viewer.role):
-        query = query.where(Location.organisation_id == viewer.organisation_id)
-    return query
+    return sa.select(Location).where(organisation_visible(Location.organisation_id, viewer))
 
 
 def list_locations(viewer: Actor) -> list[Location]:
@@ -136,17 +131,6 @@ def get_location(code: str, viewer: Actor) -> Location:
     if found is None:
         raise NotFound(f"No location has code {code_of(code)}")
     return found
-
-
-def own_location_ids(viewer: Actor) -> sa.Select:
-    return sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
-
-
-def where_visible(query: sa.Select, location_column, viewer: Actor) -> sa.Select:
-    """Limit a select to what the viewer may see: partners only what is at their own locations."""
-    if sees_everything(viewer.role):
-        return query
-    return query.where(location_column.in_(own_location_ids(viewer)))
 
 
 # --- kit templates ------------------------------------------------------------------------------

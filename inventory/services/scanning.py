@@ -14,7 +14,8 @@ from ..extensions import db
 from ..models import ASSET_ACTIONS, KIT_ACTIONS, Actor, Asset, AssetStatus, Kit, KitStatus, Location
 from ..models.assets import allows
 from ..models.kits import KIT_RULES
-from ..permissions import Permission, allowed, may, sees_everything
+from ..permissions import Permission, allowed, may
+from ..visibility import organisation_visible, sees_organisation
 
 MAX_CODE_LENGTH = 300
 # Label QR codes hold the URL in capitals (QR alphanumeric mode), so /A/TAG as well as /a/TAG.
@@ -101,15 +102,11 @@ _BY_TAG = _ASSET_SCAN.where(_assets_t.c.tag == sa.bindparam("tag"))
 
 def _visible_rows(rows, viewer: Actor):
     # Partners resolve only what is at their own organisation's locations.
-    if sees_everything(viewer.role):
-        return rows
-    return [r for r in rows if r.organisation_id is not None and r.organisation_id == viewer.organisation_id]
+    return [r for r in rows if sees_organisation(r.organisation_id, viewer)]
 
 
 def _assets(condition, viewer: Actor, limit: int):
-    query = _ASSET_SCAN.where(condition).limit(limit)
-    if not sees_everything(viewer.role):
-        query = query.where(_locations_t.c.organisation_id == viewer.organisation_id)
+    query = _ASSET_SCAN.where(condition, organisation_visible(_locations_t.c.organisation_id, viewer)).limit(limit)
     return db.session.execute(query).all()
 
 
@@ -134,10 +131,8 @@ def _by_tag(tag: str, viewer: Actor, matched_by: str) -> Scan | None:
         sa.select(Kit.id, Kit.tag, Kit.status, Location.code)
         .select_from(Kit)
         .outerjoin(Location, Kit.location_id == Location.id)
-        .where(Kit.tag == tag)
+        .where(Kit.tag == tag, organisation_visible(Location.organisation_id, viewer))
     )
-    if not sees_everything(viewer.role):
-        query = query.where(Location.organisation_id == viewer.organisation_id)
     kit = db.session.execute(query).one_or_none()
     if kit is None:
         return None

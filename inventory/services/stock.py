@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import AVAILABLE, HELD, Actor, Asset, Location
-from ..permissions import sees_everything
+from ..visibility import organisation_visible
 from .reference import get_location, get_organisation
 
 
@@ -18,8 +18,7 @@ def stock_counts(viewer: Actor, *, location: str | None = None, organisation: st
         .group_by(Location.code, Asset.type, Asset.status)
         .order_by(Location.code, Asset.type, Asset.status)
     )
-    if not sees_everything(viewer.role):
-        query = query.where(Location.organisation_id == viewer.organisation_id)
+    query = query.where(organisation_visible(Location.organisation_id, viewer))
     if location:
         query = query.where(Location.id == get_location(location, viewer).id)
     if organisation:

@@ -76,7 +76,7 @@ def print_labels(select: Callable[[], list], form):
         return labels.printout(
             select(),
             fmt=form.get("format", "pdf"),
-            template_code=form.get("sheet", "L7651"),
+            template_code=form.get("sheet", labels.DEFAULT_TEMPLATE),
             start_position=int(start),
             config=current_app.config,
         )

@@ -24,7 +24,7 @@ class SheetArgs(Schema):
     unprinted = fields.Bool(
         load_default=False, metadata={"description": "of a batch or location: only what has never had a label"}
     )
-    template = Choice(list(labels.TEMPLATE_CODES), load_default="L7651")
+    template = Choice(list(labels.TEMPLATE_CODES), load_default=labels.DEFAULT_TEMPLATE)
     start_position = fields.Int(
         load_default=1,
         strict=True,

@@ -1,0 +1,43 @@
+"""Who may see which rows, written once: partners see only what is at their own organisation's
+locations; advocates see only the participants on their own caseload. Every list, look-up, scan, page
+and report narrows its query here (the role table itself is permissions.py)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .models import Actor, Location, Participant
+from .permissions import sees_everything, whole_caseload
+
+
+def organisation_visible(organisation_column, viewer: Actor):
+    """A condition on a column holding an organisation's id (a location's, or an organisation's own):
+    true for everyone who sees the network, and for partners only where it is their organisation."""
+    if sees_everything(viewer.role):
+        return sa.true()
+    return organisation_column == viewer.organisation_id
+
+
+def sees_organisation(organisation_id: int | None, viewer: Actor) -> bool:
+    """The same rule for one row already read (the scan reads columns, not ORM objects)."""
+    return sees_everything(viewer.role) or (organisation_id is not None and organisation_id == viewer.organisation_id)
+
+
+def where_visible(query: sa.Select, location_column, viewer: Actor) -> sa.Select:
+    """Limit a select of things that have a location (assets, kits) to what the viewer may see."""
+    if sees_everything(viewer.role):
+        return query
+    own = sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
+    return query.where(location_column.in_(own))
+
+
+def in_caseload(advocate_column, viewer: Actor):
+    """A condition on a participant's advocate column: admins see everyone, advocates their own."""
+    if whole_caseload(viewer.role):
+        return sa.true()
+    return advocate_column == viewer.id
+
+
+def caseload_ids(viewer: Actor) -> sa.Select:
+    """The ids of the participants the viewer may see, for narrowing rows that belong to them."""
+    return sa.select(Participant.id).where(in_caseload(Participant.advocate_id, viewer))

@@ -4,6 +4,7 @@ from datetime import date
 
 from inventory.extensions import unit_of_work
 from inventory.services import reminders, users
+from tests.conftest import TODAY
 
 
 def test_who_sees_which_reminders(client, world, make_asset, make_participant, issue):
@@ -13,7 +14,7 @@ def test_who_sees_which_reminders(client, world, make_asset, make_participant, i
     for person in (mine, theirs):
         issue(person, make_asset("sim").tag, issued_on=date(2026, 6, 1), today=date(2026, 6, 1), actor=world.admin)
     with unit_of_work():
-        reminders.sweep(date(2026, 11, 22))
+        reminders.sweep(TODAY)
     everything = client.get("/api/v1/notifications", headers=world.headers["admin"]).json
     assert len(everything) == 4  # two participants' reminders, two advocates' digests
     own = client.get("/api/v1/notifications", headers=world.headers["advocate"]).json

@@ -9,8 +9,7 @@ from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, DataPlan, Event, Kit, KitStatus, Loan, LoanItem
 from inventory.services import issuing, kits
-
-TODAY = date(2026, 11, 22)
+from tests.conftest import TODAY  # noqa: E402 - the suite's one today
 
 
 def count(model):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from inventory.extensions import db, unit_of_work
 from inventory.models import Notification, Participant
 from inventory.services import data_plans, reminders, returns
-from tests.conftest import at_once
+from tests.conftest import TODAY, at_once
 
 
 def rows():
@@ -147,11 +147,11 @@ def test_advocates_hear_of_kit_without_an_assessment_once(world, make_asset, mak
         taken_on=date(2026, 10, 20),
         venue="home",
         actor=world.people["advocate"].user,
-        today=date(2026, 11, 22),
+        today=TODAY,
     )
     with unit_of_work():
         assert reminders.queue_assessment_reminders(date(2026, 10, 20), weeks=4) == 0
-        assert reminders.queue_assessment_reminders(date(2026, 11, 22), weeks=4) == 1
+        assert reminders.queue_assessment_reminders(TODAY, weeks=4) == 1
         assert reminders.queue_assessment_reminders(date(2026, 11, 29), weeks=4) == 0
     row = db.session.scalars(sa.select(Notification)).one()
     assert (row.kind.value, row.advocate_id, row.participant_id) == (

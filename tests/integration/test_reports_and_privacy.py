@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from inventory.extensions import db
 from inventory.models import Event, Participant
 from inventory.services import assessments, privacy, reports, returns
-
-TODAY = date(2026, 11, 22)
+from tests.conftest import TODAY  # noqa: E402 - the suite's one today
 
 
 def record(world, person, score, taken_on=TODAY):

@@ -11,8 +11,7 @@ from inventory.errors import Conflict, InvalidInput
 from inventory.extensions import db, unit_of_work
 from inventory.models import Asset, AssetStatus, DataPlan, Kit, KitStatus, Transfer
 from inventory.services import assessments, certificates, data_plans, kits, lifecycle, returns
-
-TODAY = date(2026, 11, 22)
+from tests.conftest import TODAY  # noqa: E402 - the suite's one today
 
 
 def status_of(asset):

@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -22,7 +23,7 @@ from .services import reports as report_service
 from .services import users as user_service
 
 
-def _fail(error: DomainError):
+def _fail(error: DomainError) -> NoReturn:
     click.secho(f"Error: {error.message}", fg="red", err=True)
     if isinstance(error.errors, list):
         for row in error.errors:
@@ -360,4 +361,5 @@ def run_scheduler():
 
     from scheduler.process import run_forever
 
-    run_forever(current_app._get_current_object())
+    # current_app is a LocalProxy that Flask types as Flask itself, so its proxy method is not seen
+    run_forever(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -31,6 +32,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. At run time it is db.Model, which Flask-SQLAlchemy builds from Base's body
+# (same registry and metadata) plus its own mixins, but which is not a subclass of Base; mypy cannot
+# see that dynamic class, so to it the models are plain typed subclasses of Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 api = Api()
 login_manager = LoginManager()  # sessions for the web pages; the API uses bearer tokens

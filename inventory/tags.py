@@ -43,7 +43,7 @@ def with_check(body: str) -> str:
 
 
 def _encode(number: int, length: int) -> str:
-    chars = []
+    chars: list[str] = []
     while number or len(chars) < length:
         number, digit = divmod(number, BASE)
         chars.append(ALPHABET[digit])

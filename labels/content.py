@@ -30,7 +30,7 @@ class LabelContent:
         text = " ".join(self.items)
         if len(text) <= limit:
             return text
-        shown = []
+        shown: list[str] = []
         for tag in self.items:
             rest = len(self.items) - len(shown) - 1
             candidate = " ".join(shown + [tag]) + (f" +{rest}" if rest else "")

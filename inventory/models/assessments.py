@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .assets import Asset
 from .columns import BigId, enum_type, utcnow
 from .participants import Participant
@@ -22,7 +22,7 @@ class Venue(enum.StrEnum):
     ONLINE = "online"
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     __tablename__ = "assessments"
     __table_args__ = (
         sa.CheckConstraint("max_score > 0 AND score >= 0 AND score <= max_score", name="score"),
@@ -44,7 +44,7 @@ class Assessment(db.Model):
     participant: Mapped[Participant] = relationship()
 
 
-class Transfer(db.Model):
+class Transfer(Model):
     """Equipment that became a participant's own, all at once, with a certificate."""
 
     __tablename__ = "transfers"
@@ -62,7 +62,7 @@ class Transfer(db.Model):
     items: Mapped[list[TransferItem]] = relationship(order_by="TransferItem.id", lazy="selectin")
 
 
-class TransferItem(db.Model):
+class TransferItem(Model):
     __tablename__ = "transfer_items"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

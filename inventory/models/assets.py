@@ -9,14 +9,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..errors import Conflict
-from ..extensions import db
+from ..extensions import Model
 from .columns import BigId, enum_type, utcnow
 from .reference import Location, Programme
+
+if TYPE_CHECKING:
+    from .kits import Kit
 
 
 class AssetType(enum.StrEnum):
@@ -184,7 +188,7 @@ class RetireReason(enum.StrEnum):
     RECYCLED = "recycled"
 
 
-class Asset(db.Model):
+class Asset(Model):
     __tablename__ = "assets"
     __table_args__ = (
         # Makers number their own products; two makers may use the same serial.
@@ -219,7 +223,7 @@ class Asset(db.Model):
 
     programme: Mapped[Programme | None] = relationship(lazy="joined", innerjoin=False)
     location: Mapped[Location | None] = relationship(lazy="joined", innerjoin=False)
-    kit: Mapped[Kit | None] = relationship(back_populates="items")  # noqa: F821
+    kit: Mapped[Kit | None] = relationship(back_populates="items")
 
     # --- predicates and state changes -----------------------------------------------------------
 

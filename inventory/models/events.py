@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import BigId, utcnow
 from .reference import Location
 from .users import Actor, User
 
+if TYPE_CHECKING:
+    from .kits import Kit
 
-class Event(db.Model):
+
+class Event(Model):
     __tablename__ = "events"
     __table_args__ = (
         sa.Index("ix_events_asset_id_id", "asset_id", "id"),
@@ -39,7 +43,7 @@ class Event(db.Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
     from_location: Mapped[Location | None] = relationship(foreign_keys=[from_location_id], lazy="joined")
     to_location: Mapped[Location | None] = relationship(foreign_keys=[to_location_id], lazy="joined")
-    kit: Mapped[Kit | None] = relationship(lazy="joined")  # noqa: F821
+    kit: Mapped[Kit | None] = relationship(lazy="joined")
 
 
 @event.listens_for(Event, "before_update")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..errors import Conflict
-from ..extensions import db
+from ..extensions import Model
 from .assets import Asset, AssetType
 from .columns import BigId, enum_type, utcnow
 from .reference import Location, Programme
@@ -54,7 +54,7 @@ _KIT_REASON = {
 }
 
 
-class KitTemplate(db.Model):
+class KitTemplate(Model):
     __tablename__ = "kit_templates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,7 +71,7 @@ class KitTemplate(db.Model):
         return {line.type: line.count for line in self.lines}
 
 
-class KitTemplateLine(db.Model):
+class KitTemplateLine(Model):
     __tablename__ = "kit_template_lines"
     __table_args__ = (
         sa.UniqueConstraint("template_id", "type"),
@@ -84,7 +84,7 @@ class KitTemplateLine(db.Model):
     count: Mapped[int]
 
 
-class Kit(db.Model):
+class Kit(Model):
     __tablename__ = "kits"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dates import add_months
-from ..extensions import db
+from ..extensions import Model
 from .assets import Asset, AssetType
 from .columns import BigId, enum_type, utcnow
 from .kits import Kit
@@ -17,7 +17,7 @@ from .participants import Participant
 from .reference import Location, Programme
 
 
-class Loan(db.Model):
+class Loan(Model):
     __tablename__ = "loans"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -34,7 +34,7 @@ class Loan(db.Model):
     data_plans: Mapped[list[DataPlan]] = relationship(back_populates="loan", order_by="DataPlan.id", lazy="selectin")
 
 
-class LoanItem(db.Model):
+class LoanItem(Model):
     """One asset on one loan. An asset may be lent many times in its life; one row each time."""
 
     __tablename__ = "loan_items"
@@ -61,7 +61,7 @@ class PlanStatus(enum.StrEnum):
     ENDED = "ended"  # ended early: the SIM came back
 
 
-class DataPlan(db.Model):
+class DataPlan(Model):
     """Free mobile data on an issued SIM. Its status follows from the dates, so it is never stale:
     ended if the SIM came back, expired once the end date has passed, otherwise active."""
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import BigId, enum_type, utcnow
 
 
@@ -31,7 +31,7 @@ class NotificationKind(enum.StrEnum):
     ASSESSMENT_DUE = "assessment_due"  # to an advocate: kit on loan for weeks, no assessment yet
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import BigId, enum_type, utcnow
 from .reference import Area, Programme
 from .users import User
@@ -22,7 +22,7 @@ class ReferralSource(enum.StrEnum):
     OTHER = "other"
 
 
-class Participant(db.Model):
+class Participant(Model):
     __tablename__ = "participants"
     __table_args__ = (
         # The programme's own reference is its key for the person; pseudonymous, kept after erasure.

@@ -7,7 +7,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import enum_type
 
 
@@ -35,7 +35,7 @@ class OwnershipRule(enum.StrEnum):
 DEFAULT_REMINDER_DAYS = [30, 7, 0]
 
 
-class Programme(db.Model):
+class Programme(Model):
     __tablename__ = "programmes"
     __table_args__ = (
         sa.CheckConstraint("connectivity_months BETWEEN 1 AND 24", name="connectivity_months"),
@@ -52,7 +52,7 @@ class Programme(db.Model):
     reminder_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_REMINDER_DAYS))
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +62,7 @@ class Organisation(db.Model):
     locations: Mapped[list[Location]] = relationship(back_populates="organisation")
 
 
-class Location(db.Model):
+class Location(Model):
     __tablename__ = "locations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from typing import Any
 
-from ..extensions import db
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
+
+from ..extensions import Model, db
 from ..tags import tag_for_number
 
 # On PostgreSQL a sequence: it never blocks concurrent transactions and never hands a number out
@@ -13,7 +15,7 @@ from ..tags import tag_for_number
 TAG_SEQUENCE = sa.Sequence("tag_numbers", metadata=db.metadata)
 
 
-class TagCounter(db.Model):
+class TagCounter(Model):
     """On SQLite, where there are no sequences, one row holds the next number. SQLite allows one
     writer at a time, and every writer opens its transaction with BEGIN IMMEDIATE, so two
     transactions never read the same value."""
@@ -24,7 +26,7 @@ class TagCounter(db.Model):
     next_value: Mapped[int] = mapped_column(sa.BigInteger)
 
 
-def allocate_tags(session: Session, count: int) -> list[str]:
+def allocate_tags(session: Session | scoped_session[Any], count: int) -> list[str]:
     if count <= 0:
         return []
     if session.get_bind().dialect.name == "postgresql":

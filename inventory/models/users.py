@@ -12,7 +12,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import enum_type, utcnow
 from .reference import Organisation
 
@@ -38,7 +38,7 @@ class Actor(Protocol):
     def organisation_id(self) -> int | None: ...
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     __table_args__ = (
         # A partner only ever acts for its own organisation, so it must have one.
@@ -74,7 +74,7 @@ class User(db.Model):
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash and check_password_hash(self.password_hash, password))
 
 
 def hash_token(token: str) -> str:
@@ -83,7 +83,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)

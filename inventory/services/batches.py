@@ -61,17 +61,18 @@ def apply(
     kit_tags = set(db.session.scalars(sa.select(Kit.tag).where(Kit.tag.in_(wanted)))) if action == "move" else set()
     lock_assets([t for t in wanted if t not in kit_tags])
 
+    place = location or ""  # only a move or a return uses it, and both required it above
     refusals: dict[str, str] = {}
     for tag in wanted:
         try:
             if tag in kit_tags:
-                kits.move_kit(tag, location, actor, note=note)
+                kits.move_kit(tag, place, actor, note=note)
             elif action == "move":
-                lifecycle.move(tag, location, actor, note)
+                lifecycle.move(tag, place, actor, note)
             elif action == "restock":
                 lifecycle.restock(tag, actor, wipe_certificate=wipe_certificate, note=note)
             else:
-                returns.return_asset(tag, actor, location=location, today=today, note=note)
+                returns.return_asset(tag, actor, location=place, today=today, note=note)
         except DomainError as refused:
             refusals[tag] = refused.message
     if refusals:  # the entry point rolls back what the accepted items did

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -14,7 +15,7 @@ from . import issuing, kits, participants, receiving, reference, users
 DATA = Path(__file__).resolve().parent.parent / "demo_data"
 SAMPLE_FILES = ("delivery-tablets.csv", "delivery-laptops-furniture.csv", "sims-vodafone.csv")
 
-PROGRAMMES = [
+PROGRAMMES: list[dict[str, Any]] = [
     dict(
         code="DII",
         name="Digital Inclusion Initiative",
@@ -45,7 +46,7 @@ LOCATIONS = [
     dict(code="HUB-WIR-BH", name="Birkenhead Digital Den", kind="hub", area="Wirral", organisation="BIRKENHEAD"),
     dict(code="HUB-HAL-WI", name="Widnes Learning Centre", kind="hub", area="Halton", organisation="WIDNES"),
 ]
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     dict(
         code="DII-TABLET",
         name="Tablet and data SIM",
@@ -82,7 +83,7 @@ def _exists(model, column, value) -> bool:
 # Fictional people (Ofcom's drama numbers, example.org addresses) on the demo advocate's caseload. The
 # first got a tablet kit long enough ago that their free data ends within the week, so the scheduler
 # started by `make run` has a reminder to send.
-PARTICIPANTS = [
+PARTICIPANTS: list[dict[str, Any]] = [
     dict(
         reference="DII-DEMO-0001",
         name="Jordan Example",
@@ -161,6 +162,7 @@ def _demo_participants(today) -> int:
         )
         for kind in (AssetType.TABLET, AssetType.SIM)
     )
+    assert tablet is not None and sim is not None  # the sample deliveries have both in stock
     kit = kits.build_kit([tablet, sim], warehouse, template="DII-TABLET")
     issuing.issue(
         participant_id=first.id,

@@ -79,9 +79,11 @@ def issue(
     assets, kits = _lock_items(items)
     for asset in assets:
         if asset.status == AssetStatus.IN_KIT and asset.kit not in kits:
+            assert asset.kit is not None  # an item in a kit has one
             raise Conflict(f"{asset.describe()} is in kit {asset.kit.tag}: issue the kit, or take it apart first")
         asset.check(AssetAction.ISSUE_WITH_KIT if asset.kit in kits else AssetAction.ISSUE)
         if asset.programme_id is not None and asset.programme_id != programme.id:
+            assert asset.programme is not None  # its programme_id is set
             raise Conflict(
                 f"{asset.describe()} belongs to programme {asset.programme.code}, "
                 f"and participant {participant.id} is on {programme.code}"

@@ -62,11 +62,12 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
 
     for asset in items:
         if asset.kit_id is not None:
+            assert asset.kit is not None  # its kit_id is set
             raise Conflict(f"{asset.describe()} is already in kit {asset.kit.tag}: take that kit apart first")
         asset.check(AssetAction.BUILD_KIT)
     places = {a.location_id for a in items}
     if len(places) > 1:
-        where = "; ".join(f"{a.tag} at {a.location.code}" for a in items)
+        where = "; ".join(f"{a.tag} at {a.location.code if a.location else 'no location'}" for a in items)
         raise Conflict(f"The items are at different locations ({where}): move them to one place first")
     programmes = {a.programme.code for a in items if a.programme is not None}
     if kit_template is not None:

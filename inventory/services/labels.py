@@ -114,6 +114,7 @@ def one_label(tag: str, fmt: str, *, base_url: str, zpl_size: tuple[float, float
     """One label to download (a GET, so it changes nothing: fetching a picture is not printing)."""
     thing = _things_by_tag([tag])[0]
     content = _content(thing, base_url)
+    out: bytes | str
     if fmt == "png":
         out = single.png(content)
     elif fmt == "svg":

@@ -70,7 +70,7 @@ def restock(
         )
     asset.apply(AssetAction.RESTOCK)
     if asset.needs_wipe_certificate:
-        asset.wipe_certificate = wipe_certificate.strip()
+        asset.wipe_certificate = (wipe_certificate or "").strip()  # not empty: checked above
     if condition:
         asset.condition = _choice(Condition, condition, "condition")
     if location:
@@ -86,10 +86,10 @@ def repair(tag: str, actor: Actor, *, location: str | None = None, note: str | N
 def retire(tag: str, actor: Actor, *, reason: str, note: str | None = None) -> Asset:
     asset = _one(tag)
     before = Snapshot(asset)
-    reason = _choice(RetireReason, reason, "reason")
+    chosen = _choice(RetireReason, reason, "reason")
     kit = asset.kit
     asset.apply(AssetAction.RETIRE)
-    details = {"reason": reason.value}
+    details = {"reason": chosen.value}
     if kit is not None:
         # A retired item leaves its kit; the kit stays, one item short, for the warehouse to make up.
         asset.kit = None

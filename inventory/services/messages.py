@@ -24,7 +24,7 @@ def _overtaken(row: Notification) -> bool:
     """A reminder held up by retries must not arrive after a later one ("ends in 30 days" after
     "has ended")."""
     return (
-        db.session.scalar(
+        db.session.execute(
             sa.select(sa.func.count())
             .select_from(Notification)
             .where(
@@ -32,7 +32,7 @@ def _overtaken(row: Notification) -> bool:
                 Notification.days_before < row.days_before,
                 Notification.status.in_([NotificationStatus.SENT, NotificationStatus.SENDING]),
             )
-        )
+        ).scalar_one()
         > 0
     )
 
@@ -45,6 +45,7 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
             raise NoRecipient("the participant's personal data has been erased")
         if not participant.contact_consent:
             raise NoRecipient("the participant no longer consents to be contacted")
+        assert plan is not None  # a plan's reminder names it, and plans are never deleted
         if plan.ended_on is not None:
             raise NoRecipient("the SIM came back, so the plan has ended")
         if _overtaken(row):
@@ -65,7 +66,7 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
     if advocate is None or not advocate.active:
         raise NoRecipient("the advocate's account is closed")
     if row.kind == NotificationKind.ASSESSMENT_DUE:
-        participant = db.session.get(Participant, row.participant_id)
+        participant = db.session.get_one(Participant, row.participant_id)  # never deleted, only erased
         return Message(
             row.kind.value,
             "email",

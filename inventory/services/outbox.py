@@ -73,12 +73,12 @@ def claim(now: datetime, limit: int) -> list[int]:
 def send_due(notifier: Notifier, *, now: datetime, max_attempts: int, next_steps: str, limit: int = 200) -> SendReport:
     report = SendReport()
     for row_id in claim(now, limit):
-        outcome = _attempt(db.session.get(Notification, row_id), notifier, now, next_steps)
+        outcome = _attempt(db.session.get_one(Notification, row_id), notifier, now, next_steps)
         # End the reading transaction, so the write below opens a writer's one (on SQLite a reader
         # cannot become a writer once someone else has written).
         db.session.rollback()
         with write_intent():
-            _record(db.session.get(Notification, row_id), outcome, now, max_attempts, report)
+            _record(db.session.get_one(Notification, row_id), outcome, now, max_attempts, report)
             db.session.commit()
     return report
 

@@ -7,6 +7,7 @@ the asset history stay, so stock and outcome figures remain true.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -38,7 +39,7 @@ def _forget(ids: sa.Select) -> int:
         .values(name=None, phone=None, email=None, contact_consent=False, erased_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return cast(sa.CursorResult, result).rowcount  # an UPDATE's result is a CursorResult
 
 
 def anonymise_expired(today: date, retention_months: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -43,6 +43,7 @@ class ManifestRejected(InvalidInput):
 
 def receive_one(raw: dict, actor: Actor) -> Asset:
     """POST /assets: the same checks as an import row; errors come back per field."""
+    errors: Sequence[tuple[str | None, str]]  # a store check may not name a field
     values, errors = asset_fields.clean(raw)
     if not errors:
         errors = [(e.column, e.message) for e in _check_against_store([(0, values)])]
@@ -52,7 +53,7 @@ def receive_one(raw: dict, actor: Actor) -> Asset:
             field_errors.setdefault(name or "_schema", []).append(message)
         raise InvalidInput("The asset is not valid: see errors for each field", {"json": field_errors})
     result = _store([values], actor, batch=None)
-    return db.session.scalar(sa.select(Asset).where(Asset.tag == result.tags[0]))
+    return db.session.scalars(sa.select(Asset).where(Asset.tag == result.tags[0])).one()  # just stored
 
 
 def import_manifest(
@@ -180,7 +181,7 @@ def _store(rows: list[dict], actor: Actor | None, *, batch: str | None) -> Recei
             asset_id=a.id,
             action="receive",
             to_status=a.status.value,
-            to_location_id=a.location.id,
+            to_location_id=a.location_id,
             details={"batch": batch} if batch else None,
         )
         for a in assets

@@ -11,6 +11,7 @@ plan has a new end date, so a new set of keys.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -43,12 +44,12 @@ def _insert_new(select: sa.Select, columns: list[str]) -> int:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # On the table, not the mapped class: a Core statement reports how many rows it added.
     statement = (
-        insert(Notification.__table__)
+        insert(cast(sa.Table, Notification.__table__))
         .from_select(columns, select, include_defaults=False)
         .on_conflict_do_nothing(index_elements=["key"])
         .execution_options(preserve_rowcount=True)
     )  # SQLAlchemy keeps INSERT counts only if asked
-    return max(0, db.session.execute(statement).rowcount)
+    return max(0, cast(sa.CursorResult, db.session.execute(statement)).rowcount)
 
 
 def _text(column) -> sa.ColumnElement:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -186,7 +187,7 @@ def outcomes(
 
 
 def _row(area: str, values: dict) -> dict:
-    row = {"area": area}
+    row: dict[str, Any] = {"area": area}
     for name in COUNTS:
         if name == "assets_issued":
             row[name] = {t.value: values.get(name, {}).get(t.value, 0) for t in AssetType}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -116,7 +117,7 @@ def revoke_all_tokens(user: User) -> int:
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    return result.rowcount
+    return cast(sa.CursorResult, result).rowcount  # an UPDATE's result is a CursorResult
 
 
 def list_users() -> list[User]:

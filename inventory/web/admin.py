@@ -3,15 +3,19 @@ CSV; and (admins and advocates) the reminders outbox and data plans ending soon.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import Schema
 from sqlalchemy.orm import selectinload
 
 from ..api.reference.schemas import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
 from ..api.users.routes import UserCreateArgs
 from ..clock import today
-from ..errors import InvalidInput
+from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role, User
 from ..permissions import Permission
@@ -21,7 +25,7 @@ from .charts import bar_chart
 from .common import attachment, attempt, field_errors, form_date, load_form, needs
 
 # What each reference form creates, with the API schema that checks it and the service that stores it.
-REFERENCE_FORMS = {
+REFERENCE_FORMS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
     "programme": (ProgrammeCreateArgs, reference.create_programme),
     "organisation": (OrganisationCreateArgs, reference.create_organisation),
     "location": (LocationCreateArgs, reference.create_location),
@@ -64,6 +68,7 @@ def admin_create(which: str):
     made, refused = attempt(lambda: create(**values))
     if refused:
         return _admin_page(field_errors(refused), refused, which, refused.status)
+    assert made is not None  # not refused
     flash(f"{which.capitalize()} {made.code} added.", "success")
     return redirect(url_for("web.admin"))
 
@@ -71,6 +76,7 @@ def admin_create(which: str):
 @bp.route("/admin/users", methods=["GET", "POST"])
 @needs(Permission.MANAGE_USERS)
 def admin_users():
+    errors: dict[str, str]
     errors, refused, created = {}, None, None
     if request.method == "POST":
         values, errors = load_form(UserCreateArgs(), request.form)
@@ -114,6 +120,7 @@ def admin_tokens(user_id: int):
 
 
 def _report_args() -> tuple[dict, InvalidInput | None]:
+    args: dict[str, Any]  # the dates below are dates
     args = {"programme": request.args.get("programme") or None, "area": request.args.get("area") or None}
     try:
         args["date_from"] = form_date(request.args.get("from"), "from")
@@ -128,6 +135,7 @@ def _report_args() -> tuple[dict, InvalidInput | None]:
 @bp.route("/reports", endpoint="reports")
 @needs(Permission.REPORTS)
 def reports_page():
+    refused: DomainError | None
     args, refused = _report_args()
     report = None
     if refused is None:
@@ -156,12 +164,14 @@ def reports_page():
 @bp.route("/reports/outcomes.csv")
 @needs(Permission.REPORTS)
 def reports_csv():
+    refused: DomainError | None
     args, refused = _report_args()
     if refused is None:
         report, refused = attempt(lambda: reports.outcomes(today=today(), **args))
     if refused:
         flash(refused.message, "error")
         return redirect(url_for("web.reports"))
+    assert report is not None  # not refused
     return attachment(reports.as_csv(report), "text/csv", f"outcomes-{report['from']}-to-{report['to']}.csv")
 
 
@@ -176,7 +186,7 @@ def reminders_page():
         .limit(200)
     ).all()
     outbox = db.session.scalars(notifications.outbox_query(current_user, status=status).limit(OUTBOX_ROWS)).all()
-    counts = dict(
+    counts: dict[Any, int] = dict(
         db.session.execute(
             sa.select(sa.literal_column("status"), sa.func.count())
             .select_from(notifications.outbox_query(current_user).order_by(None).subquery())

@@ -97,7 +97,7 @@ def _form_value(name: str) -> str | None:
 def asset_action(tag: str, action: str):
     """One change to one asset from its page; the scan's action list decides who may do what."""
     found, refused = attempt(lambda: scanning.resolve(tag, current_user))
-    if refused or found.kind != "asset" or action not in found.actions:
+    if found is None or found.kind != "asset" or action not in found.actions:  # refused, or not now
         refused = refused or Conflict(f"{tag.upper()} cannot take '{action}' now, or your role does not allow it")
         return asset_page(tag, refused=refused, status=refused.status)
     form, note = request.form, _form_value("note")
@@ -155,4 +155,5 @@ def one_label(tag: str, fmt: str):
     )
     if refused:
         return render_template("not_found.html", code=tag, message=refused.message), refused.status
+    assert body is not None  # not refused
     return attachment(body, labels.MEDIA_TYPES[fmt], f"{tag.upper()}.{fmt}")

@@ -86,6 +86,7 @@ def delivery_import():
         # Something changed since the preview (another import took those serials): show it again, with why.
         flash(refused.message, "error")
         return delivery_preview()
+    assert result is not None  # not refused
     flash(f"{result.created} assets received as batch {result.batch}. Print their labels now.", "success")
     return redirect(url_for("web.delivery_batch", batch=result.batch))
 

@@ -44,6 +44,7 @@ def participants_list():
 @bp.route("/participants/new", methods=["GET", "POST"])
 @needs(Permission.PARTICIPANTS)
 def participant_new():
+    errors: dict[str, str]
     errors, refused = {}, None
     if request.method == "POST":
         values, errors = load_form(ParticipantCreateArgs(), request.form)
@@ -70,7 +71,7 @@ def participant_new():
 
 def _participant(participant_id: int) -> Participant:
     person, refused = attempt(lambda: participants.get_participant(participant_id, current_user))
-    if refused:
+    if person is None:  # refused
         abort(404)
     return person
 
@@ -101,6 +102,7 @@ def participant_edit(participant_id: int):
     person = _participant(participant_id)
     if person.erased:
         abort(404)
+    errors: dict[str, str]
     errors, refused = {}, None
     form = (
         request.form
@@ -148,7 +150,7 @@ def issue_page(participant_id: int):
         # A double tap on a slow phone connection sends the form twice: the key makes the second a replay.
         key = (request.form.get("idempotency_key") or "")[:100] or None
         issued_on, refused = attempt(lambda: form_date(request.form.get("issued_on"), "issued_on", today()))
-        if not refused:
+        if issued_on is not None:  # not refused (and the default is today)
             body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
             result, refused = attempt(
                 lambda: issuing.issue(
@@ -202,6 +204,7 @@ def record_assessment(participant_id: int):
     )
     if refused:
         return participant_page(participant_id, refused=refused, errors=field_errors(refused), status=refused.status)
+    assert result is not None  # not refused
     assessment, transfer = result
     outcome = "passed" if assessment.passed else "did not pass"
     message = f"Assessment recorded: {assessment.score}/{assessment.max_score}, {outcome}."
@@ -216,7 +219,7 @@ def record_assessment(participant_id: int):
 def certificate(participant_id: int, transfer_id: int):
     person = _participant(participant_id)
     transfer, refused = attempt(lambda: certificates.get_transfer(transfer_id, current_user))
-    if refused or transfer.participant_id != person.id:
+    if transfer is None or transfer.participant_id != person.id:  # refused, or not theirs
         abort(404)
     return attachment(certificates.certificate_pdf(transfer), "application/pdf", f"certificate-{transfer.id}.pdf")
 
@@ -226,7 +229,7 @@ def certificate(participant_id: int, transfer_id: int):
 def return_loan(participant_id: int, loan_id: int):
     person = _participant(participant_id)
     loan, refused = attempt(lambda: issuing.get_loan(loan_id, current_user))
-    if refused or loan.participant_id != person.id:
+    if loan is None or loan.participant_id != person.id:  # refused, or not theirs
         abort(404)
     items = request.form.getlist("items")
     done, refused = attempt(

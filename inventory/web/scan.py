@@ -78,7 +78,7 @@ def _kit_progress(template_code: str | None, types: list[str]) -> dict | None:
     if not template_code:
         return None
     template, refused = attempt(lambda: reference.get_kit_template(template_code))
-    if refused:
+    if template is None:  # refused
         return None
     missing, extra = kits.gaps_for_types(template, types)
     return {"template": template.code, "missing": missing, "extra": extra, "complete": not missing and not extra}
@@ -109,7 +109,7 @@ def _page(
         locations=reference.list_locations(current_user),
         templates=reference.list_kit_templates(),
         template_code=template_code,
-        progress=_kit_progress(template_code, [r.type for r in rows if r.outcome == "ok"])
+        progress=_kit_progress(template_code, [r.type for r in rows if r.outcome == "ok" and r.type])
         if mode_name == "kit"
         else None,
         sheet_templates=labels.TEMPLATE_CODES,
@@ -129,7 +129,7 @@ def scan_station():
         last = check_scan(code, mode, batch)
         progress = None
         if mode_name == "kit":
-            tags = batch + ([last.tag] if last.outcome == "ok" else [])
+            tags = batch + ([last.tag] if last.outcome == "ok" and last.tag else [])
             progress = _kit_progress(request.form.get("template"), asset_service.types_of(tags))
         return jsonify(row=asdict(last), progress=progress)
     # Without JavaScript the page is drawn again: the batch so far, checked again (things may have
@@ -137,7 +137,7 @@ def scan_station():
     rows = [check_scan(tag, mode, batch[:i]) for i, tag in enumerate(batch)]
     if not code:
         return _page(mode_name, rows)
-    last = check_scan(code, mode, [r.tag for r in rows if r.outcome == "ok"])
+    last = check_scan(code, mode, [r.tag for r in rows if r.outcome == "ok" and r.tag])
     if last.outcome == "ok":
         rows.append(last)
     return _page(mode_name, rows, last=last)

@@ -26,7 +26,7 @@ def pivot(rows: list[dict]) -> dict[str, dict[str, dict[str, int]]]:
 def stock_page():
     chosen = request.args.get("location") or None
     counts, refused = attempt(lambda: stock.stock_counts(current_user, location=chosen))
-    if refused:
+    if counts is None:  # refused
         counts = stock.stock_counts(current_user)
     locations = {loc.code: loc for loc in reference.list_locations(current_user)}
     return render_template(

@@ -27,10 +27,10 @@ class ParticipantSchema(Schema):
     email = fields.Str()
     area = fields.Str()
     referral_source = fields.Str()
-    programme = fields.Function(lambda p: p.programme.code)
+    programme: fields.Field = fields.Function(lambda p: p.programme.code)  # a Str in the detail schema
     contact_consent = fields.Bool()
-    advocate = fields.Function(lambda p: p.advocate.email)
-    enrolled_on = fields.Date()
+    advocate: fields.Field = fields.Function(lambda p: p.advocate.email)
+    enrolled_on: fields.Field = fields.Date()
     erased = fields.Bool()
 
 

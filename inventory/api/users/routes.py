@@ -53,5 +53,5 @@ def create_user(args):
         args["email"], args["role"], name=args["name"], organisation=args["organisation"], password=given
     )
     # Kept on the object for this response only; never stored.
-    user.shown_password = password if given is None else None
+    user.shown_password = password if given is None else None  # type: ignore[attr-defined]  # not a column
     return user

@@ -22,9 +22,9 @@ blp = Blueprint(
 class ParticipantSchema(Schema):
     id = fields.Int()
     reference = fields.Str()
-    name = fields.Str()
-    phone = fields.Str()
-    email = fields.Str()
+    name = fields.Str(allow_none=True)
+    phone = fields.Str(allow_none=True)
+    email = fields.Str(allow_none=True)
     area = fields.Str()
     referral_source = fields.Str()
     programme: fields.Field = fields.Function(lambda p: p.programme.code)  # a Str in the detail schema

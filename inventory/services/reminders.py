@@ -56,24 +56,28 @@ def _text(column) -> sa.ColumnElement:
     return sa.cast(column, sa.String)
 
 
+# The outbox columns every INSERT ... SELECT of a reminder fills, in the order its select lists them.
+OUTBOX_COLUMNS = (
+    "key",
+    "kind",
+    "channel",
+    "status",
+    "due_on",
+    "participant_id",
+    "advocate_id",
+    "data_plan_id",
+    "days_before",
+    "attempts",
+    "outcome_unknown",
+    "created_at",
+)
+
+
 def sweep(today: date) -> dict:
     """Queue the reminders due on `today`. Returns how many of each were added."""
     now = sa.literal(utcnow())
     queued = {"participants": 0, "advocates": 0}
-    columns = [
-        "key",
-        "kind",
-        "channel",
-        "status",
-        "due_on",
-        "participant_id",
-        "advocate_id",
-        "data_plan_id",
-        "days_before",
-        "attempts",
-        "outcome_unknown",
-        "created_at",
-    ]
+    columns = list(OUTBOX_COLUMNS)
     programmes = db.session.execute(sa.select(Programme.id, Programme.reminder_days)).all()
     for programme_id, reminder_days in programmes:
         lower = -(ENDED_GRACE_DAYS + 1)
@@ -169,19 +173,6 @@ def queue_assessment_reminders(today: date, weeks: int) -> int:
     ).where(long_loan, ~sa.exists().where(Assessment.participant_id == Participant.id), Participant.erased_at.is_(None))
     count = _insert_new(
         select,
-        [
-            "key",
-            "kind",
-            "channel",
-            "status",
-            "due_on",
-            "participant_id",
-            "advocate_id",
-            "data_plan_id",
-            "days_before",
-            "attempts",
-            "outcome_unknown",
-            "created_at",
-        ],
+        list(OUTBOX_COLUMNS),
     )
     return count

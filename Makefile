@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install vendor browser bench clean lock check
+.PHONY: run test install vendor browser bench clean lock check contract
 
 # Exactly the versions in requirements.lock (what CI tested), then the project itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -28,6 +28,11 @@ check: install
 	$(BIN)/mypy
 
 install: $(STAMP)
+
+# Schemathesis over every API operation, once per role, against a live server on a fresh database:
+# no server errors and no answer outside the OpenAPI document.
+contract: install vendor
+	$(BIN)/python tests/contract/fuzz_api.py
 
 # Browser libraries from the npm registry, never a CDN: Swagger UI for the API documentation, and the
 # barcode reader (barcode-detector + zxing-wasm) behind the camera button.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from typing import TypedDict, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -26,11 +27,12 @@ from ..models import (
     LoanItem,
     OwnershipRule,
     Snapshot,
+    Transfer,
 )
 from ..tags import TagError, check, normalise
 from .assets import lock_assets
-from .ownership import transfer_on_loan, transfer_summary
-from .participants import get_participant, plan_summary
+from .ownership import TransferSummary, transfer_on_loan, transfer_summary
+from .participants import PlanSummary, get_participant, plan_summary
 
 MAX_ITEMS = 50
 
@@ -49,7 +51,7 @@ def issue(
     today: date,
     idempotency_key: str | None = None,
     body_hash: str | None = None,
-) -> tuple[dict, bool]:
+) -> tuple[LoanReceipt, bool]:
     """Issue assets and kits to a participant. Returns (receipt, replayed): a retry with the same
     Idempotency-Key gets the first receipt back and issues nothing."""
     if not agreement_accepted:
@@ -70,7 +72,7 @@ def issue(
     if idempotency_key:
         claim, replay = _claim(actor, idempotency_key, body_hash or "")
         if replay is not None:
-            return replay, True
+            return cast(LoanReceipt, replay), True  # stored by this function, below
     participant = get_participant(participant_id, actor, for_update=True)
     if participant.erased:
         raise Conflict(f"Participant {participant.id}'s record has been erased: nothing can be issued to them")
@@ -130,7 +132,7 @@ def issue(
 
     receipt = loan_receipt(loan, today, transfer)
     if claim is not None:
-        claim.response = receipt
+        claim.response = dict(receipt)
     db.session.flush()
     return receipt, False
 
@@ -194,7 +196,19 @@ def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit]]:
     return assets, kits
 
 
-def loan_receipt(loan: Loan, today: date, transfer=None) -> dict:
+class LoanReceipt(TypedDict):
+    """What issuing and returns answer (schemas.loans.LoanSchema), kept as JSON for a replayed issue."""
+
+    id: int
+    participant: int
+    items: list[str]
+    kits: list[str]
+    issued_on: str
+    data_plans: list[PlanSummary]
+    transfer: TransferSummary | None
+
+
+def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> LoanReceipt:
     """What issuing answers: the loan, its items, and a data plan for each SIM."""
     return {
         "id": loan.id,

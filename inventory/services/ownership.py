@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -72,7 +73,15 @@ def transfer_on_loan(
     return transfer
 
 
-def transfer_summary(transfer: Transfer | None) -> dict | None:
+class TransferSummary(TypedDict):
+    """A transfer as the API answers it (schemas.loans.TransferSchema); dates as ISO 8601."""
+
+    id: int
+    assets: list[str]
+    transferred_on: str
+
+
+def transfer_summary(transfer: Transfer | None) -> TransferSummary | None:
     if transfer is None:
         return None
     return {

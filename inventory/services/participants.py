@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -11,6 +12,7 @@ from ..extensions import add_or_conflict, db
 from ..identifiers import normalise_uk_mobile
 from ..models import Actor, Area, Assessment, DataPlan, Loan, Participant, ReferralSource, Role, Transfer, User, as_utc
 from ..visibility import in_caseload
+from .ownership import TransferSummary, transfer_summary
 from .reference import find_programme
 from .search import contains
 from .users import normalise_email
@@ -159,7 +161,66 @@ def update_participant(participant_id: int, fields: dict, actor: Actor, today: d
     return participant
 
 
-def casefile(p: Participant, today: date) -> dict:
+# A case file as the API answers it and a subject access request receives it
+# (schemas.participants.ParticipantDetailSchema). Dates are ISO 8601 strings: a case file is also
+# kept as JSON, so it is built ready to write.
+
+
+class PlanSummary(TypedDict):
+    id: int
+    sim: str
+    starts_on: str
+    ends_on: str
+    status: str
+    days_left: int
+
+
+class LoanItemRecord(TypedDict):
+    tag: str
+    type: str
+    make: str
+    model: str
+    serial: str | None
+    status: str
+    returned_on: str | None
+
+
+class LoanRecord(TypedDict):
+    id: int
+    issued_on: str
+    items: list[LoanItemRecord]
+
+
+class AssessmentRecord(TypedDict):
+    id: int
+    score: int
+    max_score: int
+    taken_on: str
+    venue: str
+    passed: bool
+
+
+class CaseFile(TypedDict):
+    id: int
+    reference: str
+    name: str | None
+    phone: str | None
+    email: str | None
+    area: str
+    referral_source: str
+    programme: str
+    contact_consent: bool
+    advocate: str
+    enrolled_on: str
+    created_at: str
+    erased: bool
+    loans: list[LoanRecord]
+    data_plans: list[PlanSummary]
+    assessments: list[AssessmentRecord]
+    transfers: list[TransferSummary]
+
+
+def casefile(p: Participant, today: date) -> CaseFile:
     """The participant with their loans, data plans, assessments and transfers: what their advocate
     sees, and what a subject access request gets."""
     loans = db.session.scalars(sa.select(Loan).where(Loan.participant_id == p.id).order_by(Loan.id)).all()
@@ -214,14 +275,11 @@ def casefile(p: Participant, today: date) -> dict:
             }
             for a in assessments
         ],
-        "transfers": [
-            {"id": t.id, "transferred_on": t.transferred_on.isoformat(), "assets": [i.asset.tag for i in t.items]}
-            for t in transfers
-        ],
+        "transfers": [summary for t in transfers if (summary := transfer_summary(t)) is not None],
     }
 
 
-def plan_summary(plan: DataPlan, today: date) -> dict:
+def plan_summary(plan: DataPlan, today: date) -> PlanSummary:
     return {
         "id": plan.id,
         "sim": plan.sim.tag,

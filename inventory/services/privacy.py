@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from ..dates import add_months
 from ..extensions import db
 from ..models import Actor, Assessment, Asset, AssetStatus, DataPlan, Loan, LoanItem, Participant, Transfer, utcnow
-from .participants import casefile, get_participant
+from .participants import CaseFile, casefile, get_participant
 
 PERSONAL_FIELDS = ("name", "phone", "email")
 
 
-def export(participant_id: int, viewer: Actor, today: date) -> dict:
+def export(participant_id: int, viewer: Actor, today: date) -> CaseFile:
     """Everything held about the participant: their case file, personal data included."""
     return casefile(get_participant(participant_id, viewer), today)
 

@@ -12,13 +12,13 @@ from flask_login import current_user
 from marshmallow import Schema
 from sqlalchemy.orm import selectinload
 
-from ..api.reference.schemas import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
-from ..api.users.routes import UserCreateArgs
 from ..clock import today
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role, User
 from ..permissions import Permission
+from ..schemas.reference import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
+from ..schemas.users import UserCreateArgs
 from ..services import data_plans, notifications, reference, reports, users
 from . import bp
 from .charts import bar_chart

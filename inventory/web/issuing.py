@@ -11,13 +11,13 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..api.loans.routes import AssessmentCreateArgs
-from ..api.participants.routes import ParticipantCreateArgs, ParticipantUpdateArgs
 from ..clock import today
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Area, Participant, ReferralSource, Role, Venue
 from ..permissions import Permission, whole_caseload
+from ..schemas.loans import AssessmentCreateArgs
+from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
 from ..services import assessments, certificates, issuing, participants, reference, returns
 from . import bp
 from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in

@@ -38,3 +38,32 @@ def test_label_urls_ask_signed_out_visitors_to_sign_in(client, world, make_asset
     tablet = make_asset()
     page = client.get(f"/a/{tablet.tag}")
     assert page.status_code == 302 and "/sign-in" in page.headers["Location"]
+
+
+def test_every_field_of_every_answer_has_a_type(client):
+    """A field without a type (a bare Function or Dict) would let any value through schemathesis."""
+    spec = client.get("/api/v1/openapi.json").json
+    untyped = [
+        f"{name}.{prop}"
+        for name, schema in spec["components"]["schemas"].items()
+        for prop, d in schema.get("properties", {}).items()
+        if not ({"type", "$ref", "anyOf", "allOf"} & d.keys())
+    ]
+    assert untyped == []
+
+
+def test_case_files_and_loans_are_typed_down_to_their_items(client):
+    spec = client.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    detail = schemas["ParticipantDetail"]["properties"]
+    assert detail["loans"]["items"]["$ref"].endswith("/CaseLoan")
+    assert detail["data_plans"]["items"]["$ref"].endswith("/DataPlan")
+    assert schemas["CaseLoan"]["properties"]["items"]["items"]["$ref"].endswith("/LoanItem")
+    assert schemas["LoanItem"]["properties"]["returned_on"] == {"type": "string", "format": "date", "nullable": True}
+    assert schemas["Loan"]["properties"]["issued_on"] == {"type": "string", "format": "date"}
+    export = spec["paths"]["/api/v1/participants/{participant_id}/export"]["get"]["responses"]["200"]
+    assert export["content"]["application/json"]["schema"]["$ref"].endswith("/ParticipantDetail")
+    report = spec["paths"]["/api/v1/reports/outcomes"]["get"]["responses"]["200"]["content"]
+    assert report["application/json"]["schema"]["$ref"].endswith("/OutcomeReport")
+    assert schemas["OutcomeRow"]["properties"]["assets_issued"]["$ref"].endswith("/AssetsByType")
+    assert schemas["AssetsByType"]["properties"]["tablet"] == {"type": "integer"}

@@ -8,10 +8,7 @@ from ...auth import current_user, requires
 from ...errors import InvalidInput
 from ...http import whole_body
 from ...permissions import Permission
-from ...services import assets as asset_service
-from ...services import lifecycle, receiving
-from ..common import Blueprint, paginate
-from .schemas import (
+from ...schemas.assets import (
     AssetCreateArgs,
     AssetQueryArgs,
     AssetSchema,
@@ -24,6 +21,9 @@ from .schemas import (
     RestockArgs,
     RetireArgs,
 )
+from ...services import assets as asset_service
+from ...services import lifecycle, receiving
+from ..common import Blueprint, paginate
 
 blp = Blueprint("assets", __name__, url_prefix="/api/v1/assets", description="Assets and their life cycle")
 

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
-
 from ...auth import bearer_token, requires, revoke
 from ...permissions import Permission
+from ...schemas.auth import SignInArgs, TokenSchema
 from ...services import users as user_service
-from ..common import Blueprint, Text
+from ..common import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")
-
-
-class SignInArgs(Schema):
-    email = Text(254, required=True)
-    password = fields.Str(required=True, validate=lambda v: len(v) <= 1024)
-
-
-class TokenSchema(Schema):
-    token = fields.Str()
-    role = fields.Str()
 
 
 @blp.route("/tokens", methods=["POST"])

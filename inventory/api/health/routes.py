@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields
 
 from ...extensions import db
+from ...schemas.health import HealthSchema
 from ..common import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Liveness and database check")
-
-
-class HealthSchema(Schema):
-    status = fields.Str()
-    database = fields.Str()
 
 
 @blp.route("")

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
-
 from ...auth import current_user, requires
 from ...permissions import Permission
+from ...schemas.assets import EventSchema
+from ...schemas.kits import KitCreateArgs, KitDismantleArgs, KitMoveArgs, KitSchema
 from ...services import kits as kit_service
-from ..assets.schemas import EventSchema
-from ..common import Blueprint, PartnerNarrowing, Text, code_of
+from ..common import Blueprint
 
 blp = Blueprint("kits", __name__, url_prefix="/api/v1/kits", description="Kits of assets prepared together")
-
-
-class KitSchema(PartnerNarrowing, Schema):
-    PARTNER_FIELDS = frozenset({"tag", "items", "status", "location", "programme", "template"})
-
-    tag = fields.Str()
-    status = fields.Str()
-    items = fields.Function(lambda k: [a.tag for a in k.items])
-    location = fields.Function(lambda k: code_of(k.location))
-    programme = fields.Function(lambda k: code_of(k.programme))
-    template = fields.Function(lambda k: code_of(k.template))
-
-
-class KitCreateArgs(Schema):
-    items = fields.List(Text(40), required=True, validate=validate.Length(min=1, max=kit_service.MAX_ITEMS))
-    template = Text(20, load_default=None, allow_none=True)
-    note = Text(500, load_default=None, allow_none=True)
-
-
-class KitMoveArgs(Schema):
-    location = Text(20, required=True)
-    note = Text(500, load_default=None, allow_none=True)
-
-
-class KitDismantleArgs(Schema):
-    note = Text(500, load_default=None, allow_none=True)
 
 
 @blp.route("", methods=["POST"])

@@ -3,101 +3,28 @@
 from __future__ import annotations
 
 from flask import Response, request
-from marshmallow import Schema, fields, validate
 
 from ...auth import current_user, requires
 from ...clock import today
 from ...errors import InvalidInput
-from ...models import Venue
 from ...permissions import Permission
+from ...schemas.loans import (
+    AssessmentCreateArgs,
+    AssessmentResultSchema,
+    AssetReturnArgs,
+    DataPlanSchema,
+    ExtendArgs,
+    LoanCreateArgs,
+    LoanSchema,
+    PlanQueryArgs,
+    ReturnArgs,
+)
 from ...services import assessments, certificates, data_plans, issuing, returns
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
-from ..common import Blueprint, Choice, Id, Text, paginate
+from ..common import Blueprint, paginate
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Loans, returns, assessments and data plans")
-
-
-class DataPlanSchema(Schema):
-    id = fields.Int()
-    sim = fields.Str()
-    starts_on = fields.Str()
-    ends_on = fields.Str()
-    status = fields.Str()
-    days_left = fields.Int(metadata={"description": "days of free data left after today"})
-
-
-class TransferSchema(Schema):
-    id = fields.Int()
-    assets = fields.List(fields.Str())
-    transferred_on = fields.Str()
-
-
-class LoanSchema(Schema):
-    """Dumped from services.issuing.loan_receipt()."""
-
-    id = fields.Int()
-    participant = fields.Int()
-    items = fields.List(fields.Str())
-    kits = fields.List(fields.Str())
-    issued_on = fields.Str()
-    data_plans = fields.List(fields.Nested(DataPlanSchema))
-    transfer = fields.Nested(TransferSchema, allow_none=True)
-
-
-class LoanCreateArgs(Schema):
-    participant = Id(required=True)
-    items = fields.List(
-        Text(40),
-        required=True,
-        validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
-        metadata={"description": "asset or kit tags"},
-    )
-    agreement_accepted = fields.Bool(required=True)
-    issued_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
-
-
-class ReturnArgs(Schema):
-    items = fields.List(
-        Text(40),
-        load_default=None,
-        validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
-        metadata={"description": "tags to take back; leave out for everything outstanding"},
-    )
-    location = Text(20, required=True)
-    note = Text(500, load_default=None, allow_none=True)
-
-
-class AssetReturnArgs(Schema):
-    location = Text(20, required=True)
-    note = Text(500, load_default=None, allow_none=True)
-
-
-class AssessmentCreateArgs(Schema):
-    participant = Id(required=True)
-    score = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
-    max_score = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000))
-    taken_on = fields.Date(required=True)
-    venue = Choice(Venue, required=True)
-
-
-class AssessmentResultSchema(Schema):
-    id = fields.Int()
-    passed = fields.Bool()
-    transfer = fields.Nested(TransferSchema, allow_none=True)
-
-
-class PlanQueryArgs(Schema):
-    status = Choice(["active", "expired", "ended"])
-    ends_before = fields.Date()
-    participant = Id(strict=False)
-    ending_within = fields.Int(
-        validate=validate.Range(0, 366), metadata={"description": "active plans ending within this many days"}
-    )
-
-
-class ExtendArgs(Schema):
-    months = fields.Int(required=True, strict=True, validate=validate.Range(1, data_plans.MAX_EXTENSION_MONTHS))
 
 
 @blp.route("/loans", methods=["POST"])

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
-
 from ...auth import current_user, requires
-from ...models import NotificationStatus, as_utc
 from ...permissions import Permission
+from ...schemas.notifications import NotificationQueryArgs, NotificationSchema
 from ...services import notifications
-from ..common import Blueprint, Choice, Id, paginate
+from ..common import Blueprint, paginate
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="The reminders outbox")
-
-
-class NotificationSchema(Schema):
-    id = fields.Int()
-    kind = fields.Str()
-    channel = fields.Str()
-    status = fields.Str()
-    due_on = fields.Date()
-    sent_at = fields.Function(lambda n: as_utc(n.sent_at).isoformat() if n.sent_at else None)
-    participant = fields.Int(attribute="participant_id")
-    attempts = fields.Int()
-    last_error = fields.Str()
-
-
-class NotificationQueryArgs(Schema):
-    participant = Id(strict=False)
-    status = Choice(NotificationStatus)
 
 
 @blp.route("", methods=["GET"])

@@ -6,9 +6,7 @@ from flask_smorest import Page
 
 from ...auth import current_user, requires
 from ...permissions import Permission
-from ...services import reference
-from ..common import Blueprint
-from .schemas import (
+from ...schemas.reference import (
     KitTemplateCreateArgs,
     KitTemplateSchema,
     LocationCreateArgs,
@@ -18,6 +16,8 @@ from .schemas import (
     ProgrammeCreateArgs,
     ProgrammeSchema,
 )
+from ...services import reference
+from ..common import Blueprint
 
 blp = Blueprint(
     "reference", __name__, url_prefix="/api/v1", description="Programmes, organisations, locations and kit templates"

@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 from flask import Response
-from marshmallow import Schema, fields
 
 from ...auth import requires
 from ...clock import today
-from ...models import Area
 from ...permissions import Permission
+from ...schemas.reports import OutcomeArgs, OutcomeReportSchema
 from ...services import reports
-from ..common import Blueprint, Choice, Text
+from ..common import Blueprint
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Outcome reports (admins)")
-
-
-class OutcomeArgs(Schema):
-    programme = Text(20)
-    area = Choice(Area)
-    # "from" is a Python keyword: the query names are from/to, the attributes date_from/date_to.
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
-    format = Choice(["json", "csv"], load_default="json")
 
 
 @blp.route("/outcomes", methods=["GET"])
 @requires(Permission.REPORTS)
 @blp.arguments(OutcomeArgs(), location="query")
-@blp.response(200)
+@blp.response(200, OutcomeReportSchema)
+@blp.alt_response(200, description="The same rows as CSV (format=csv)", content_type="text/csv", success=True)
 def outcomes(args):
     fmt = args.pop("format")
     report = reports.outcomes(today=today(), **args)

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
-
 from ...auth import current_user, requires
 from ...permissions import Permission
+from ...schemas.stock import StockArgs, StockSchema
 from ...services import stock
-from ..common import Blueprint, Text
+from ..common import Blueprint
 
 blp = Blueprint("stock", __name__, url_prefix="/api/v1/stock", description="Stock counts")
-
-
-class StockArgs(Schema):
-    location = Text(20)
-    organisation = Text(20)
-
-
-class StockRowSchema(Schema):
-    location = fields.Str()
-    type = fields.Str()
-    status = fields.Str()
-    count = fields.Int()
-
-
-class AvailableSchema(Schema):
-    type = fields.Str()
-    count = fields.Int()
-
-
-class StockSchema(Schema):
-    rows = fields.List(fields.Nested(StockRowSchema))
-    network_available = fields.List(
-        fields.Nested(AvailableSchema), metadata={"description": "items in stock across every location, by type"}
-    )
 
 
 @blp.route("", methods=["GET"])

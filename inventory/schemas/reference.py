@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ...models import Area, AssetType, LocationKind, OwnershipRule
-from ..common import Choice, Text, code_of
+from ..models import Area, AssetType, LocationKind, OwnershipRule
+from .common import Derived, code_of
+from .fields import Choice, Text
 
 CODE = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", error="Use letters, digits, '-' and '_' only, starting with a letter or digit."
@@ -58,7 +59,7 @@ class LocationSchema(Schema):
     name = fields.Str()
     kind = fields.Str()
     area = fields.Str()
-    organisation = fields.Function(lambda loc: code_of(loc.organisation))
+    organisation = Derived(lambda loc: code_of(loc.organisation), nullable=True)
 
 
 class LocationCreateArgs(Schema):
@@ -74,11 +75,16 @@ class TemplateLineSchema(Schema):
     count = fields.Int(required=True, strict=True, validate=validate.Range(1, 20))
 
 
+class TemplateLineOutSchema(Schema):
+    type = fields.Str()
+    count = fields.Int()
+
+
 class KitTemplateSchema(Schema):
     code = fields.Str()
     name = fields.Str()
-    programme = fields.Function(lambda t: t.programme.code)
-    contents = fields.Function(lambda t: [{"type": line.type.value, "count": line.count} for line in t.lines])
+    programme = Derived(lambda t: t.programme.code)
+    contents = fields.List(fields.Nested(TemplateLineOutSchema), attribute="lines")
 
 
 class KitTemplateCreateArgs(Schema):

@@ -7,9 +7,10 @@ from marshmallow import Schema, fields, validate
 
 from labels.payload import label_url as build_label_url
 
-from ...models import AssetStatus, AssetType, Condition, RetireReason, as_utc
-from ...permissions import PARTNER_ASSET_FIELDS
-from ..common import Choice, PartnerNarrowing, Text, code_of
+from ..models import AssetStatus, AssetType, Condition, RetireReason, as_utc
+from ..permissions import PARTNER_ASSET_FIELDS
+from .common import Derived, PartnerNarrowing, code_of
+from .fields import Choice, Text
 
 
 def label_url(tag: str) -> str:
@@ -31,13 +32,13 @@ class AssetSchema(PartnerNarrowing, Schema):
     data_allowance_gb = fields.Int(allow_none=True)
     condition = fields.Str(allow_none=True)
     wipe_certificate = fields.Str(allow_none=True)
-    programme = fields.Function(lambda a: code_of(a.programme))
-    location = fields.Function(lambda a: code_of(a.location))
+    programme = Derived(lambda a: code_of(a.programme), nullable=True)
+    location = Derived(lambda a: code_of(a.location), nullable=True)
     status = fields.Str()
-    kit = fields.Function(lambda a: a.kit.tag if a.kit is not None else None)
+    kit = Derived(lambda a: a.kit.tag if a.kit is not None else None, nullable=True)
     batch = fields.Str(allow_none=True)
-    received_at = fields.Function(lambda a: as_utc(a.received_at).isoformat())
-    label_url = fields.Function(lambda a: label_url(a.tag))
+    received_at = Derived(lambda a: as_utc(a.received_at).isoformat(), format="date-time")
+    label_url = Derived(lambda a: label_url(a.tag), format="uri")
 
 
 class AssetCreateArgs(Schema):
@@ -100,13 +101,13 @@ class RetireArgs(Schema):
 
 
 class EventSchema(Schema):
-    at = fields.Function(lambda e: as_utc(e.at).isoformat())
+    at = Derived(lambda e: as_utc(e.at).isoformat(), format="date-time")
     action = fields.Str()
-    actor = fields.Function(lambda e: e.actor.email if e.actor is not None else None)
+    actor = Derived(lambda e: e.actor.email if e.actor is not None else None, nullable=True)
     from_status = fields.Str(allow_none=True)
     to_status = fields.Str(allow_none=True)
-    from_location = fields.Function(lambda e: code_of(e.from_location))
-    to_location = fields.Function(lambda e: code_of(e.to_location))
-    kit = fields.Function(lambda e: e.kit.tag if e.kit is not None else None)
+    from_location = Derived(lambda e: code_of(e.from_location), nullable=True)
+    to_location = Derived(lambda e: code_of(e.to_location), nullable=True)
+    kit = Derived(lambda e: e.kit.tag if e.kit is not None else None, nullable=True)
     note = fields.Str(allow_none=True)
     details = fields.Dict(allow_none=True)

@@ -1,0 +1,95 @@
+"""What the loans API takes and answers."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..models import Venue
+from ..services import data_plans, issuing
+from .fields import Choice, Id, IsoDate, Text
+
+
+class DataPlanSchema(Schema):
+    """Dumped from services.participants.plan_summary()."""
+
+    id = fields.Int()
+    sim = fields.Str(metadata={"description": "the SIM's tag"})
+    starts_on = IsoDate()
+    ends_on = IsoDate(metadata={"description": "the last day of free data"})
+    status = fields.Str(metadata={"enum": ["active", "expired", "ended"]})
+    days_left = fields.Int(metadata={"description": "days of free data left after today"})
+
+
+class TransferSchema(Schema):
+    """Dumped from services.ownership.transfer_summary()."""
+
+    id = fields.Int()
+    assets = fields.List(fields.Str(), metadata={"description": "tags of the assets that became the participant's"})
+    transferred_on = IsoDate()
+
+
+class LoanSchema(Schema):
+    """Dumped from services.issuing.loan_receipt()."""
+
+    id = fields.Int()
+    participant = fields.Int()
+    items = fields.List(fields.Str())
+    kits = fields.List(fields.Str())
+    issued_on = IsoDate()
+    data_plans = fields.List(fields.Nested(DataPlanSchema))
+    transfer = fields.Nested(TransferSchema, allow_none=True)
+
+
+class LoanCreateArgs(Schema):
+    participant = Id(required=True)
+    items = fields.List(
+        Text(40),
+        required=True,
+        validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
+        metadata={"description": "asset or kit tags"},
+    )
+    agreement_accepted = fields.Bool(required=True)
+    issued_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
+
+
+class ReturnArgs(Schema):
+    items = fields.List(
+        Text(40),
+        load_default=None,
+        validate=validate.Length(min=1, max=issuing.MAX_ITEMS),
+        metadata={"description": "tags to take back; leave out for everything outstanding"},
+    )
+    location = Text(20, required=True)
+    note = Text(500, load_default=None, allow_none=True)
+
+
+class AssetReturnArgs(Schema):
+    location = Text(20, required=True)
+    note = Text(500, load_default=None, allow_none=True)
+
+
+class AssessmentCreateArgs(Schema):
+    participant = Id(required=True)
+    score = fields.Int(required=True, strict=True, validate=validate.Range(0, 10_000))
+    max_score = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000))
+    taken_on = fields.Date(required=True)
+    venue = Choice(Venue, required=True)
+
+
+class AssessmentResultSchema(Schema):
+    id = fields.Int()
+    passed = fields.Bool()
+    transfer = fields.Nested(TransferSchema, allow_none=True)
+
+
+class PlanQueryArgs(Schema):
+    status = Choice(["active", "expired", "ended"])
+    ends_before = fields.Date()
+    participant = Id(strict=False)
+    ending_within = fields.Int(
+        validate=validate.Range(0, 366), metadata={"description": "active plans ending within this many days"}
+    )
+
+
+class ExtendArgs(Schema):
+    months = fields.Int(required=True, strict=True, validate=validate.Range(1, data_plans.MAX_EXTENSION_MONTHS))

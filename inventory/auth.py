@@ -8,8 +8,9 @@ import time
 
 from flask import current_app, g, request
 
+from . import clock
 from .errors import Forbidden, Unauthorised
-from .models import hash_token
+from .models import as_utc, hash_token
 from .permissions import Permission, allowed
 from .services import users as user_service
 from .services.users import Principal
@@ -28,11 +29,12 @@ def bearer_token() -> str:
 
 
 class TokenCache:
-    """Who a token belongs to, remembered for a few seconds per worker process.
+    """Who a token belongs to, remembered for up to a second per worker process.
 
     Looking the token up costs a database round trip on every request, which is most of a scan's
-    time. A revocation made through this worker takes effect at once; one made elsewhere (another
-    worker, the command line) within TOKEN_CACHE_SECONDS. Set it to 0 to look up every time."""
+    time when requests come quickly. A revocation made through this worker takes effect at once; one
+    made elsewhere (another worker, the command line, a deactivation) within TOKEN_CACHE_SECONDS,
+    which the settings keep at 1 or less. Set it to 0 to look up every time."""
 
     MAX_ENTRIES = 10_000
 
@@ -67,14 +69,23 @@ tokens = TokenCache()
 def authenticate(token: str) -> Principal:
     ttl = current_app.config["TOKEN_CACHE_SECONDS"]
     key = hash_token(token)
+    now = clock.now()
     principal = tokens.get(key) if ttl > 0 else None
+    if principal is not None and principal.token_expires_at is not None and as_utc(principal.token_expires_at) <= now:
+        principal = None
     if principal is None:
-        principal = user_service.principal_for_token(token)
+        principal = user_service.principal_for_token(token, now)
         if principal is None:
-            raise Unauthorised("The API token is unknown, revoked, or its user is deactivated")
+            raise Unauthorised(
+                "The API token is unknown, expired or revoked, or its user is deactivated: sign in again"
+            )
         if ttl > 0:
             tokens.put(key, principal, ttl)
     return principal
+
+
+# What a user with a one-time password (an administrator's reset) may still do: change it, or sign out.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.revoke_current_token"})
 
 
 def revoke(token: str) -> None:
@@ -89,6 +100,8 @@ def requires(permission: Permission):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             user = authenticate(bearer_token())
+            if user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+                raise Forbidden("Your password was reset: choose your own first (POST /api/v1/auth/password)")
             if not allowed(user.role, permission):
                 raise Forbidden(f"A {user.role.value} user may not do this")
             g.user = user

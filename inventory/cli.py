@@ -11,13 +11,13 @@ from typing import NoReturn
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import create_app
+from . import clock, create_app
 from .clock import today
 from .dates import add_months
 from .errors import DomainError
 from .extensions import unit_of_work
 from .models import Area, Role
-from .services import demo, privacy, receiving
+from .services import demo, privacy, receiving, sign_in_rules
 from .services import labels as label_service
 from .services import reports as report_service
 from .services import users as user_service
@@ -87,6 +87,39 @@ def create_user(email, role, organisation, name, password):
         click.echo(f"Password (shown once): {shown}")
 
 
+def _account_command(name: str, verb, said: str):
+    @users.command(name)
+    @click.argument("email")
+    @with_appcontext
+    def command(email):
+        with unit_of_work():
+            try:
+                said_extra = verb(user_service.get_user(email))
+            except DomainError as error:
+                _fail(error)
+        click.echo(said.format(email=email.strip().lower(), extra=said_extra or ""))
+
+    command.__doc__ = f"{name.capitalize().replace('-', ' ')} the account of EMAIL."
+    return command
+
+
+# The command line acts as the operator on the server, not as a signed-in administrator: it may
+# deactivate anyone (a locked-out last administrator included).
+_OPERATOR = user_service.Principal(id=0, email="command line", role=Role.ADMIN, organisation_id=None)
+_account_command(
+    "deactivate",
+    lambda u: user_service.deactivate(u.id, _OPERATOR) and None,
+    "Deactivated {email}: every token and web session of theirs has stopped",
+)
+_account_command("reactivate", lambda u: user_service.reactivate(u.id) and None, "Reactivated {email}")
+_account_command("unlock", lambda u: user_service.unlock(u.id) and None, "Unlocked {email}")
+_account_command(
+    "reset-password",
+    lambda u: user_service.reset_password(u.id, _OPERATOR)[1],
+    "One-time password for {email} (shown once; they choose their own at next sign-in): {extra}",
+)
+
+
 @main.group()
 def tokens():
     """Manage API tokens."""
@@ -95,12 +128,19 @@ def tokens():
 @tokens.command("create")
 @click.argument("email")
 @click.option("--description", default="created on the command line")
+@click.password_option(
+    "--password",
+    confirmation_prompt=False,
+    prompt="Your password",
+    help="The password of EMAIL: only its owner makes a token in their name.",
+)
 @with_appcontext
-def create_token(email, description):
-    """Create an API token for EMAIL and print it (it is shown once)."""
+def create_token(email, description, password):
+    """Create an API token for EMAIL, whose password you give, and print it (it is shown once)."""
     with unit_of_work():
         try:
-            token = user_service.create_token(user_service.get_user(email), description)
+            user = sign_in_rules.check_password(email, password, address="command line", now=clock.now())
+            token = user_service.create_token(user, description)
         except DomainError as error:
             _fail(error)
     click.echo(token)

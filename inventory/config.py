@@ -82,8 +82,11 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # None means the wall clock.
         "TODAY": None,
         "CLOCK": None,
-        # How long a worker trusts what it learnt about a token (see auth.TokenCache); 0 = never.
-        "TOKEN_CACHE_SECONDS": float(env.get("TOKEN_CACHE_SECONDS", "30")),
+        # How long a worker trusts what it learnt about a token (see auth.TokenCache); 0 = never. At
+        # most 1, so that a revocation or a deactivation takes effect on every worker within a second.
+        "TOKEN_CACHE_SECONDS": float(env.get("TOKEN_CACHE_SECONDS", "1")),
+        # API tokens expire this many days after sign-in.
+        "TOKEN_DAYS": int(env.get("TOKEN_DAYS", "30")),
         "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),
         # flask-smorest: the OpenAPI document and its interactive page, served from our own origin.
         "API_TITLE": "Device-lending inventory",
@@ -104,6 +107,11 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         # Web sessions: signed cookies, HTTP-only, SameSite=Lax; signed out after this many idle minutes.
         "WEB_IDLE_MINUTES": int(env.get("WEB_IDLE_MINUTES", "30")),
+        # ... and after this many hours whatever the activity.
+        "WEB_SESSION_HOURS": int(env.get("WEB_SESSION_HOURS", "12")),
+        # Erasing a participant, administering users or enrolling a second factor asks for the
+        # password again when it was last given longer ago than this.
+        "REAUTH_MINUTES": int(env.get("REAUTH_MINUTES", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("PUBLIC_BASE_URL", "").startswith("https://"),
@@ -138,6 +146,12 @@ def _check(cfg: dict) -> None:
         raise ConfigError("ZPL_DPI must be 203 or 300")
     if not 1 <= cfg["RETENTION_MONTHS"] <= 120:
         raise ConfigError("RETENTION_MONTHS must be between 1 and 120")
+    if not 0 <= cfg["TOKEN_CACHE_SECONDS"] <= 1:
+        raise ConfigError("TOKEN_CACHE_SECONDS must be between 0 and 1 (a revocation must reach every worker)")
+    if not 1 <= cfg["TOKEN_DAYS"] <= 366:
+        raise ConfigError("TOKEN_DAYS must be between 1 and 366")
+    if not 1 <= cfg["WEB_SESSION_HOURS"] <= 24:
+        raise ConfigError("WEB_SESSION_HOURS must be between 1 and 24")
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")
     if cfg["NOTIFIER"] == "govuk_notify" and len(cfg["NOTIFY_API_KEY"]) < 74:

@@ -45,6 +45,16 @@ class Unauthorised(DomainError):
     status = 401
 
 
+class TooManyAttempts(DomainError):
+    """Sign-in refused for a while after repeated failures; `retry_after` in whole seconds."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
 def error_body(status: int, message: str, errors=None) -> dict:
     body = {"code": status, "message": message}
     if errors:
@@ -73,10 +83,14 @@ def register(app: Flask) -> None:
     def _domain(error: DomainError):
         _discard_changes()
         if _for_a_person():
-            return _page(error.status, error.message)
-        response = jsonify(error_body(error.status, error.message, error.errors))
-        response.status_code = error.status
-        if error.status == 401:
+            page, status = _page(error.status, error.message)
+            response = app.make_response((page, status))
+        else:
+            response = jsonify(error_body(error.status, error.message, error.errors))
+            response.status_code = error.status
+        if isinstance(error, TooManyAttempts):
+            response.headers["Retry-After"] = str(error.retry_after)
+        if error.status == 401 and not _for_a_person():
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 

@@ -79,13 +79,48 @@ def write_intent():
 def unit_of_work(*, write: bool = True):
     """One transaction around a CLI command, a job or a test's set-up: commit on success, else roll back."""
     token = _write_intent.set(write)
+    kept = _kept.set([])
     try:
         yield db.session
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        _write_kept()
         raise
     finally:
+        _write_intent.reset(token)
+        _kept.reset(kept)
+
+
+# Writes that must survive the refusal they are part of: a wrong password is refused (401) and the
+# request's transaction rolled back, yet the failure has to be counted. A service registers such a
+# write with keep_despite_refusal(); the entry point runs it after the rollback, in a transaction of
+# its own.
+_kept: contextvars.ContextVar[list | None] = contextvars.ContextVar("kept_writes", default=None)
+
+
+def keep_despite_refusal(write) -> None:
+    """Run `write()` (it adds rows to db.session) even if this unit of work ends in a refusal."""
+    kept = _kept.get()
+    if kept is None:
+        raise RuntimeError("keep_despite_refusal() outside a unit of work")
+    kept.append(write)
+
+
+def _write_kept() -> None:
+    kept = _kept.get() or []
+    if not kept:
+        return
+    token = _write_intent.set(True)
+    try:
+        for write in kept:
+            write()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        kept.clear()
         _write_intent.reset(token)
 
 
@@ -114,6 +149,7 @@ def init_unit_of_work(app) -> None:
     @app.before_request
     def _begin():
         _write_intent.set(request.method in UNSAFE_METHODS)
+        _kept.set([])
 
     @app.after_request
     def _end(response):
@@ -121,13 +157,16 @@ def init_unit_of_work(app) -> None:
             db.session.commit()
         else:
             db.session.rollback()
+            _write_kept()
         return response
 
     @app.teardown_request
     def _discard(exc):
         if exc is not None:
             db.session.rollback()
+            _write_kept()
         _write_intent.set(False)
+        _kept.set(None)
 
 
 @event.listens_for(Engine, "connect")

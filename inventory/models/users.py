@@ -53,6 +53,13 @@ class User(Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # After an administrator's reset: the one-time password must be changed before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Too many wrong passwords: sign-in is refused until then (or an administrator unlocks).
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Failures before this moment no longer count towards a lock (set by a good sign-in or an unlock).
+    failures_counted_from: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -93,6 +100,45 @@ class ApiToken(Model):
     prefix: Mapped[str] = mapped_column(sa.String(8))
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class WebSession(Model):
+    """A signed-in browser. The cookie carries a random key; only its hash is kept here, so signing
+    out (or a deactivation, or a password change) ends the session on the server: a copied cookie
+    names a row that is over."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # However active the session, it ends here (WEB_SESSION_HOURS after sign-in).
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # The last time the person proved who they are (password or code): sensitive pages ask again
+    # when this is older than REAUTH_MINUTES.
+    verified_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class SignInFailure(Model):
+    """One wrong password (or unknown email): counted per account and per address to slow guessing,
+    in the database so that every worker and every app instance sees the same counts."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        sa.Index("ix_sign_in_failures_user_at", "user_id", "at"),
+        sa.Index("ix_sign_in_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    # The client's address (IPv4 or IPv6 text); never the email that was tried.
+    address: Mapped[str] = mapped_column(sa.String(45))

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from ..models import Role
+from .. import clock
+from ..models import Role, as_utc
+from ..services.passwords import MAX_LENGTH
 from .common import Derived, code_of
 from .fields import Choice, Text
 
 
 class UserSchema(Schema):
+    id = fields.Int()
     email = fields.Str()
     name = fields.Str()
     role = fields.Str()
     organisation = Derived(lambda u: code_of(u.organisation), nullable=True)
     active = fields.Bool()
+    must_change_password = fields.Bool(metadata={"description": "signed in with a one-time password from a reset"})
+    locked = Derived(
+        lambda u: u.locked_until is not None and as_utc(u.locked_until) > clock.now(),
+        type="boolean",
+        description="refused sign-in for a while after too many wrong passwords",
+    )
 
 
 class NewUserSchema(UserSchema):
@@ -30,4 +39,15 @@ class UserCreateArgs(Schema):
     name = Text(200, load_default="")
     role = Choice(Role, required=True)
     organisation = Text(20, load_default=None, allow_none=True)
-    password = fields.Str(load_default=None, allow_none=True, validate=lambda v: len(v) <= 1024)
+    password = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=MAX_LENGTH),
+        metadata={"description": "leave out to generate one; else 12 to 256 characters, not easy to guess"},
+    )
+
+
+class ResetPasswordSchema(UserSchema):
+    password = Derived(
+        lambda u: u.shown_password, description="The one-time password: shown once, changed at next sign-in."
+    )

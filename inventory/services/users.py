@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
+from flask import current_app
 
-from ..errors import Conflict, InvalidInput, NotFound, Unauthorised
+from .. import clock
+from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
-from ..models import ApiToken, Organisation, Role, User, hash_token, utcnow
+from ..models import Actor, ApiToken, Organisation, Role, User, hash_token
+from . import passwords, sign_in_rules, web_sessions
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
 
 
 def normalise_email(email: str) -> str:
@@ -46,9 +49,9 @@ def create_user(
             "A partner user belongs to an organisation", {"organisation": ["Required for partner users."]}
         )
     if password is None:
-        password = secrets.token_urlsafe(12)
-    elif len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("The password is too short", {"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
+        password = secrets.token_urlsafe(15)  # 20 characters, 120 random bits
+    else:
+        passwords.check_new_password(password, personal=(email, name))
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with email {email} already exists")
     user = User(email=email, role=role, name=name.strip(), organisation=org)
@@ -64,25 +67,31 @@ def get_user(email: str) -> User:
     return user
 
 
-def create_token(user: User, description: str = "") -> str:
-    """A new random token for the user. Only its hash is stored; the token is shown once."""
+def create_token(user: User, description: str = "", *, now: datetime | None = None) -> str:
+    """A new random token for the user, expiring TOKEN_DAYS from now. Only its hash is stored; the
+    token is shown once. Only the user themself gets one (signing in, or on their account page):
+    a token in someone else's name would let the history say they did what they did not."""
+    now = now or clock.now()
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:8], description=description[:200]))
+    db.session.add(
+        ApiToken(
+            user=user,
+            token_hash=hash_token(token),
+            prefix=token[:8],
+            description=description[:200],
+            created_at=now,
+            expires_at=now + timedelta(days=current_app.config["TOKEN_DAYS"]),
+        )
+    )
     db.session.flush()
     return token
 
 
-def check_password(email: str, password: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
-    # The same answer for an unknown email and a wrong password, so emails cannot be probed.
-    if user is None or not user.active or not user.check_password(password or ""):
-        raise Unauthorised("The email or password is wrong")
-    return user
-
-
-def sign_in(email: str, password: str) -> tuple[User, str]:
-    user = check_password(email, password)
-    return user, create_token(user, "signed in through the API")
+def sign_in(email: str, password: str, *, address: str, now: datetime) -> tuple[User, str, datetime]:
+    """Email and password for an API token (with its expiry)."""
+    user = sign_in_rules.check_password(email, password, address=address, now=now)
+    token = create_token(user, "signed in through the API", now=now)
+    return user, token, now + timedelta(days=current_app.config["TOKEN_DAYS"])
 
 
 @dataclass(frozen=True)
@@ -94,13 +103,21 @@ class Principal:
     email: str
     role: Role
     organisation_id: int | None
+    # A one-time password from an administrator must be changed before anything else.
+    must_change_password: bool = False
+    token_expires_at: datetime | None = None
 
 
-def principal_for_token(token: str) -> Principal | None:
+def principal_for_token(token: str, now: datetime) -> Principal | None:
     row = db.session.execute(
-        sa.select(User.id, User.email, User.role, User.organisation_id)
+        sa.select(User.id, User.email, User.role, User.organisation_id, User.must_change_password, ApiToken.expires_at)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+        .where(
+            ApiToken.token_hash == hash_token(token),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+            User.active.is_(True),
+        )
     ).one_or_none()
     return Principal(*row) if row is not None else None
 
@@ -108,16 +125,90 @@ def principal_for_token(token: str) -> Principal | None:
 def revoke_token(token: str) -> None:
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is not None and row.revoked_at is None:
-        row.revoked_at = utcnow()
+        row.revoked_at = clock.now()
 
 
-def revoke_all_tokens(user: User) -> int:
-    result = db.session.execute(
-        sa.update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+def revoke_all_tokens(user: User, *, keep: str | None = None) -> int:
+    """Revoke every live token of the user (but the one they are using, `keep`, if given)."""
+    query = sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(ApiToken.token_hash != hash_token(keep))
+    result = db.session.execute(query.values(revoked_at=clock.now()))
     return cast(sa.CursorResult, result).rowcount  # an UPDATE's result is a CursorResult
+
+
+def get_user_by_id(user_id: int, *, for_update: bool = False) -> User:
+    query = sa.select(User).where(User.id == user_id)
+    user = db.session.scalar(query.with_for_update() if for_update else query)
+    if user is None:
+        raise NotFound(f"No user {user_id}")
+    return user
+
+
+def _stop_everything(user: User, *, keep_token: str | None = None, keep_session: int | None = None) -> None:
+    """End the user's tokens and web sessions (all but the ones named), on every worker: the token
+    cache of other workers trusts a token for at most a second (auth.TokenCache)."""
+    revoke_all_tokens(user, keep=keep_token)
+    web_sessions.end_all(user.id, keep=keep_session)
+
+
+def deactivate(user_id: int, actor: Actor) -> User:
+    """A leaver: no sign-in, and every token and session they hold stops at once."""
+    user = get_user_by_id(user_id, for_update=True)
+    if user.id == actor.id:
+        raise Conflict("You cannot deactivate your own account (ask another administrator)")
+    user.active = False
+    _stop_everything(user)
+    return user
+
+
+def reactivate(user_id: int) -> User:
+    user = get_user_by_id(user_id, for_update=True)
+    user.active = True
+    return user
+
+
+def reset_password(user_id: int, actor: Actor) -> tuple[User, str]:
+    """A one-time password, shown once to the administrator, that must be changed at next sign-in."""
+    user = get_user_by_id(user_id, for_update=True)
+    if user.id == actor.id:
+        raise Conflict("Change your own password on your account page, not by a reset")
+    password = secrets.token_urlsafe(15)  # 20 characters, 120 random bits
+    user.set_password(password)
+    user.must_change_password = True
+    user.password_changed_at = clock.now()
+    sign_in_rules.unlock(user, clock.now())
+    _stop_everything(user)
+    return user, password
+
+
+def unlock(user_id: int) -> User:
+    user = get_user_by_id(user_id, for_update=True)
+    sign_in_rules.unlock(user, clock.now())
+    return user
+
+
+def change_password(
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_token: str | None = None,
+    keep_session: int | None = None,
+) -> User:
+    """One's own password: the current one, then a new one that is long and hard to guess. Every
+    other session and token of the user ends (the one in use stays)."""
+    user = get_user_by_id(user_id, for_update=True)
+    if not (passwords.within_bounds(current_password) and user.check_password(current_password)):
+        raise InvalidInput("The current password is wrong", {"current_password": ["Not your current password."]})
+    if new_password == current_password:
+        raise InvalidInput("The new password is the old one", {"new_password": ["Choose a different password."]})
+    passwords.check_new_password(new_password, field="new_password", personal=(user.email, user.name))
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = clock.now()
+    _stop_everything(user, keep_token=keep_token, keep_session=keep_session)
+    return user
 
 
 def list_users() -> list[User]:

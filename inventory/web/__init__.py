@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
-from ..models import Role
+from ..clock import UK
+from ..models import Role, as_utc
 from ..permissions import Permission, allowed
 from . import session
 
@@ -46,6 +47,12 @@ def _no_nul_bytes():
 def _options(values) -> list[tuple[str, str]]:
     """Choices for a <select>: each value with a readable label (mobile_unit -> Mobile unit)."""
     return [(v, (v[:1].upper() + v[1:]).replace("_", " ")) for v in values]
+
+
+@bp.app_template_filter("ukdatetime")
+def _uk_datetime(value) -> str:
+    """A timestamp as people in the UK read it: 1 Dec 2026 14:05, in UK time."""
+    return as_utc(value).astimezone(UK).strftime("%-d %b %Y %H:%M") if value is not None else ""
 
 
 @bp.app_context_processor

@@ -12,10 +12,12 @@ from flask_login import current_user
 from marshmallow import Schema
 from sqlalchemy.orm import selectinload
 
+from .. import clock
+from ..auth import tokens as auth_tokens
 from ..clock import today
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
-from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role, User
+from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role, User, as_utc
 from ..permissions import Permission
 from ..schemas.reference import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
 from ..schemas.users import UserCreateArgs
@@ -23,6 +25,7 @@ from ..services import data_plans, notifications, reference, reports, users
 from . import bp
 from .charts import bar_chart
 from .common import attachment, attempt, field_errors, form_date, load_form, needs
+from .session import recently_verified
 
 # What each reference form creates, with the API schema that checks it and the service that stores it.
 REFERENCE_FORMS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
@@ -75,6 +78,7 @@ def admin_create(which: str):
 
 @bp.route("/admin/users", methods=["GET", "POST"])
 @needs(Permission.MANAGE_USERS)
+@recently_verified
 def admin_users():
     errors: dict[str, str]
     errors, refused, created = {}, None, None
@@ -87,35 +91,66 @@ def admin_users():
                     values["role"],
                     name=values["name"],
                     organisation=values["organisation"],
-                    password=values.get("password"),
+                    password=values.get("password") or None,
                 )
             )
             errors = field_errors(refused)
-    # A generated password is shown once, on this page only, for the admin to hand over.
+    return _users_page(errors=errors, refused=refused, created=created)
+
+
+def _users_page(*, errors=None, refused=None, created=None, reset=None):
+    # A generated or one-time password is shown once, on this page only, for the admin to hand over.
+    people, now = users.list_users(), clock.now()
     return render_template(
         "admin_users.html",
-        people=users.list_users(),
+        people=people,
+        locked_ids={u.id for u in people if u.locked_until is not None and as_utc(u.locked_until) > now},
         roles=[r.value for r in Role],
         organisations=reference.list_organisations(current_user),
-        errors=errors,
+        errors=errors or {},
         refused=refused,
         created=created,
-        form=request.form if not created else {},
-    ), (422 if errors or refused else 200)
+        reset=reset,
+        form=request.form if not created and request.endpoint == "web.admin_users" else {},
+    ), (422 if errors else refused.status if refused else 200)
 
 
-@bp.route("/admin/users/<id:user_id>/tokens", methods=["POST"])
+# What the buttons beside each user do (services.users), and what the page then says.
+USER_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "deactivate": (
+        lambda user_id, actor: users.deactivate(user_id, actor),
+        "{email} is deactivated: signed out everywhere.",
+    ),
+    "reactivate": (lambda user_id, actor: users.reactivate(user_id), "{email} can sign in again."),
+    "unlock": (lambda user_id, actor: users.unlock(user_id), "{email} can try their password again now."),
+    "revoke-tokens": (lambda user_id, actor: _revoke_tokens(user_id), "The API tokens of {email} are revoked."),
+}
+
+
+def _revoke_tokens(user_id: int) -> User:
+    person = users.get_user_by_id(user_id)
+    users.revoke_all_tokens(person)
+    return person
+
+
+@bp.route(
+    '/admin/users/<id:user_id>/<any(deactivate, reactivate, unlock, "revoke-tokens", "reset-password"):action>',
+    methods=["POST"],
+)
 @needs(Permission.MANAGE_USERS)
-def admin_tokens(user_id: int):
-    person = db.session.get(User, user_id)
-    if person is None:
-        flash("No such user.", "error")
-        return redirect(url_for("web.admin_users"))
-    if request.form.get("action") == "create":
-        token = users.create_token(person, (request.form.get("description") or "made on the admin page")[:200])
-        return render_template("admin_token.html", person=person, token=token)
-    revoked = users.revoke_all_tokens(person)
-    flash(f"{revoked} API token{'s' if revoked != 1 else ''} of {person.email} revoked.", "success")
+@recently_verified
+def admin_user_action(user_id: int, action: str):
+    if action == "reset-password":
+        reset, refused = attempt(lambda: users.reset_password(user_id, current_user))
+        auth_tokens.clear()
+        return _users_page(refused=refused, reset=reset)
+    act, said = USER_ACTIONS[action]
+    person, refused = attempt(lambda: act(user_id, current_user))
+    if refused:
+        return _users_page(refused=refused)
+    assert person is not None  # not refused
+    auth_tokens.clear()  # this worker forgets at once; the others within a second
+    flash(said.format(email=person.email), "success")
     return redirect(url_for("web.admin_users"))
 
 

@@ -1,27 +1,55 @@
-"""Signing in and out of the web pages: sessions (Flask-Login), CSRF on every form, an idle timeout."""
+"""Signing in and out of the web pages, and one's own account: sessions kept on the server (the cookie
+holds a random key), CSRF on every form, an idle timeout, an absolute lifetime, a second check of the
+password before sensitive pages."""
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import clock
-from ..errors import Unauthorised
-from ..extensions import db, login_manager
+from ..auth import tokens
+from ..errors import DomainError, TooManyAttempts, Unauthorised
+from ..extensions import login_manager
 from ..models import User
+from ..services import passwords, sign_in_rules, web_sessions
 from ..services import users as user_service
 
 bp = Blueprint("session", __name__, template_folder="templates")
 login_manager.login_view = "session.sign_in"
 login_manager.login_message = "Sign in to see that page."
 
+# Where a user with a one-time password may go before choosing their own.
+_WHILE_PASSWORD_MUST_CHANGE = frozenset({"session.change_password", "session.sign_out", "web.vendor", "web.static"})
+
 
 @login_manager.user_loader
-def _load(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load(user_id: str) -> User | None:
+    """The signed-in user, only while their session is live on the server: not signed out, not past
+    WEB_SESSION_HOURS, the user not deactivated. A copied cookie of an ended session names nothing."""
+    live = web_sessions.find(session.get("key"), clock.now())
+    if live is None or str(live.user_id) != user_id:
+        return None
+    g.web_session = live
+    return live.user
+
+
+def start_web_session(user: User) -> None:
+    """Sign the user in on this browser: a new session id (nothing carried over from before)."""
+    now = clock.now()
+    session.clear()
+    session["key"] = web_sessions.start(user, now)
+    login_user(user)
+    session["last_seen"] = now.timestamp()
+
+
+def end_web_session() -> None:
+    web_sessions.end(session.get("key"), clock.now())
+    logout_user()
+    session.clear()
 
 
 def _safe_next(target: str | None) -> str:
@@ -44,35 +72,144 @@ def _idle_timeout():
     now = clock.now().timestamp()
     last = session.get("last_seen", now)
     if now - last > idle:
-        logout_user()
-        session.clear()
+        end_web_session()
         flash(f"You were signed out after {current_app.config['WEB_IDLE_MINUTES']} minutes without activity.")
         return redirect(url_for("session.sign_in", next=request.full_path.rstrip("?")))
     session["last_seen"] = now
+    if current_user.must_change_password and request.endpoint not in _WHILE_PASSWORD_MUST_CHANGE:
+        flash("Your password was reset. Choose your own before you go on.")
+        return redirect(url_for("session.change_password"))
     return None
+
+
+def recently_verified(view):
+    """Sensitive pages (administering users, erasing, a second factor) ask for the password again
+    when it was last given more than REAUTH_MINUTES ago."""
+
+    @wraps(view)
+    @login_required
+    def guarded(*args, **kwargs):
+        live = g.get("web_session")
+        if live is None or not web_sessions.verified_recently(live, clock.now()):
+            # After a form post, come back to the page the form was on (the post itself is not replayed).
+            back = request.full_path.rstrip("?") if request.method == "GET" else _same_site_referrer()
+            return redirect(url_for("session.confirm", next=back))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _same_site_referrer() -> str:
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc and parts.netloc != request.host:
+        return url_for("web.home")
+    return _safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     target = _safe_next(request.values.get("next"))
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
         try:
-            user = user_service.check_password(request.form.get("email", ""), request.form.get("password", ""))
+            user = sign_in_rules.check_password(
+                request.form.get("email", ""),
+                request.form.get("password", ""),
+                address=request.remote_addr or "",
+                now=clock.now(),
+            )
+        except TooManyAttempts as refused:
+            error, status, headers = refused.message, 429, {"Retry-After": str(refused.retry_after)}
         except Unauthorised as refused:
-            error = refused.message
+            error, status = refused.message, 401
         else:
-            session.clear()  # a fresh session on sign-in: nothing carried over from before
-            login_user(user)
-            session["last_seen"] = clock.now().timestamp()
+            start_web_session(user)
             return redirect(target)
-    return render_template("sign_in.html", next=target, error=error), (401 if error else 200)
+    return render_template("sign_in.html", next=target, error=error), status, headers
 
 
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
-    logout_user()
-    session.clear()
+    end_web_session()
     flash("You have signed out.")
     return redirect(url_for("session.sign_in"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+def confirm():
+    """Give the password again before a sensitive page."""
+    target = _safe_next(request.values.get("next"))
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            sign_in_rules.check_password(
+                current_user.email, request.form.get("password", ""), address=request.remote_addr or "", now=clock.now()
+            )
+        except DomainError as refused:
+            error, status = refused.message, refused.status
+        else:
+            web_sessions.mark_verified(g.web_session, clock.now())
+            return redirect(target)
+    return render_template("confirm.html", next=target, error=error), status
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    return _account_page()
+
+
+def _account_page(errors: dict | None = None, refused: DomainError | None = None, token: str | None = None):
+    now = clock.now()
+    return render_template(
+        "account.html",
+        sessions=web_sessions.live_sessions(current_user.id, now),
+        this_session=g.web_session.id,
+        errors=errors or {},
+        refused=refused,
+        token=token,
+        min_length=passwords.MIN_LENGTH,
+    ), (refused.status if refused else 200)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    if request.method == "GET":
+        return _account_page()
+    try:
+        user_service.change_password(
+            current_user.id,
+            request.form.get("current_password", ""),
+            request.form.get("new_password", ""),
+            keep_session=g.web_session.id,
+        )
+    except DomainError as refused:
+        return _account_page({k: " ".join(v) for k, v in (refused.errors or {}).items()}, refused)
+    tokens.clear()
+    flash("Your password is changed. Your other sessions and API tokens have ended.", "success")
+    return redirect(url_for("session.account"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    web_sessions.end_all(current_user.id, keep=g.web_session.id)
+    flash("Your other sessions have ended.", "success")
+    return redirect(url_for("session.account"))
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def account_tokens():
+    """Your own API tokens: a new one (shown once), or every one revoked. Nobody makes tokens for
+    someone else, so the history only ever says a person did what their own token did."""
+    if request.form.get("action") == "create":
+        description = (request.form.get("description") or "made on the account page")[:200]
+        return _account_page(token=user_service.create_token(current_user, description))
+    revoked = user_service.revoke_all_tokens(current_user)
+    tokens.clear()
+    flash(f"{revoked} API token{'s' if revoked != 1 else ''} revoked.", "success")
+    return redirect(url_for("session.account"))

@@ -33,7 +33,7 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_401(client, world):
 def test_no_token_or_a_bad_token_is_401_with_a_json_message(client, world):
     assert client.get("/api/v1/assets").status_code == 401
     r = client.get("/api/v1/assets", headers={"Authorization": "Bearer not-a-token"})
-    assert r.status_code == 401 and r.json["code"] == 401 and "unknown, revoked" in r.json["message"]
+    assert r.status_code == 401 and r.json["code"] == 401 and "unknown, expired or revoked" in r.json["message"]
     assert r.headers["WWW-Authenticate"] == "Bearer"
 
 

@@ -110,6 +110,16 @@ def matrix(t, n="X"):
         ("POST", "/api/v1/labels/sheet", {"tags": [t["chair"]]}, STOCK),
         ("GET", f"/api/v1/labels/{t['chair']}.png", None, STOCK),
         ("POST", f"/api/v1/participants/{t['participant']}/erase", None, ADMIN),
+        ("POST", f"/api/v1/users/{t['colleague']}/unlock", None, ADMIN),
+        ("POST", f"/api/v1/users/{t['colleague']}/reset-password", None, ADMIN),
+        ("POST", f"/api/v1/users/{t['colleague']}/deactivate", None, ADMIN),
+        ("POST", f"/api/v1/users/{t['colleague']}/reactivate", None, ADMIN),
+        (
+            "POST",
+            "/api/v1/auth/password",
+            {"current_password": "correct horse battery", "new_password": "a rather different passphrase"},
+            ALL,
+        ),
         ("DELETE", "/api/v1/auth/tokens/current", None, ALL),
     ]
 
@@ -141,6 +151,11 @@ def things(client, world, make_asset, make_participant, issue):
         today=TODAY,
     )
     made["transfer"] = transfer.id
+    from inventory.extensions import unit_of_work
+    from inventory.services import users
+
+    with unit_of_work():
+        made["colleague"] = users.create_user("colleague@test.example", "warehouse")[0].id
     for n in ("quarantined", "quarantined2"):
         client.post(f"/api/v1/assets/{made[n]}/quarantine", json={}, headers=world.headers["admin"])
     made["kit"] = client.post(
@@ -205,6 +220,7 @@ def _pattern(path: str) -> str:
                     "loans": "<id:loan_id>",
                     "transfers": "<id:transfer_id>",
                     "data-plans": "<id:plan_id>",
+                    "users": "<id:user_id>",
                 }[parts[i - 1]]
             )
         elif i == 4 and parts[3] in ("programmes", "organisations", "locations", "kit-templates"):

@@ -27,7 +27,8 @@ def test_users_and_tokens(app, client):
     run(app, "seed-demo")
     made = run(app, "users", "create", "--email", "Sam@Example.org", "--role", "partner", "--organisation", "widnes")
     assert made.exit_code == 0 and "Password (shown once):" in made.output
-    token = run(app, "tokens", "create", "sam@example.org").output.strip()
+    password = made.output.split("Password (shown once):")[1].strip()
+    token = run(app, "tokens", "create", "sam@example.org", "--password", password).output.strip()
     r = client.get("/api/v1/stock", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
     assert {row["location"] for row in r.json["rows"]} <= {"HUB-HAL-WI"}

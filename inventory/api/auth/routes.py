@@ -1,23 +1,31 @@
-"""Tokens: sign in with email and password for a bearer token; revoke the one in use."""
+"""Tokens: sign in with email and password for a bearer token; revoke the one in use; change one's password."""
 
 from __future__ import annotations
 
-from ...auth import bearer_token, requires, revoke
+from flask import request
+
+from ... import clock
+from ...auth import bearer_token, current_user, requires, revoke, tokens
 from ...permissions import Permission
-from ...schemas.auth import SignInArgs, TokenSchema
+from ...schemas.auth import PasswordChangeArgs, SignInArgs, TokenSchema
 from ...services import users as user_service
 from ..common import Blueprint
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens and one's own password")
 
 
 @blp.route("/tokens", methods=["POST"])
 @blp.arguments(SignInArgs())
 @blp.response(201, TokenSchema)
+@blp.alt_response(401, description="The email or password is wrong, or the account is deactivated")
+@blp.alt_response(429, description="Too many wrong passwords for the account or from this address (see Retry-After)")
 @blp.doc(security=[])
 def create_token(args):
-    user, token = user_service.sign_in(args["email"], args["password"])
-    return {"token": token, "role": user.role.value}
+    now = clock.now()
+    user, token, expires_at = user_service.sign_in(
+        args["email"], args["password"], address=request.remote_addr or "", now=now
+    )
+    return {"token": token, "role": user.role.value, "expires_at": expires_at.isoformat()}
 
 
 @blp.route("/tokens/current", methods=["DELETE"])
@@ -26,4 +34,16 @@ def create_token(args):
 def revoke_current_token():
     """Revoke the token this request was made with (sign out)."""
     revoke(bearer_token())
+    return "", 204
+
+
+@blp.route("/password", methods=["POST"])
+@requires(Permission.LOOK_UP)
+@blp.arguments(PasswordChangeArgs())
+@blp.response(204)
+def change_password(args):
+    """Change your own password. Your other tokens and web sessions end; this token keeps working."""
+    token = bearer_token()
+    user_service.change_password(current_user().id, args["current_password"], args["new_password"], keep_token=token)
+    tokens.clear()  # this worker forgets at once what it knew (others within a second)
     return "", 204

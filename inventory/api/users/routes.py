@@ -1,10 +1,10 @@
-"""Users: administrators add people and give them roles."""
+"""Users: administrators add people, give them roles, and stop, reset or unlock their accounts."""
 
 from __future__ import annotations
 
-from ...auth import requires
+from ...auth import current_user, requires, tokens
 from ...permissions import Permission
-from ...schemas.users import NewUserSchema, UserCreateArgs, UserSchema
+from ...schemas.users import NewUserSchema, ResetPasswordSchema, UserCreateArgs, UserSchema
 from ...services import users as user_service
 from ..common import Blueprint
 
@@ -30,3 +30,40 @@ def create_user(args):
     # Kept on the object for this response only; never stored.
     user.shown_password = password if given is None else None  # type: ignore[attr-defined]  # not a column
     return user
+
+
+@blp.route("/<id:user_id>/deactivate", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+@blp.response(200, UserSchema)
+def deactivate(user_id):
+    """A leaver: they cannot sign in, and every token and web session of theirs stops at once."""
+    user = user_service.deactivate(user_id, current_user())
+    tokens.clear()
+    return user
+
+
+@blp.route("/<id:user_id>/reactivate", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+@blp.response(200, UserSchema)
+def reactivate(user_id):
+    return user_service.reactivate(user_id)
+
+
+@blp.route("/<id:user_id>/reset-password", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+@blp.response(200, ResetPasswordSchema)
+def reset_password(user_id):
+    """A one-time password (shown once) that the user must change at their next sign-in. Their
+    tokens and web sessions end."""
+    user, password = user_service.reset_password(user_id, current_user())
+    user.shown_password = password  # type: ignore[attr-defined]  # for this response only
+    tokens.clear()
+    return user
+
+
+@blp.route("/<id:user_id>/unlock", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+@blp.response(200, UserSchema)
+def unlock(user_id):
+    """Let a locked-out user try again now rather than in 15 minutes."""
+    return user_service.unlock(user_id)

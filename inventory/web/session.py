@@ -65,6 +65,15 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.before_app_request
+def _who_is_asked_afresh():
+    """Each request finds its signed-in user again from its own session row. (A request always has
+    a fresh `g` in a server; a test or a script that runs requests inside one app context shares it,
+    and must not carry the last request's user into this one.)"""
+    g.pop("_login_user", None)
+    g.pop("web_session", None)
+
+
+@bp.before_app_request
 def _idle_timeout():
     if not current_user.is_authenticated or request.blueprint in (None, "static"):
         return None

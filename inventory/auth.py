@@ -86,6 +86,12 @@ def authenticate(token: str) -> Principal:
 
 # What a user with a one-time password (an administrator's reset) may still do: change it, or sign out.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.revoke_current_token"})
+# ... and a user whose role must have a second factor, before they have one: set it up.
+MFA_SETUP_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"auth.begin_mfa", "auth.confirm_mfa"}
+
+
+def must_set_up_mfa(role, mfa_enabled: bool) -> bool:
+    return not mfa_enabled and role.value in current_app.config["MFA_REQUIRED_ROLES"]
 
 
 def revoke(token: str) -> None:
@@ -102,6 +108,11 @@ def requires(permission: Permission):
             user = authenticate(bearer_token())
             if user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
                 raise Forbidden("Your password was reset: choose your own first (POST /api/v1/auth/password)")
+            if must_set_up_mfa(user.role, user.mfa_enabled) and request.endpoint not in MFA_SETUP_ENDPOINTS:
+                raise Forbidden(
+                    f"A {user.role.value} must set up a second factor first "
+                    "(POST /api/v1/auth/mfa, then POST /api/v1/auth/mfa/confirm)"
+                )
             if not allowed(user.role, permission):
                 raise Forbidden(f"A {user.role.value} user may not do this")
             g.user = user

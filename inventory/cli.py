@@ -134,12 +134,13 @@ def tokens():
     prompt="Your password",
     help="The password of EMAIL: only its owner makes a token in their name.",
 )
+@click.option("--otp", help="The authenticator's code (or a recovery code), once EMAIL has a second factor.")
 @with_appcontext
-def create_token(email, description, password):
+def create_token(email, description, password, otp):
     """Create an API token for EMAIL, whose password you give, and print it (it is shown once)."""
     with unit_of_work():
         try:
-            user = sign_in_rules.check_password(email, password, address="command line", now=clock.now())
+            user = sign_in_rules.sign_in(email, password, otp, address="command line", now=clock.now())
             token = user_service.create_token(user, description)
         except DomainError as error:
             _fail(error)

@@ -85,6 +85,11 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # How long a worker trusts what it learnt about a token (see auth.TokenCache); 0 = never. At
         # most 1, so that a revocation or a deactivation takes effect on every worker within a second.
         "TOKEN_CACHE_SECONDS": float(env.get("TOKEN_CACHE_SECONDS", "1")),
+        # Roles that must set up a second factor before they can do anything else (in production by
+        # default the roles that see participants' personal data).
+        "MFA_REQUIRED_ROLES": env.get(
+            "MFA_REQUIRED_ROLES", "admin,advocate" if env.get("INVENTORY_ENV") == "production" else ""
+        ),
         # API tokens expire this many days after sign-in.
         "TOKEN_DAYS": int(env.get("TOKEN_DAYS", "30")),
         "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),
@@ -146,6 +151,13 @@ def _check(cfg: dict) -> None:
         raise ConfigError("ZPL_DPI must be 203 or 300")
     if not 1 <= cfg["RETENTION_MONTHS"] <= 120:
         raise ConfigError("RETENTION_MONTHS must be between 1 and 120")
+    roles = cfg["MFA_REQUIRED_ROLES"]
+    if isinstance(roles, str):
+        roles = frozenset(r.strip().lower() for r in roles.split(",") if r.strip())
+    unknown = set(roles) - {"admin", "warehouse", "advocate", "partner"}
+    if unknown:
+        raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}")
+    cfg["MFA_REQUIRED_ROLES"] = frozenset(roles)
     if not 0 <= cfg["TOKEN_CACHE_SECONDS"] <= 1:
         raise ConfigError("TOKEN_CACHE_SECONDS must be between 0 and 1 (a revocation must reach every worker)")
     if not 1 <= cfg["TOKEN_DAYS"] <= 366:

@@ -35,4 +35,4 @@ from .reference import (  # noqa: F401
     Programme,
 )
 from .tag_counter import TagCounter, allocate_tags  # noqa: F401
-from .users import Actor, ApiToken, Role, SignInFailure, User, WebSession, hash_token  # noqa: F401
+from .users import Actor, ApiToken, RecoveryCode, Role, SignInFailure, User, WebSession, hash_token  # noqa: F401

@@ -60,6 +60,11 @@ class User(Model):
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Failures before this moment no longer count towards a lock (set by a good sign-in or an unlock).
     failures_counted_from: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The second factor: a TOTP secret (base32, as authenticator apps take it), set when enrolment
+    # starts and in force from mfa_enabled_at; the last time step accepted, so a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -70,6 +75,10 @@ class User(Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
 
     def get_id(self) -> str:
         return str(self.id)
@@ -104,6 +113,18 @@ class ApiToken(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Model):
+    """A single-use code for signing in without the authenticator app (ten at enrolment). Random
+    and long, so a plain SHA-256 of it is enough to keep it secret at rest."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class WebSession(Model):

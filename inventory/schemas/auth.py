@@ -14,6 +14,12 @@ _PASSWORD = validate.Length(min=1, max=MAX_LENGTH, error=f"Between 1 and {MAX_LE
 class SignInArgs(Schema):
     email = Text(254, required=True)
     password = fields.Str(required=True, validate=_PASSWORD)
+    otp = Text(
+        40,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "once a second factor is set up: the app's 6-digit code, or a recovery code"},
+    )
 
 
 class TokenSchema(Schema):
@@ -29,3 +35,16 @@ class PasswordChangeArgs(Schema):
         validate=_PASSWORD,
         metadata={"description": "12 to 256 characters, not easy to guess (checked with zxcvbn)"},
     )
+
+
+class MfaSecretSchema(Schema):
+    secret = fields.Str(metadata={"description": "base32, for typing into an authenticator app"})
+    otpauth_uri = fields.Str(metadata={"description": "the same as an otpauth:// URI, for a QR code"})
+
+
+class MfaConfirmArgs(Schema):
+    code = Text(6, required=True, validate=validate.Regexp(r"^[0-9]{6}$", error="Six digits."))
+
+
+class RecoveryCodesSchema(Schema):
+    recovery_codes = fields.List(fields.Str(), metadata={"description": "ten single-use codes: shown once"})

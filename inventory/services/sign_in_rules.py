@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import TooManyAttempts, Unauthorised
 from ..extensions import db, keep_despite_refusal
 from ..models import SignInFailure, User, as_utc
-from . import passwords
+from . import mfa, passwords
 
 # 10 failures for one account within 15 minutes lock it for 15 minutes.
 ACCOUNT_FAILURES = 10
@@ -43,17 +43,13 @@ def _minutes(seconds: int) -> str:
 def check_password(email: str, password: str, *, address: str, now: datetime) -> User:
     """The user whose email and password these are, or a refusal: 401 for a wrong pair (the same
     answer, after the same hashing work, for an unknown email), 429 while the account or the
-    address is locked out (the right password included)."""
+    address is locked out (the right password included). The failures so far still count until
+    the whole sign-in succeeds (succeeded())."""
     address = (address or "unknown")[:45]
     _refuse_a_busy_address(address, now)
     user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
-    if user is not None and user.locked_until is not None and as_utc(user.locked_until) > now:
-        wait = int((as_utc(user.locked_until) - now).total_seconds())
-        raise TooManyAttempts(
-            f"Too many wrong passwords for this account: try again in {_minutes(wait)}, "
-            "or ask an administrator to unlock it",
-            wait,
-        )
+    if user is not None:
+        refuse_if_locked(user, now)
     password = password or ""
     # Length first: a 15 MiB password must not cost a second of hashing.
     if passwords.within_bounds(password):
@@ -69,8 +65,46 @@ def check_password(email: str, password: str, *, address: str, now: datetime) ->
         raise Unauthorised(WRONG)
     if not user.active:  # said only to someone who knows the password
         raise Unauthorised("This account is deactivated: ask an administrator")
-    unlock(user, now)
     return user
+
+
+def check_second_factor(user: User, otp: str | None, *, address: str, now: datetime) -> None:
+    """After the right password, for a user with a second factor: the authenticator's code or a
+    recovery code. A wrong code counts as a failure like a wrong password, so codes cannot be
+    guessed either (and the right password alone does not reset the count)."""
+    if not user.mfa_enabled:
+        return
+    if not otp:
+        raise Unauthorised(
+            "Give the 6-digit code from your authenticator app, or a recovery code",
+            {"otp": ["Required for this account."]},
+        )
+    if not mfa.verify(user, otp, now):
+        _count_failure(user.id, (address or "unknown")[:45], now)
+        raise Unauthorised("That code is not right", {"otp": ["Not the current code, nor an unused recovery code."]})
+
+
+def sign_in(email: str, password: str, otp: str | None, *, address: str, now: datetime) -> User:
+    """Every check of a sign-in in one go (the API's): password, then the second factor."""
+    user = check_password(email, password, address=address, now=now)
+    check_second_factor(user, otp, address=address, now=now)
+    succeeded(user, now)
+    return user
+
+
+def succeeded(user: User, now: datetime) -> None:
+    """A whole sign-in passed: the failures so far no longer count."""
+    unlock(user, now)
+
+
+def refuse_if_locked(user: User, now: datetime) -> None:
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
+        wait = int((as_utc(user.locked_until) - now).total_seconds())
+        raise TooManyAttempts(
+            f"Too many wrong passwords for this account: try again in {_minutes(wait)}, "
+            "or ask an administrator to unlock it",
+            wait,
+        )
 
 
 def unlock(user: User, now: datetime) -> None:

@@ -87,9 +87,11 @@ def create_token(user: User, description: str = "", *, now: datetime | None = No
     return token
 
 
-def sign_in(email: str, password: str, *, address: str, now: datetime) -> tuple[User, str, datetime]:
-    """Email and password for an API token (with its expiry)."""
-    user = sign_in_rules.check_password(email, password, address=address, now=now)
+def sign_in(
+    email: str, password: str, otp: str | None = None, *, address: str, now: datetime
+) -> tuple[User, str, datetime]:
+    """Email and password (and the second factor's code, once set up) for an API token, with its expiry."""
+    user = sign_in_rules.sign_in(email, password, otp, address=address, now=now)
     token = create_token(user, "signed in through the API", now=now)
     return user, token, now + timedelta(days=current_app.config["TOKEN_DAYS"])
 
@@ -106,11 +108,20 @@ class Principal:
     # A one-time password from an administrator must be changed before anything else.
     must_change_password: bool = False
     token_expires_at: datetime | None = None
+    mfa_enabled: bool = False
 
 
 def principal_for_token(token: str, now: datetime) -> Principal | None:
     row = db.session.execute(
-        sa.select(User.id, User.email, User.role, User.organisation_id, User.must_change_password, ApiToken.expires_at)
+        sa.select(
+            User.id,
+            User.email,
+            User.role,
+            User.organisation_id,
+            User.must_change_password,
+            ApiToken.expires_at,
+            User.mfa_enabled_at.is_not(None),
+        )
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
             ApiToken.token_hash == hash_token(token),

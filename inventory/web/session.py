@@ -11,12 +11,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import clock
-from ..auth import tokens
+from ..auth import must_set_up_mfa, tokens
 from ..errors import DomainError, TooManyAttempts, Unauthorised
-from ..extensions import login_manager
+from ..extensions import db, login_manager
 from ..models import User
-from ..services import passwords, sign_in_rules, web_sessions
+from ..services import mfa, passwords, sign_in_rules, web_sessions
 from ..services import users as user_service
+from .qr import qr_png_data_uri
 
 bp = Blueprint("session", __name__, template_folder="templates")
 login_manager.login_view = "session.sign_in"
@@ -24,6 +25,10 @@ login_manager.login_message = "Sign in to see that page."
 
 # Where a user with a one-time password may go before choosing their own.
 _WHILE_PASSWORD_MUST_CHANGE = frozenset({"session.change_password", "session.sign_out", "web.vendor", "web.static"})
+# ... and one whose role needs a second factor, before setting it up.
+_WHILE_MFA_MUST_BE_SET_UP = _WHILE_PASSWORD_MUST_CHANGE | {"session.account", "session.mfa_setup", "session.confirm"}
+# How long the code page waits after the right password.
+_CODE_STEP_SECONDS = 300
 
 
 @login_manager.user_loader
@@ -88,6 +93,12 @@ def _idle_timeout():
     if current_user.must_change_password and request.endpoint not in _WHILE_PASSWORD_MUST_CHANGE:
         flash("Your password was reset. Choose your own before you go on.")
         return redirect(url_for("session.change_password"))
+    if (
+        must_set_up_mfa(current_user.role, current_user.mfa_enabled)
+        and request.endpoint not in _WHILE_MFA_MUST_BE_SET_UP
+    ):
+        flash("Your role sees personal data, so it needs a second factor: set up an authenticator app first.")
+        return redirect(url_for("session.account", _anchor="mfa"))
     return None
 
 
@@ -132,9 +143,47 @@ def sign_in():
         except Unauthorised as refused:
             error, status = refused.message, 401
         else:
+            if user.mfa_enabled:
+                # The second step: the password was right; the session holds only who is half-way in.
+                session.clear()
+                session["half_signed_in"] = {"user": user.id, "at": clock.now().timestamp(), "next": target}
+                return redirect(url_for("session.sign_in_code"))
+            sign_in_rules.succeeded(user, clock.now())
             start_web_session(user)
             return redirect(target)
     return render_template("sign_in.html", next=target, error=error), status, headers
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+def sign_in_code():
+    """The second factor's step: the authenticator's code, or a recovery code."""
+    pending = session.get("half_signed_in") or {}
+    now = clock.now()
+    if not pending or now.timestamp() - pending.get("at", 0) > _CODE_STEP_SECONDS:
+        session.pop("half_signed_in", None)
+        flash("Sign in again: the code page waits five minutes at most.")
+        return redirect(url_for("session.sign_in"))
+    error, status, headers = None, 200, {}
+    if request.method == "POST":
+        user = db.session.get(User, pending["user"])
+        try:
+            if user is None or not user.active:
+                raise Unauthorised("This account is deactivated: ask an administrator")
+            sign_in_rules.refuse_if_locked(user, now)
+            sign_in_rules.check_second_factor(
+                user, request.form.get("otp", ""), address=request.remote_addr or "", now=now
+            )
+        except TooManyAttempts as refused:
+            error, status, headers = refused.message, 429, {"Retry-After": str(refused.retry_after)}
+        except Unauthorised as refused:
+            error, status = refused.message, 401
+        else:
+            assert user is not None  # checked above
+            sign_in_rules.succeeded(user, now)
+            target = _safe_next(pending.get("next"))
+            start_web_session(user)
+            return redirect(target)
+    return render_template("sign_in_code.html", error=error), status, headers
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -153,9 +202,13 @@ def confirm():
     error, status = None, 200
     if request.method == "POST":
         try:
-            sign_in_rules.check_password(
-                current_user.email, request.form.get("password", ""), address=request.remote_addr or "", now=clock.now()
-            )
+            given, now, address = request.form.get("password", ""), clock.now(), request.remote_addr or ""
+            if current_user.mfa_enabled and mfa.looks_like_a_code(given):
+                sign_in_rules.refuse_if_locked(current_user, now)
+                sign_in_rules.check_second_factor(current_user, given, address=address, now=now)
+            else:
+                sign_in_rules.check_password(current_user.email, given, address=address, now=now)
+            sign_in_rules.succeeded(current_user, now)
         except DomainError as refused:
             error, status = refused.message, refused.status
         else:
@@ -170,10 +223,19 @@ def account():
     return _account_page()
 
 
-def _account_page(errors: dict | None = None, refused: DomainError | None = None, token: str | None = None):
+def _account_page(
+    errors: dict | None = None,
+    refused: DomainError | None = None,
+    token: str | None = None,
+    enrolling: tuple[str, str] | None = None,
+    recovery_codes: list[str] | None = None,
+):
     now = clock.now()
     return render_template(
         "account.html",
+        enrolling={"secret": enrolling[0], "qr": qr_png_data_uri(enrolling[1])} if enrolling else None,
+        recovery_codes=recovery_codes,
+        codes_left=mfa.remaining_recovery_codes(current_user) if current_user.mfa_enabled else None,
         sessions=web_sessions.live_sessions(current_user.id, now),
         this_session=g.web_session.id,
         errors=errors or {},
@@ -222,3 +284,26 @@ def account_tokens():
     tokens.clear()
     flash(f"{revoked} API token{'s' if revoked != 1 else ''} revoked.", "success")
     return redirect(url_for("session.account"))
+
+
+@bp.route("/account/mfa", methods=["POST"])
+@recently_verified
+def mfa_setup():
+    """Set up an authenticator app: a QR code to scan, then a code from the app to switch it on."""
+    user = user_service.get_user_by_id(current_user.id, for_update=True)
+    if request.form.get("action") == "confirm":
+        try:
+            codes = mfa.confirm(user, request.form.get("code", ""), clock.now())
+        except DomainError as refused:
+            return _account_page(
+                {"code": " ".join((refused.errors or {}).get("code", [refused.message]))},
+                refused,
+                enrolling=(user.totp_secret, mfa.provisioning_uri(user)) if user.totp_secret else None,
+            )
+        tokens.clear()
+        return _account_page(recovery_codes=codes)
+    try:
+        secret, uri = mfa.begin(user)
+    except DomainError as refused:
+        return _account_page(refused=refused)
+    return _account_page(enrolling=(secret, uri))

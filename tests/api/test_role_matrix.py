@@ -120,6 +120,7 @@ def matrix(t, n="X"):
             {"current_password": "correct horse battery", "new_password": "a rather different passphrase"},
             ALL,
         ),
+        ("POST", "/api/v1/auth/mfa", None, ALL),
         ("DELETE", "/api/v1/auth/tokens/current", None, ALL),
     ]
 
@@ -196,6 +197,8 @@ def test_every_api_route_is_in_the_matrix(app, world, things):
         ("POST", "/api/v1/auth/tokens"),
         ("GET", "/api/v1/openapi.json"),
         ("GET", "/api/v1/docs"),
+        # Every role may, with the code of the secret it was just given: tests/api/test_second_factor.py.
+        ("POST", "/api/v1/auth/mfa/confirm"),
     }
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):

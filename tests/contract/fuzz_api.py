@@ -102,6 +102,9 @@ def main() -> int:
                         "--seed",
                         "2026",
                         "--no-color",
+                        # A label sheet for a whole warehouse is a PDF of hundreds of labels: slow on a busy machine.
+                        "--request-timeout",
+                        "60",
                         *EXCLUDED,
                     ],
                     cwd=tmp,

@@ -140,3 +140,55 @@ def test_ones_own_api_token_is_made_on_the_account_page(client, world):
     token = made.get_data(as_text=True).split("<code data-token>")[1].split("</code>")[0]
     answer = client.get("/api/v1/stock", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200
+
+
+def test_setting_up_an_authenticator_on_the_account_page_then_signing_in_with_it(app, client, world):
+    import base64
+    import io
+    import re
+
+    import pyotp
+    import zxingcpp
+    from PIL import Image
+
+    from inventory import clock
+
+    sign_in(client, "advocate@test.example")
+    started = post(client, "/account/mfa", {})
+    text = started.get_data(as_text=True)
+    qr = re.search(r'src="data:image/png;base64,([^"]+)"', text).group(1)
+    uri = zxingcpp.read_barcodes(Image.open(io.BytesIO(base64.b64decode(qr))))[0].text
+    assert uri.startswith("otpauth://totp/") and "advocate%40test.example" in uri
+    secret = pyotp.parse_uri(uri).secret
+    assert f"<code data-secret>{secret}</code>" in text
+    wrong = post(client, "/account/mfa", {"action": "confirm", "code": "000000"})
+    assert wrong.status_code == 422 and 'src="data:image/png' in wrong.get_data(as_text=True)  # try again
+    done = post(client, "/account/mfa", {"action": "confirm", "code": pyotp.TOTP(secret).at(clock.now())})
+    codes = re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", done.get_data(as_text=True))
+    assert len(codes) == 10
+
+    post(client, "/sign-out", {}, page="/account")
+    step = sign_in(client, "advocate@test.example")
+    assert step.status_code == 302 and step.headers["Location"] == "/sign-in/code"
+    assert client.get("/participants").status_code == 302  # not signed in yet
+    page = client.get("/sign-in/code")
+    new_request_context()
+    bad = client.post("/sign-in/code", data={"otp": "000000", "csrf_token": csrf_from(page)})
+    assert bad.status_code == 401
+    new_request_context()
+    app.config["CLOCK"].advance(timedelta(seconds=30))
+    good = client.post("/sign-in/code", data={"otp": pyotp.TOTP(secret).at(clock.now()), "csrf_token": csrf_from(page)})
+    assert good.status_code == 302
+    new_request_context()
+    assert client.get("/participants").status_code == 200
+
+
+def test_a_role_that_needs_a_second_factor_is_sent_to_set_one_up(app, client, world):
+    app.config["MFA_REQUIRED_ROLES"] = frozenset({"advocate"})
+    try:
+        sign_in(client, "advocate@test.example")
+        sent = client.get("/participants")
+        assert sent.status_code == 302 and sent.headers["Location"] == "/account#mfa"
+        assert "Set up an authenticator app" in client.get("/account").get_data(as_text=True)
+    finally:
+        app.config["MFA_REQUIRED_ROLES"] = frozenset()

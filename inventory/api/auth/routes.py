@@ -7,7 +7,15 @@ from flask import request
 from ... import clock
 from ...auth import bearer_token, current_user, requires, revoke, tokens
 from ...permissions import Permission
-from ...schemas.auth import PasswordChangeArgs, SignInArgs, TokenSchema
+from ...schemas.auth import (
+    MfaConfirmArgs,
+    MfaSecretSchema,
+    PasswordChangeArgs,
+    RecoveryCodesSchema,
+    SignInArgs,
+    TokenSchema,
+)
+from ...services import mfa
 from ...services import users as user_service
 from ..common import Blueprint
 
@@ -23,7 +31,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API to
 def create_token(args):
     now = clock.now()
     user, token, expires_at = user_service.sign_in(
-        args["email"], args["password"], address=request.remote_addr or "", now=now
+        args["email"], args["password"], args["otp"], address=request.remote_addr or "", now=now
     )
     return {"token": token, "role": user.role.value, "expires_at": expires_at.isoformat()}
 
@@ -47,3 +55,24 @@ def change_password(args):
     user_service.change_password(current_user().id, args["current_password"], args["new_password"], keep_token=token)
     tokens.clear()  # this worker forgets at once what it knew (others within a second)
     return "", 204
+
+
+@blp.route("/mfa", methods=["POST"])
+@requires(Permission.LOOK_UP)
+@blp.response(201, MfaSecretSchema)
+def begin_mfa():
+    """Start setting up an authenticator app: its secret, and the same as a URI for a QR code."""
+    secret, uri = mfa.begin(user_service.get_user_by_id(current_user().id, for_update=True))
+    return {"secret": secret, "otpauth_uri": uri}
+
+
+@blp.route("/mfa/confirm", methods=["POST"])
+@requires(Permission.LOOK_UP)
+@blp.arguments(MfaConfirmArgs())
+@blp.response(200, RecoveryCodesSchema)
+def confirm_mfa(args):
+    """Switch the second factor on with a code from the app; answers ten recovery codes, shown once."""
+    user = user_service.get_user_by_id(current_user().id, for_update=True)
+    codes = mfa.confirm(user, args["code"], clock.now())
+    tokens.clear()
+    return {"recovery_codes": codes}

@@ -97,7 +97,7 @@ def test_participant_export_and_erase(app, world, make_participant, tmp_path):
     assert result.exit_code == 0 and "Erased" in result.output
     assert '"name": null' in run(app, "participants", "export", str(person.id)).output
     missing = run(app, "participants", "export", "999999")
-    assert missing.exit_code == 1 and "No participant 999999" in missing.output
+    assert missing.exit_code == 1 and "No participant with this id" in missing.output
 
 
 def test_retention_run_as_of_a_date(app, world, make_asset, make_participant, issue):

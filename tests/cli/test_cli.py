@@ -160,6 +160,8 @@ def test_reminders_sweep_and_send_with_the_log_notifier(app, world, make_asset, 
         sent = run(app, "reminders", "send")
     assert "sent 2, to retry 0, failed 0" in sent.output
     logged = " ".join(r.getMessage() for r in caplog.records)
-    assert "plan_ending sms to +44770090**** (inventory-" in logged
+    assert "plan_ending sms to *********999 (inventory-" in logged
     assert "07700900999" not in logged and "+447700900999" not in logged  # the log never holds a number
+    assert "advocate_digest email to a***@t***.example (inventory-" in logged
+    assert "advocate@test.example" not in logged
     assert "sent 0" in run(app, "reminders", "send").output

@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 from . import config as settings
-from . import errors
+from . import errors, security_headers
 from . import extensions as ext
 from .http import JSONProvider
 
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)
     errors.register(app)  # after the Api, so our JSON errors replace flask-smorest's
+    security_headers.register(app)
 
     from . import api as http_api
     from . import web

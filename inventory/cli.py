@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from . import clock, create_app
 from .clock import today
+from .config import ConfigError
 from .dates import add_months
 from .errors import DomainError
 from .extensions import unit_of_work
@@ -34,7 +35,15 @@ def _fail(error: DomainError) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app())
+def _app():
+    """The app, or a one-line refusal (exit status 1) when a setting is unsafe or wrong: no traceback."""
+    try:
+        return create_app()
+    except ConfigError as refused:
+        raise click.ClickException(f"The inventory refuses to start: {refused}") from None
+
+
+@click.group(cls=FlaskGroup, create_app=_app)
 def main():
     """Device-lending inventory: web app, database and housekeeping commands."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from flask.helpers import get_debug_flag
+
 from .clock import FrozenClock, SystemClock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_KEY_BYTES = 32
 
 
 class ConfigError(RuntimeError):
@@ -119,7 +122,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "REAUTH_MINUTES": int(env.get("REAUTH_MINUTES", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("PUBLIC_BASE_URL", "").startswith("https://"),
+        # Made true below whenever PUBLIC_BASE_URL is https.
+        "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_DURATION": 0,
         # Labels: per-template printer offsets in mm (LABEL_OFFSET_L7651="0.5,-0.3": right, down), and
         # the Zebra printer's label size and resolution.
@@ -130,6 +134,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     if overrides:
         cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if cfg["PUBLIC_BASE_URL"].startswith("https://"):
+        # Served over https: the browser must never send the session over plain http.
+        cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = True
     if cfg["CLOCK"] is None:
         cfg["CLOCK"] = FrozenClock.on(cfg["TODAY"]) if cfg["TODAY"] is not None else SystemClock()
     _check(cfg)
@@ -142,9 +149,8 @@ def _check(cfg: dict) -> None:
         if production:
             raise ConfigError("SECRET_KEY must be set in production")
         cfg["SECRET_KEY"] = "development-only-secret"
-    if production and cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # Several app instances cannot share one SQLite file safely.
-        raise ConfigError("DATABASE_URL must point at PostgreSQL in production")
+    if production:
+        _refuse_unsafe_production(cfg)
     if not cfg["PUBLIC_BASE_URL"].startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_BASE_URL must start with http:// or https://")
     if cfg["ZPL_DPI"] not in (203, 300):
@@ -168,3 +174,21 @@ def _check(cfg: dict) -> None:
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")
     if cfg["NOTIFIER"] == "govuk_notify" and len(cfg["NOTIFY_API_KEY"]) < 74:
         raise ConfigError("NOTIFIER=govuk_notify needs NOTIFY_API_KEY (the key Notify gives, with the service id)")
+
+
+def _refuse_unsafe_production(cfg: dict) -> None:
+    """Production holds vulnerable people's details: it does not start on settings that would expose them."""
+    secret = cfg["SECRET_KEY"]
+    if len(secret.encode() if isinstance(secret, str) else secret) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production "
+            '(make one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Several app instances cannot share one SQLite file safely.
+        raise ConfigError("DATABASE_URL must point at PostgreSQL in production")
+    if cfg.get("DEBUG") or get_debug_flag():
+        # The debugger runs any Python a visitor types, and error pages would show request data.
+        raise ConfigError("Debug mode must be off in production (unset FLASK_DEBUG; do not run with --debug)")
+    if not cfg["PUBLIC_BASE_URL"].startswith("https://"):
+        raise ConfigError(f"PUBLIC_BASE_URL must be https:// in production, not {cfg['PUBLIC_BASE_URL']!r}")

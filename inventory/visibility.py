@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .extensions import db
 from .models import Actor, Location, Participant
 from .permissions import sees_everything, whole_caseload
 
@@ -41,3 +42,13 @@ def in_caseload(advocate_column, viewer: Actor):
 def caseload_ids(viewer: Actor) -> sa.Select:
     """The ids of the participants the viewer may see, for narrowing rows that belong to them."""
     return sa.select(Participant.id).where(in_caseload(Participant.advocate_id, viewer))
+
+
+def sees_participant(participant_id: int, viewer: Actor) -> bool:
+    """Whether a row belonging to this participant (a loan, a data plan, a transfer) is the viewer's to see.
+    Someone else's must answer exactly as one that does not exist: the same 404, the same message, no id."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.exists().where(Participant.id == participant_id, in_caseload(Participant.advocate_id, viewer)))
+        )
+    )

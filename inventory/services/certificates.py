@@ -13,14 +13,15 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Actor, Transfer
-from .participants import get_participant
+from ..visibility import sees_participant
+
+NO_TRANSFER = "No transfer with this id"  # someone else's answers the same
 
 
 def get_transfer(transfer_id: int, viewer: Actor) -> Transfer:
     transfer = db.session.get(Transfer, transfer_id)
-    if transfer is None:
-        raise NotFound(f"No transfer {transfer_id}")
-    get_participant(transfer.participant_id, viewer)  # the caller's caseload only
+    if transfer is None or not sees_participant(transfer.participant_id, viewer):  # the caller's caseload only
+        raise NotFound(NO_TRANSFER)
     return transfer
 
 

@@ -10,8 +10,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Actor, AssetStatus, DataPlan, PlanStatus
 from ..permissions import whole_caseload
-from ..visibility import caseload_ids
-from .participants import get_participant
+from ..visibility import caseload_ids, sees_participant
 
 MAX_EXTENSION_MONTHS = 24
 
@@ -52,9 +51,8 @@ def extend(plan_id: int, months: int, actor: Actor, today: date) -> DataPlan:
         .with_for_update(of=DataPlan)
         .execution_options(populate_existing=True)
     )
-    if plan is None:
-        raise NotFound(f"No data plan {plan_id}")
-    get_participant(plan.participant_id, actor)  # the caller's caseload only
+    if plan is None or not sees_participant(plan.participant_id, actor):  # the caller's caseload only
+        raise NotFound("No data plan with this id")  # someone else's answers the same
     if plan.ended_on is not None:
         raise Conflict(
             f"Data plan {plan_id} ended on {plan.ended_on.isoformat()} when its SIM came back; "

@@ -30,9 +30,12 @@ from ..models import (
     Transfer,
 )
 from ..tags import TagError, check, normalise
+from ..visibility import sees_participant
 from .assets import lock_assets
 from .ownership import TransferSummary, transfer_on_loan, transfer_summary
 from .participants import PlanSummary, get_participant, plan_summary
+
+NO_LOAN = "No loan with this id"  # someone else's loan answers the same (see visibility.sees_participant)
 
 MAX_ITEMS = 50
 
@@ -223,7 +226,6 @@ def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> L
 
 def get_loan(loan_id: int, viewer: Actor) -> Loan:
     loan = db.session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"No loan {loan_id}")
-    get_participant(loan.participant_id, viewer)  # the caller's caseload only
+    if loan is None or not sees_participant(loan.participant_id, viewer):  # the caller's caseload only
+        raise NotFound(NO_LOAN)
     return loan

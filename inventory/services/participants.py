@@ -88,6 +88,10 @@ def create_participant(fields: dict, actor: Actor, today: date) -> Participant:
     return participant
 
 
+# "Not yours" and "not there" answer alike, without the id: nobody learns which ids exist.
+NO_PARTICIPANT = "No participant with this id"
+
+
 def caseload(viewer: Actor) -> sa.Select:
     return sa.select(Participant).where(in_caseload(Participant.advocate_id, viewer))
 
@@ -100,7 +104,7 @@ def get_participant(participant_id: int, viewer: Actor, *, for_update: bool = Fa
         query = query.with_for_update(of=Participant).execution_options(populate_existing=True)
     participant = db.session.scalar(query)
     if participant is None:
-        raise NotFound(f"No participant {participant_id} on your caseload")
+        raise NotFound(NO_PARTICIPANT)
     return participant
 
 

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Actor, Asset, AssetAction, DataPlan, KitAction, Loan, LoanItem, Role, Snapshot
+from ..visibility import sees_participant
 from .assets import checked_tag, lock_assets
-from .participants import get_participant
+from .issuing import NO_LOAN
 from .reference import find_location
 
 
@@ -19,10 +20,9 @@ def return_items(
 ) -> Loan:
     """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine."""
     loan = db.session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"No loan {loan_id}")
-    if actor.role == Role.ADVOCATE:
-        get_participant(loan.participant_id, actor)  # advocates take returns for their own caseload
+    # Advocates take returns for their own caseload; someone else's loan answers as a missing one.
+    if loan is None or (actor.role == Role.ADVOCATE and not sees_participant(loan.participant_id, actor)):
+        raise NotFound(NO_LOAN)
     destination = find_location(location)
     outstanding = {item.asset.tag: item for item in loan.items if item.returned_on is None}
     wanted = [checked_tag(t, "items") for t in items] if items else list(outstanding)

@@ -84,9 +84,20 @@ def vendor(package: str, filename: str):
     return send_from_directory(root, filename, max_age=86400)
 
 
+def api_docs():
+    """The API's interactive page (flask-smorest's own has an inline script, which our CSP refuses)."""
+    return render_template(
+        "api_docs.html",
+        title=current_app.config["API_TITLE"],
+        spec_url=url_for("api-docs.openapi_json"),
+        swagger_ui_url=current_app.config["OPENAPI_SWAGGER_UI_URL"],
+    )
+
+
 def register(app) -> None:
     app.register_blueprint(session.bp)
     app.register_blueprint(bp)
+    app.view_functions["api-docs.openapi_swagger_ui"] = api_docs
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).

@@ -59,21 +59,41 @@ def chromium(tmp_path_factory):
         browser.close()
 
 
+# Reported by the page on every Content-Security-Policy violation (Chromium also logs "Refused to ...").
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " in " + e.sourceFile);
+});"""
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [m for m in messages if "Refused to" in m or "CSP violation" in m or "Content Security Policy" in m]
+
+
 @pytest.fixture
 def browser_page(chromium, live_server):
-    """A fresh browser context (no cookies) per test; `page.open(path)` goes to the live server."""
-    contexts = []
+    """A fresh browser context (no cookies) per test; `page.open(path)` goes to the live server.
+    Every page's console is kept (`page.console`), and a test fails if the Content-Security-Policy
+    refused anything on any page it opened."""
+    contexts, pages = [], []
 
     def new(viewport=DESKTOP, **options):
         context = chromium.new_context(viewport=viewport, base_url=live_server, accept_downloads=True, **options)
         context.set_default_timeout(10_000)
+        context.add_init_script(REPORT_VIOLATIONS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.console = []
+        page.on("console", lambda message: page.console.append(message.text))
+        pages.append(page)
+        return page
 
     yield new
+    refused = [m for page in pages for m in csp_violations(page.console)]
     for context in contexts:
         context.close()
     db.session.remove()
+    assert not refused, f"The Content-Security-Policy refused: {refused}"
 
 
 def sign_in(page, role: str, path: str = "/"):

@@ -98,7 +98,7 @@ def test_participant_export_and_erase(app, world, make_participant, tmp_path):
     assert result.exit_code == 0 and "Erased" in result.output
     assert '"name": null' in run(app, "participants", "export", str(person.id)).output
     missing = run(app, "participants", "export", "999999")
-    assert missing.exit_code == 1 and "No participant 999999" in missing.output
+    assert missing.exit_code == 1 and "No participant with this id" in missing.output
 
 
 def test_retention_run_as_of_a_date(app, world, make_asset, make_participant, issue):
@@ -161,6 +161,8 @@ def test_reminders_sweep_and_send_with_the_log_notifier(app, world, make_asset, 
         sent = run(app, "reminders", "send")
     assert "sent 2, to retry 0, failed 0" in sent.output
     logged = " ".join(r.getMessage() for r in caplog.records)
-    assert "plan_ending sms to +44770090**** (inventory-" in logged
+    assert "plan_ending sms to *********999 (inventory-" in logged
     assert "07700900999" not in logged and "+447700900999" not in logged  # the log never holds a number
+    assert "advocate_digest email to a***@t***.example (inventory-" in logged
+    assert "advocate@test.example" not in logged
     assert "sent 0" in run(app, "reminders", "send").output

@@ -17,6 +17,17 @@ def server(live_server):
     return live_server
 
 
+class PlainHttpSession(requests.Session):
+    """A browser session on the plain-http test server: the app's cookies are Secure (its PUBLIC_BASE_URL is
+    https), which a client would otherwise keep to itself over http."""
+
+    def request(self, *args, **kwargs):
+        response = super().request(*args, **kwargs)
+        for cookie in self.cookies:
+            cookie.secure = False
+        return response
+
+
 def test_two_kits_built_with_one_tablet_give_one_201_and_one_409(server, world, make_asset):
     headers = world.headers["warehouse"]
     for _ in range(3):
@@ -170,7 +181,7 @@ def test_pages_and_the_api_write_side_by_side(server, world, make_asset):
     import threading
 
     tags = [make_asset("chair").tag for _ in range(2)]
-    page = requests.Session()
+    page = PlainHttpSession()
     form = page.get(f"{server}/sign-in")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
     signed = page.post(

@@ -56,7 +56,7 @@ def test_refusals_change_nothing(world, make_asset, make_participant, issue):
     cases = [
         (dict(agreement_accepted=False), InvalidInput, "accept the loan agreement"),
         (dict(issued_on=date(2026, 11, 23)), InvalidInput, "is in the future"),
-        (dict(participant_id=999999), NotFound, "No participant 999999"),
+        (dict(participant_id=999999), NotFound, "No participant with this id"),
         (
             dict(items=[tablet.tag, tablet.tag[:-1] + ("2" if tablet.tag[-1] != "2" else "3")]),
             InvalidInput,

@@ -48,7 +48,7 @@ def test_production_needs_a_secret_and_postgresql(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load(str(tmp_path))
-    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("SECRET_KEY", "s3cret-" * 6)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(ConfigError, match="PostgreSQL"):
         load(str(tmp_path))

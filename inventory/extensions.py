@@ -104,6 +104,23 @@ def add_or_conflict(things, message: str) -> None:
 
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_KEPT = "kept_if_refused"
+
+
+def writes(view):
+    """Mark a view that writes even when it is read with GET (it records the access log): its
+    transaction starts as a writer too."""
+    view.writes = True
+    return view
+
+
+def keep_if_refused(statement, rows: list[dict]) -> None:
+    """Rows that stand even if the request ends refused (4xx) and its unit of work is rolled back: a
+    page re-shown with its errors still showed what it showed. Written again after the rollback."""
+    from flask import has_request_context
+
+    if has_request_context():  # elsewhere (a command, a job) a failure shows nothing
+        db.session.info.setdefault(_KEPT, []).append((statement, rows))
 
 
 def init_unit_of_work(app) -> None:
@@ -113,18 +130,25 @@ def init_unit_of_work(app) -> None:
 
     @app.before_request
     def _begin():
-        _write_intent.set(request.method in UNSAFE_METHODS)
+        view = app.view_functions.get(request.endpoint or "")
+        _write_intent.set(request.method in UNSAFE_METHODS or getattr(view, "writes", False))
 
     @app.after_request
     def _end(response):
+        kept = db.session.info.pop(_KEPT, [])
         if response.status_code < 400:
             db.session.commit()
         else:
             db.session.rollback()
+            if kept:
+                for statement, rows in kept:
+                    db.session.execute(statement, rows)
+                db.session.commit()
         return response
 
     @app.teardown_request
     def _discard(exc):
+        db.session.info.pop(_KEPT, None)
         if exc is not None:
             db.session.rollback()
         _write_intent.set(False)

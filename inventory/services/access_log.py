@@ -55,7 +55,7 @@ def entry_query(
         query = query.where(AccessLogEntry.user_id.in_(sa.select(User.id).where(User.email == user.strip().lower())))
     if date_from is not None:
         query = query.where(AccessLogEntry.at >= _start_of(date_from))
-    if date_to is not None:
+    if date_to is not None and date_to < date.max:  # the last day there is ends after everything
         query = query.where(AccessLogEntry.at < _start_of(date_to + timedelta(days=1)))
     return query.order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
 

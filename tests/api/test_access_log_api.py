@@ -152,6 +152,7 @@ def test_the_log_is_filtered_paged_newest_first_and_not_itself_logged(app, clien
     assert [e["participant"] for e in page.json] == [a]
     assert '"total": 3' in page.headers["X-Pagination"]
     assert client.get("/api/v1/access-log?from=yesterday", headers=admin).status_code == 422
+    assert len(client.get("/api/v1/access-log?from=0001-01-01&to=9999-12-31", headers=admin).json) == 3
     assert client.get("/api/v1/access-log?participant=0", headers=admin).status_code == 422
 
 

@@ -17,8 +17,8 @@ from .config import ConfigError
 from .dates import add_months
 from .errors import DomainError
 from .extensions import unit_of_work
-from .models import Area, Role
-from .services import demo, privacy, receiving, sign_in_rules
+from .models import AccessAction, AccessChannel, Area, Role
+from .services import access_log, demo, privacy, receiving, sign_in_rules
 from .services import labels as label_service
 from .services import reports as report_service
 from .services import users as user_service
@@ -262,10 +262,13 @@ def _admin():
 @with_appcontext
 def export_participant(participant_id: int, output: Path | None):
     """Everything held about one participant, as JSON (a subject access request)."""
-    try:
-        data = privacy.export(participant_id, _admin(), today())
-    except DomainError as error:
-        _fail(error)
+    with unit_of_work():
+        try:
+            data = privacy.export(participant_id, _admin(), today())
+        except DomainError as error:
+            _fail(error)
+        # Whoever can run the command on the server: the log says "command line", with no user.
+        access_log.record(None, AccessAction.EXPORTED, [participant_id], "subject access export", AccessChannel.CLI)
     text = json.dumps(data, indent=2, ensure_ascii=False)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
@@ -285,6 +288,7 @@ def erase_participant(participant_id: int):
             privacy.erase(participant_id, _admin())
         except DomainError as error:
             _fail(error)
+        access_log.record(None, AccessAction.ERASED, [participant_id], "erasure", AccessChannel.CLI)
     click.echo(f"Erased participant {participant_id}'s personal data")
 
 
@@ -303,9 +307,10 @@ def retention_run(as_of: str | None):
     months = current_app.config["RETENTION_MONTHS"]
     day = _date(as_of) or today()
     with unit_of_work():
-        count = privacy.anonymise_expired(day, months)
+        erased = privacy.anonymise_expired(day, months)
+        access_log.record(None, AccessAction.ERASED, erased, "retention erasure", AccessChannel.CLI)
     click.echo(
-        f"Erased personal data of {count} participant(s) whose involvement ended before "
+        f"Erased personal data of {len(erased)} participant(s) whose involvement ended before "
         f"{add_months(day, -months).isoformat()}"
     )
 

@@ -141,6 +141,22 @@ def add_or_conflict(things, message: str) -> None:
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def writes(view):
+    """Mark a view that writes even when it is read with GET (it records the access log): its
+    transaction starts as a writer too."""
+    view.writes = True
+    return view
+
+
+def keep_if_refused(statement, rows: list[dict]) -> None:
+    """Rows that stand even if the request ends refused (4xx) and its unit of work is rolled back: a
+    page re-shown with its errors still showed what it showed. Written again after the rollback."""
+    from flask import has_request_context
+
+    if has_request_context():  # elsewhere (a command, a job) a failure shows nothing
+        keep_despite_refusal(lambda: db.session.execute(statement, rows))
+
+
 def init_unit_of_work(app) -> None:
     """Each request is one unit of work. Registered before any other hook, so that everything a
     request reads, from the signed-in user on, is already in its (writer's) transaction."""
@@ -148,7 +164,8 @@ def init_unit_of_work(app) -> None:
 
     @app.before_request
     def _begin():
-        _write_intent.set(request.method in UNSAFE_METHODS)
+        view = app.view_functions.get(request.endpoint or "")
+        _write_intent.set(request.method in UNSAFE_METHODS or getattr(view, "writes", False))
         _kept.set([])
 
     @app.after_request

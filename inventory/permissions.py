@@ -21,6 +21,7 @@ class Permission(enum.StrEnum):
     READ_PLANS = "read_plans"
     REPORTS = "reports"
     PRIVACY = "privacy"  # subject access export, erasure, reassigning advocates
+    ACCESS_LOG = "access_log"  # reading the personal-data access log
 
 
 ALL = frozenset(Role)
@@ -39,6 +40,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.READ_PLANS: frozenset({Role.ADMIN, Role.ADVOCATE}),
     Permission.REPORTS: frozenset({Role.ADMIN}),
     Permission.PRIVACY: frozenset({Role.ADMIN}),
+    Permission.ACCESS_LOG: frozenset({Role.ADMIN}),
 }
 
 

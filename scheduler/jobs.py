@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from inventory.clock import today
-from inventory.models import utcnow
+from inventory.models import AccessAction, AccessChannel, utcnow
 from inventory.notifiers import from_config
-from inventory.services import outbox, privacy, reminders
+from inventory.services import access_log, outbox, privacy, reminders
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ def remind_assessments() -> dict:
 
 
 def run_retention() -> dict:
-    return {"erased": privacy.anonymise_expired(today(), current_app.config["RETENTION_MONTHS"])}
+    erased = privacy.anonymise_expired(today(), current_app.config["RETENTION_MONTHS"])
+    access_log.record(None, AccessAction.ERASED, erased, "retention erasure", AccessChannel.SCHEDULER)
+    return {"erased": len(erased)}
 
 
 JOBS = [

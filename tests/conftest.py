@@ -67,8 +67,14 @@ def _empty_tables():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
+            # The access log's triggers refuse DELETE (it is append-only): lift them while emptying.
+            triggers = conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+            for name, _ in triggers:
+                conn.execute(sa.text(f'DROP TRIGGER "{name}"'))
             for table in tables:
                 conn.execute(table.delete())
+            for _, sql in triggers:
+                conn.execute(sa.text(sql))
 
 
 @pytest.fixture(autouse=True)

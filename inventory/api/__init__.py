@@ -6,6 +6,7 @@ from flask import request
 
 from ..errors import DomainError
 from ..extensions import api, csrf
+from .access_log.routes import blp as access_log
 from .assets.routes import blp as assets
 from .auth.routes import blp as auth
 from .common import IdConverter
@@ -69,6 +70,7 @@ def register(app) -> None:
         reports,
         labels,
         notifications,
+        access_log,
     ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for a forged form to ride on
         api.register_blueprint(blueprint)

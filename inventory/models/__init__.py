@@ -1,5 +1,6 @@
 """What is stored: one module per aggregate. Importing this package registers every table."""
 
+from .access_log import AccessAction, AccessChannel, AccessLogEntry  # noqa: F401
 from .assessments import Assessment, Transfer, TransferItem, Venue  # noqa: F401, E402
 from .assets import (  # noqa: F401
     ASSET_ACTIONS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..models import Area, ReferralSource
+from .access_log import AccessRecordSchema
 from .common import Derived
 from .fields import Choice, IsoDate, IsoDateTime, Text
 from .loans import DataPlanSchema, TransferSchema
@@ -61,6 +62,15 @@ class ParticipantDetailSchema(ParticipantSchema):
     data_plans = fields.List(fields.Nested(DataPlanSchema))
     assessments = fields.List(fields.Nested(AssessmentSchema))
     transfers = fields.List(fields.Nested(TransferSchema))
+
+
+class SubjectAccessExportSchema(ParticipantDetailSchema):
+    """Dumped from services.privacy.export(): the case file and who has accessed it."""
+
+    access_log = fields.List(
+        fields.Nested(AccessRecordSchema),
+        metadata={"description": "who opened, listed, exported, changed or erased this record, oldest first"},
+    )
 
 
 class ParticipantCreateArgs(Schema):

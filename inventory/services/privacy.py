@@ -1,27 +1,34 @@
 """Subject access and erasure: everything held about one participant, and forgetting who they are.
 
 Erasure removes the name and contact details; the programme's pseudonymous reference, the area and
-the asset history stay, so stock and outcome figures remain true.
+the asset history stay, so stock and outcome figures remain true. The personal-data access log stays
+too: its rows name no one, and keep pointing at the participant's (now nameless) row.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import cast
 
 import sqlalchemy as sa
 
 from ..dates import add_months
 from ..extensions import db
 from ..models import Actor, Assessment, Asset, AssetStatus, DataPlan, Loan, LoanItem, Participant, Transfer, utcnow
+from .access_log import AccessRecord, for_participant
 from .participants import CaseFile, casefile, get_participant
 
 PERSONAL_FIELDS = ("name", "phone", "email")
 
 
-def export(participant_id: int, viewer: Actor, today: date) -> CaseFile:
-    """Everything held about the participant: their case file, personal data included."""
-    return casefile(get_participant(participant_id, viewer), today)
+class SubjectAccessExport(CaseFile):
+    access_log: list[AccessRecord]
+
+
+def export(participant_id: int, viewer: Actor, today: date) -> SubjectAccessExport:
+    """Everything held about the participant: their case file, personal data included, and who has
+    opened, listed, exported or changed it (the access log)."""
+    participant = get_participant(participant_id, viewer)
+    return {**casefile(participant, today), "access_log": for_participant(participant.id)}
 
 
 def erase(participant_id: int, viewer: Actor) -> Participant:
@@ -32,20 +39,23 @@ def erase(participant_id: int, viewer: Actor) -> Participant:
     return participant
 
 
-def _forget(ids: sa.Select) -> int:
-    result = db.session.execute(
+def _forget(ids: sa.Select) -> list[int]:
+    """Erase those of `ids` not erased yet; answers whom it erased (for the access log)."""
+    erased = db.session.scalars(
         sa.update(Participant)
         .where(Participant.id.in_(ids), Participant.erased_at.is_(None))
         .values(name=None, phone=None, email=None, contact_consent=False, erased_at=utcnow())
+        .returning(Participant.id)
         .execution_options(synchronize_session=False)
     )
-    return cast(sa.CursorResult, result).rowcount  # an UPDATE's result is a CursorResult
+    return sorted(erased)
 
 
-def anonymise_expired(today: date, retention_months: int) -> int:
+def anonymise_expired(today: date, retention_months: int) -> list[int]:
     """Erase everyone whose involvement ended more than `retention_months` before `today`: nothing
     still on loan, and no loan, return, assessment, transfer or data plan on or after the cut-off.
-    One set-based statement, so it is safe to run as often as a scheduler likes."""
+    One set-based statement, so it is safe to run as often as a scheduler likes. Answers whom it
+    erased, for the access log."""
     cutoff = add_months(today, -retention_months)
     p = Participant.id
     recent = sa.or_(

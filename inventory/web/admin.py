@@ -1,5 +1,6 @@
 """Admin pages: programmes, organisations, locations, users and tokens; outcome reports with charts and
-CSV; and (admins and advocates) the reminders outbox and data plans ending soon."""
+CSV; the personal-data access log; and (admins and advocates) the reminders outbox and data plans ending
+soon."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role, User, as_utc
 from ..permissions import Permission
+from ..schemas.fields import MAX_ID
 from ..schemas.reference import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
 from ..schemas.users import UserCreateArgs
-from ..services import data_plans, notifications, reference, reports, users
+from ..services import access_log, data_plans, notifications, reference, reports, users
 from . import bp
 from .charts import bar_chart
 from .common import attachment, attempt, field_errors, form_date, load_form, needs
@@ -237,3 +239,49 @@ def reminders_page():
         statuses=[s.value for s in NotificationStatus],
         counts={getattr(k, "value", k): v for k, v in counts.items()},
     )
+
+
+ACCESS_LOG_PAGE = 50
+
+
+def _access_log_args() -> tuple[dict, InvalidInput | None]:
+    args: dict[str, Any] = {"user": (request.args.get("user") or "").strip() or None}
+    participant = (request.args.get("participant") or "").strip()
+    try:
+        if participant:
+            if not participant.isdigit() or not 0 < int(participant) <= MAX_ID:
+                raise InvalidInput(
+                    f"'{participant}' is not a participant id", {"participant": ["A participant's number."]}
+                )
+            args["participant"] = int(participant)
+        args["date_from"] = form_date(request.args.get("from"), "from")
+        args["date_to"] = form_date(request.args.get("to"), "to")
+    except InvalidInput as refused:
+        return args, refused
+    return args, None
+
+
+@bp.route("/admin/access-log", endpoint="access_log")
+@needs(Permission.ACCESS_LOG)
+def access_log_page():
+    """Who opened, listed, exported, changed or erased whose record: newest first, by participant
+    reference (never the name). Reading the log is not logged: it holds no personal data."""
+    args, refused = _access_log_args()
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
+    entries: list = []
+    more = False
+    if refused is None:
+        query = access_log.entry_query(**args)
+        rows = db.session.scalars(query.offset((page_number - 1) * ACCESS_LOG_PAGE).limit(ACCESS_LOG_PAGE + 1)).all()
+        entries, more = list(rows[:ACCESS_LOG_PAGE]), len(rows) > ACCESS_LOG_PAGE
+    filters = {k: v for k, v in request.args.items() if k in ("participant", "user", "from", "to") and v}
+    return render_template(
+        "admin_access_log.html",
+        entries=entries,
+        page=page_number,
+        more=more,
+        filters=filters,
+        refused=refused,
+        errors=field_errors(refused),
+    ), (refused.status if refused else 200)

@@ -2,7 +2,9 @@
 (loans, data plans and days left, assessments, certificates, returns).
 
 Names and contact details appear only here, to admins and the participant's own advocate; URLs carry
-participant ids, never names (a search is a POST, so names stay out of addresses and access logs)."""
+participant ids, never names (a search is a POST, so names stay out of addresses and server logs). Every
+page that shows a participant's name or contact details, or changes their record, writes the
+personal-data access log (services.access_log)."""
 
 from __future__ import annotations
 
@@ -13,25 +15,34 @@ from flask_login import current_user
 
 from ..clock import today
 from ..errors import InvalidInput
-from ..extensions import db
-from ..models import Area, Participant, ReferralSource, Role, Venue
+from ..extensions import db, writes
+from ..models import AccessAction, AccessChannel, Area, Participant, ReferralSource, Role, Venue
 from ..permissions import Permission, whole_caseload
 from ..schemas.loans import AssessmentCreateArgs
 from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
-from ..services import assessments, certificates, issuing, participants, reference, returns
+from ..services import access_log, assessments, certificates, issuing, participants, reference, returns
 from . import bp
 from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in
 
 LIST_LIMIT = 200
 
 
+def _logged(action: AccessAction, participant_ids, what: str) -> None:
+    access_log.record(current_user, action, participant_ids, what, AccessChannel.WEB)
+
+
 @bp.route("/participants", methods=["GET", "POST"], endpoint="participants")
+@writes  # records the access log
 @needs(Permission.PARTICIPANTS)
 def participants_list():
     """The caseload; a search (by reference or name) is posted so that names never reach a URL."""
     search = (request.form.get("search") or "").strip() if request.method == "POST" else ""
     query = participants.participant_query(current_user, search=search)
     people = db.session.scalars(query.limit(LIST_LIMIT + 1)).all()
+    # What was searched for may be a name: the log says only that it was a search.
+    _logged(
+        AccessAction.LISTED, [p.id for p in people[:LIST_LIMIT]], "participant search" if search else "participants"
+    )
     return render_template(
         "participants.html",
         people=people[:LIST_LIMIT],
@@ -54,6 +65,7 @@ def participant_new():
         if not errors:
             person, refused = attempt(lambda: participants.create_participant(values, current_user, today()))
             if person:
+                _logged(AccessAction.CREATED, [person.id], "new participant")
                 flash(f"{person.reference} added. Now issue their kit.", "success")
                 return redirect(url_for("web.issue_page", participant_id=person.id))
             errors = field_errors(refused)
@@ -77,11 +89,13 @@ def _participant(participant_id: int) -> Participant:
 
 
 @bp.route("/participants/<id:participant_id>")
+@writes  # records the access log
 @needs(Permission.PARTICIPANTS)
 def participant_page(participant_id: int, *, refused=None, errors=None, status: int = 200):
     person = _participant(participant_id)
     day = today()
     case = participants.casefile(person, day)
+    _logged(AccessAction.VIEWED, [person.id], "case file page")
     return render_template(
         "participant.html",
         person=person,
@@ -96,6 +110,7 @@ def participant_page(participant_id: int, *, refused=None, errors=None, status: 
 
 
 @bp.route("/participants/<id:participant_id>/edit", methods=["GET", "POST"])
+@writes  # records the access log
 @needs(Permission.PARTICIPANTS)
 def participant_edit(participant_id: int):
     """Change what was recorded: contact details, consent, area, referral, the enrolment date."""
@@ -117,6 +132,8 @@ def participant_edit(participant_id: int):
             "contact_consent": "yes" if person.contact_consent else "",
         }
     )
+    if request.method == "GET":  # the form holds their stored details
+        _logged(AccessAction.VIEWED, [person.id], "edit page")
     if request.method == "POST":
         given = request.form.to_dict()
         values, errors = load_form(ParticipantUpdateArgs(), given)
@@ -126,6 +143,7 @@ def participant_edit(participant_id: int):
             values["contact_consent"] = given.get("contact_consent") == "yes"
             done, refused = attempt(lambda: participants.update_participant(person.id, values, current_user, today()))
             if done:
+                _logged(AccessAction.CHANGED, [person.id], "changed " + ", ".join(sorted(values)))
                 flash("Their details are saved.", "success")
                 return redirect(url_for("web.participant_page", participant_id=person.id))
             errors = field_errors(refused)
@@ -141,6 +159,7 @@ def participant_edit(participant_id: int):
 
 
 @bp.route("/participants/<id:participant_id>/issue", methods=["GET", "POST"])
+@writes  # records the access log
 @needs(Permission.ISSUE)
 def issue_page(participant_id: int):
     person = _participant(participant_id)
@@ -165,9 +184,12 @@ def issue_page(participant_id: int):
                 )
             )
             if result:
-                receipt, _replayed = result
+                receipt, replayed = result
+                if not replayed:  # a double tap issues, and is logged, once
+                    _logged(AccessAction.CHANGED, [person.id], f"loan {receipt['id']} issued")
                 return render_template("issued.html", person=person, receipt=receipt)
         errors = field_errors(refused)
+    _logged(AccessAction.VIEWED, [person.id], "issue page")  # the page shows their name
     return render_template(
         "issue.html",
         person=person,
@@ -206,6 +228,7 @@ def record_assessment(participant_id: int):
         return participant_page(participant_id, refused=refused, errors=field_errors(refused), status=refused.status)
     assert result is not None  # not refused
     assessment, transfer = result
+    _logged(AccessAction.CHANGED, [person.id], "assessment recorded")
     outcome = "passed" if assessment.passed else "did not pass"
     message = f"Assessment recorded: {assessment.score}/{assessment.max_score}, {outcome}."
     if transfer:
@@ -215,12 +238,14 @@ def record_assessment(participant_id: int):
 
 
 @bp.route("/participants/<id:participant_id>/certificates/<id:transfer_id>")
+@writes  # records the access log
 @needs(Permission.PARTICIPANTS)
 def certificate(participant_id: int, transfer_id: int):
     person = _participant(participant_id)
     transfer, refused = attempt(lambda: certificates.get_transfer(transfer_id, current_user))
     if transfer is None or transfer.participant_id != person.id:  # refused, or not theirs
         abort(404)
+    _logged(AccessAction.VIEWED, [person.id], "ownership certificate")  # it names its holder
     return attachment(certificates.certificate_pdf(transfer), "application/pdf", f"certificate-{transfer.id}.pdf")
 
 

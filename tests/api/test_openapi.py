@@ -63,7 +63,13 @@ def test_case_files_and_loans_are_typed_down_to_their_items(client):
     assert schemas["LoanItem"]["properties"]["returned_on"] == {"type": "string", "format": "date", "nullable": True}
     assert schemas["Loan"]["properties"]["issued_on"] == {"type": "string", "format": "date"}
     export = spec["paths"]["/api/v1/participants/{participant_id}/export"]["get"]["responses"]["200"]
-    assert export["content"]["application/json"]["schema"]["$ref"].endswith("/ParticipantDetail")
+    assert export["content"]["application/json"]["schema"]["$ref"].endswith("/SubjectAccessExport")
+    assert schemas["SubjectAccessExport"]["properties"]["access_log"]["items"]["$ref"].endswith("/AccessRecord")
+    assert schemas["AccessRecord"]["properties"]["user"] == {
+        "type": "string",
+        "nullable": True,
+        "description": "who, by email; null for the command line, scheduler",
+    }
     report = spec["paths"]["/api/v1/reports/outcomes"]["get"]["responses"]["200"]["content"]
     assert report["application/json"]["schema"]["$ref"].endswith("/OutcomeReport")
     assert schemas["OutcomeRow"]["properties"]["assets_issued"]["$ref"].endswith("/AssetsByType")

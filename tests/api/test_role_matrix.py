@@ -107,6 +107,7 @@ def matrix(t, n="X"):
         ("POST", f"/api/v1/data-plans/{t['plan']}/extend", {"months": 1}, CASEWORK),
         ("GET", "/api/v1/reports/outcomes", None, ADMIN),
         ("GET", "/api/v1/notifications", None, CASEWORK),
+        ("GET", "/api/v1/access-log", None, ADMIN),
         ("POST", "/api/v1/labels/sheet", {"tags": [t["chair"]]}, STOCK),
         ("GET", f"/api/v1/labels/{t['chair']}.png", None, STOCK),
         ("POST", f"/api/v1/participants/{t['participant']}/erase", None, ADMIN),

@@ -7,6 +7,8 @@ from flask import Response, request
 from ...auth import current_user, requires
 from ...clock import today
 from ...errors import InvalidInput
+from ...extensions import writes
+from ...models import AccessAction, AccessChannel
 from ...permissions import Permission
 from ...schemas.loans import (
     AssessmentCreateArgs,
@@ -19,7 +21,7 @@ from ...schemas.loans import (
     PlanQueryArgs,
     ReturnArgs,
 )
-from ...services import assessments, certificates, data_plans, issuing, returns
+from ...services import access_log, assessments, certificates, data_plans, issuing, returns
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
 from ..common import Blueprint, paginate
@@ -59,6 +61,9 @@ def issue(args):
         idempotency_key=key,
         body_hash=issuing.request_hash(request.get_json(silent=True) or {}),
     )
+    if not replayed:  # the participant's case file has a new loan (a replay changes nothing)
+        what = f"loan {receipt['id']} issued"
+        access_log.record(current_user(), AccessAction.CHANGED, [receipt["participant"]], what, AccessChannel.API)
     return receipt, 201, ({"Idempotent-Replayed": "true"} if replayed else {})
 
 
@@ -107,14 +112,22 @@ def record_assessment(args):
         actor=current_user(),
         today=today(),
     )
+    access_log.record(
+        current_user(), AccessAction.CHANGED, [assessment.participant_id], "assessment recorded", AccessChannel.API
+    )
     return {"id": assessment.id, "passed": assessment.passed, "transfer": transfer_summary(transfer)}
 
 
 @blp.route("/transfers/<id:transfer_id>/certificate", methods=["GET"])
+@writes  # records the access log
 @requires(Permission.ISSUE)
 @blp.response(200, description="A one-page PDF", content_type="application/pdf")
 def transfer_certificate(transfer_id):
     transfer = certificates.get_transfer(transfer_id, current_user())
+    # The certificate names its holder.
+    access_log.record(
+        current_user(), AccessAction.VIEWED, [transfer.participant_id], "ownership certificate", AccessChannel.API
+    )
     return Response(
         certificates.certificate_pdf(transfer),
         mimetype="application/pdf",

@@ -1,9 +1,13 @@
-"""Participants: advocates' own caseload, every participant for admins. Nobody else."""
+"""Participants: advocates' own caseload, every participant for admins. Nobody else.
+
+Every answer here carries personal data or changes it, so each writes the access log."""
 
 from __future__ import annotations
 
 from ...auth import current_user, requires
 from ...clock import today
+from ...extensions import writes
+from ...models import AccessAction, AccessChannel
 from ...permissions import Permission
 from ...schemas.participants import (
     ParticipantCreateArgs,
@@ -12,8 +16,9 @@ from ...schemas.participants import (
     ParticipantSchema,
     ParticipantUpdateArgs,
     ReassignArgs,
+    SubjectAccessExportSchema,
 )
-from ...services import participants, privacy
+from ...services import access_log, participants, privacy
 from ..common import Blueprint, paginate
 
 blp = Blueprint(
@@ -24,29 +29,41 @@ blp = Blueprint(
 )
 
 
+def _logged(action: AccessAction, participant_ids, what: str) -> None:
+    access_log.record(current_user(), action, participant_ids, what, AccessChannel.API)
+
+
 @blp.route("", methods=["POST"])
 @requires(Permission.PARTICIPANTS)
 @blp.arguments(ParticipantCreateArgs())
 @blp.response(201, ParticipantDetailSchema)
 def create_participant(args):
-    return participants.casefile(participants.create_participant(args, current_user(), today()), today())
+    person = participants.create_participant(args, current_user(), today())
+    _logged(AccessAction.CREATED, [person.id], "new participant")
+    return participants.casefile(person, today())
 
 
 @blp.route("", methods=["GET"])
+@writes  # records the access log
 @requires(Permission.PARTICIPANTS)
 @blp.arguments(ParticipantQueryArgs(), location="query")
 @blp.response(200, ParticipantSchema(many=True))
 @blp.paginate()
 def list_participants(args, pagination_parameters):
-    return paginate(participants.participant_query(current_user(), **args), pagination_parameters)
+    page = paginate(participants.participant_query(current_user(), **args), pagination_parameters)
+    _logged(AccessAction.LISTED, [p.id for p in page], f"participant list page {pagination_parameters.page}")
+    return page
 
 
 @blp.route("/<id:participant_id>", methods=["GET"])
+@writes  # records the access log
 @requires(Permission.PARTICIPANTS)
 @blp.response(200, ParticipantDetailSchema)
 def get_participant(participant_id):
     """The participant with their loans, data plans, assessments and transfers."""
-    return participants.casefile(participants.get_participant(participant_id, current_user()), today())
+    person = participants.get_participant(participant_id, current_user())
+    _logged(AccessAction.VIEWED, [person.id], "case file")
+    return participants.casefile(person, today())
 
 
 @blp.route("/<id:participant_id>", methods=["PATCH"])
@@ -56,6 +73,7 @@ def get_participant(participant_id):
 def update_participant(args, participant_id):
     """Change a participant's details or enrolment date (the reference and programme stay)."""
     person = participants.update_participant(participant_id, args, current_user(), today())
+    _logged(AccessAction.CHANGED, [person.id], "changed " + ", ".join(sorted(args)) if args else "no change")
     return participants.casefile(person, today())
 
 
@@ -65,15 +83,20 @@ def update_participant(args, participant_id):
 @blp.response(200, ParticipantSchema)
 def reassign(args, participant_id):
     """Give the participant to another advocate (admins)."""
-    return participants.reassign(participant_id, args["advocate"], current_user())
+    person = participants.reassign(participant_id, args["advocate"], current_user())
+    _logged(AccessAction.REASSIGNED, [person.id], "given to another advocate")
+    return person
 
 
 @blp.route("/<id:participant_id>/export", methods=["GET"])
+@writes  # records the access log
 @requires(Permission.PRIVACY)
-@blp.response(200, ParticipantDetailSchema)
+@blp.response(200, SubjectAccessExportSchema)
 def export(participant_id):
-    """Everything held about the participant (a subject access request)."""
-    return privacy.export(participant_id, current_user(), today())
+    """Everything held about the participant (a subject access request), with its access log."""
+    data = privacy.export(participant_id, current_user(), today())
+    _logged(AccessAction.EXPORTED, [participant_id], "subject access export")
+    return data
 
 
 @blp.route("/<id:participant_id>/erase", methods=["POST"])
@@ -81,4 +104,6 @@ def export(participant_id):
 @blp.response(200, ParticipantSchema)
 def erase(participant_id):
     """Remove the name and contact details; keep the reference and the asset history."""
-    return privacy.erase(participant_id, current_user())
+    person = privacy.erase(participant_id, current_user())
+    _logged(AccessAction.ERASED, [person.id], "erasure")
+    return person

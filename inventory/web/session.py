@@ -52,6 +52,13 @@ def _idle_timeout():
     return None
 
 
+def start_web_session(user: User) -> None:
+    """Sign the user in to the web pages, however they proved who they are (password or single sign-on)."""
+    session.clear()  # a fresh session on sign-in: nothing carried over from before
+    login_user(user)
+    session["last_seen"] = clock.now().timestamp()
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     target = _safe_next(request.values.get("next"))
@@ -62,9 +69,7 @@ def sign_in():
         except Unauthorised as refused:
             error = refused.message
         else:
-            session.clear()  # a fresh session on sign-in: nothing carried over from before
-            login_user(user)
-            session["last_seen"] = clock.now().timestamp()
+            start_web_session(user)
             return redirect(target)
     return render_template("sign_in.html", next=target, error=error), (401 if error else 200)
 

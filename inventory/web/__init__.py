@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..models import Role
 from ..permissions import Permission, allowed
-from . import session
+from . import session, sso
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/ui")
 
@@ -79,6 +79,8 @@ def vendor(package: str, filename: str):
 
 def register(app) -> None:
     app.register_blueprint(session.bp)
+    app.register_blueprint(sso.bp)
+    sso.init_app(app)
     app.register_blueprint(bp)
 
 

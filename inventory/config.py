@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask.helpers import get_debug_flag
 
@@ -47,6 +48,37 @@ def _size(value: str) -> tuple[float, float]:
     except ValueError:
         raise ConfigError(f"ZPL_LABEL_SIZE must be WIDTHxHEIGHT in mm, like 50.8x25.4, not {value!r}") from None
     return width, height
+
+
+def _flag(env, name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
+def role_groups(value: str) -> dict[str, str]:
+    """OIDC_ROLE_GROUPS, `admin=<group id>,advocate=<group id>`, as {group id: role name}. A role may have
+    several groups; a group gives one role."""
+    from .models.users import Role  # the role names; models import nothing from here
+
+    mapping: dict[str, str] = {}
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        role, sep, group = (side.strip() for side in item.partition("="))
+        if not sep or not role or not group:
+            raise ConfigError(f"OIDC_ROLE_GROUPS items are role=<group id>, like admin=1b2c..., not {item!r}")
+        if role not in set(Role):
+            raise ConfigError(f"OIDC_ROLE_GROUPS names an unknown role {role!r}: use {', '.join(Role)}")
+        if mapping.get(group, role) != role:
+            raise ConfigError(f"OIDC_ROLE_GROUPS gives one group two roles ({mapping[group]} and {role})")
+        mapping[group] = role
+    return mapping
 
 
 def load(instance_path: str, overrides: dict | None = None) -> dict:
@@ -130,6 +162,17 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "LABEL_OFFSETS": _label_offsets(env),
         "ZPL_LABEL_SIZE": _size(env.get("ZPL_LABEL_SIZE", "50.8x25.4")),
         "ZPL_DPI": int(env.get("ZPL_DPI", "203")),
+        # Single sign-on with OpenID Connect (web/sso.py): all three of issuer, client id and secret, or none.
+        "OIDC_ISSUER": env.get("OIDC_ISSUER", "").strip().rstrip("/"),
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_SCOPES": env.get("OIDC_SCOPES", "openid email profile").strip(),
+        # Where the provider lists a person's groups (Microsoft Entra ID: `groups`, as group object ids).
+        "OIDC_GROUPS_CLAIM": env.get("OIDC_GROUPS_CLAIM", "groups").strip(),
+        "OIDC_ROLE_GROUPS": env.get("OIDC_ROLE_GROUPS", ""),
+        "OIDC_TIMEOUT": float(env.get("OIDC_TIMEOUT", "10")),
+        # false: no password sign-in, on the page or for API tokens (everyone signs in through OIDC).
+        "PASSWORD_SIGN_IN": _flag(env, "PASSWORD_SIGN_IN", True),
     }
     if overrides:
         cfg.update(overrides)
@@ -137,6 +180,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     if cfg["PUBLIC_BASE_URL"].startswith("https://"):
         # Served over https: the browser must never send the session over plain http.
         cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = True
+    if isinstance(cfg["OIDC_ROLE_GROUPS"], str):
+        cfg["OIDC_ROLE_GROUPS"] = role_groups(cfg["OIDC_ROLE_GROUPS"])
     if cfg["CLOCK"] is None:
         cfg["CLOCK"] = FrozenClock.on(cfg["TODAY"]) if cfg["TODAY"] is not None else SystemClock()
     _check(cfg)
@@ -170,6 +215,7 @@ def _check(cfg: dict) -> None:
         raise ConfigError("TOKEN_DAYS must be between 1 and 366")
     if not 1 <= cfg["WEB_SESSION_HOURS"] <= 24:
         raise ConfigError("WEB_SESSION_HOURS must be between 1 and 24")
+    _check_oidc(cfg)
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")
     if cfg["NOTIFIER"] == "govuk_notify" and len(cfg["NOTIFY_API_KEY"]) < 74:
@@ -192,3 +238,32 @@ def _refuse_unsafe_production(cfg: dict) -> None:
         raise ConfigError("Debug mode must be off in production (unset FLASK_DEBUG; do not run with --debug)")
     if not cfg["PUBLIC_BASE_URL"].startswith("https://"):
         raise ConfigError(f"PUBLIC_BASE_URL must be https:// in production, not {cfg['PUBLIC_BASE_URL']!r}")
+
+
+def _check_oidc(cfg: dict) -> None:
+    names = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+    given = [name for name in names if cfg[name]]
+    if given and len(given) < len(names):
+        missing = ", ".join(name for name in names if not cfg[name])
+        raise ConfigError(f"Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: {missing} not set")
+    configured = bool(given)
+    if not configured:
+        if cfg["OIDC_ROLE_GROUPS"]:
+            raise ConfigError("OIDC_ROLE_GROUPS needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)")
+        if not cfg["PASSWORD_SIGN_IN"]:
+            raise ConfigError("PASSWORD_SIGN_IN=false needs single sign-on, or nobody could sign in")
+        return
+    issuer = urlsplit(cfg["OIDC_ISSUER"])
+    # Plain http only to this machine (a provider in development or the tests).
+    if not (issuer.scheme == "https" or (issuer.scheme == "http" and issuer.hostname in ("127.0.0.1", "localhost"))):
+        raise ConfigError(
+            "OIDC_ISSUER must be an https:// address, like https://login.microsoftonline.com/<tenant>/v2.0"
+        )
+    if not issuer.hostname or issuer.query or issuer.fragment:
+        raise ConfigError("OIDC_ISSUER must be the provider's issuer address, with no query or fragment")
+    if "openid" not in cfg["OIDC_SCOPES"].split():
+        raise ConfigError("OIDC_SCOPES must include openid")
+    if not cfg["OIDC_GROUPS_CLAIM"]:
+        raise ConfigError("OIDC_GROUPS_CLAIM must name a claim (Microsoft Entra ID: groups)")
+    if not cfg["OIDC_TIMEOUT"] > 0:
+        raise ConfigError("OIDC_TIMEOUT must be a positive number of seconds")

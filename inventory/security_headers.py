@@ -8,23 +8,37 @@ personal data."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, request
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
+_DIRECTIVES = (
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
 )
+CONTENT_SECURITY_POLICY = "; ".join(_DIRECTIVES)
+
+
+def content_security_policy(config) -> str:
+    """The policy for this app. With single sign-on, the sign-in form's answer is a redirect to the
+    organisation's provider, and browsers hold a form's redirects to form-action too."""
+    issuer = config.get("OIDC_ISSUER")
+    if not issuer:
+        return CONTENT_SECURITY_POLICY
+    parts = urlsplit(issuer)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return "; ".join(f"form-action 'self' {origin}" if d == "form-action 'self'" else d for d in _DIRECTIVES)
+
+
 PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -43,6 +57,8 @@ CACHEABLE_ENDPOINTS = frozenset({"web.static", "web.vendor"})
 def add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers[name] = value
+    if current_app.config.get("OIDC_ISSUER"):
+        response.headers["Content-Security-Policy"] = content_security_policy(current_app.config)
     if current_app.config["ENV_NAME"] == "production":  # production is always https (config.py)
         response.headers["Strict-Transport-Security"] = HSTS
     if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:

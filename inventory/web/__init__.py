@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..clock import UK
 from ..models import Role, as_utc
 from ..permissions import Permission, allowed
-from . import session
+from . import session, sso
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/ui")
 
@@ -96,6 +96,8 @@ def api_docs():
 
 def register(app) -> None:
     app.register_blueprint(session.bp)
+    app.register_blueprint(sso.bp)
+    sso.init_app(app)
     app.register_blueprint(bp)
     app.view_functions["api-docs.openapi_swagger_ui"] = api_docs
 

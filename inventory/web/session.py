@@ -42,11 +42,14 @@ def _load(user_id: str) -> User | None:
     return live.user
 
 
-def start_web_session(user: User) -> None:
-    """Sign the user in on this browser: a new session id (nothing carried over from before)."""
+def start_web_session(user: User, via: str = "password") -> None:
+    """Sign the user in on this browser: a new session id (nothing carried over from before). `via`
+    is how they proved who they are: "password" (and our second factor), or "sso" (the
+    organisation's provider, whose own sign-in policy, such as Entra ID's MFA, applies)."""
     now = clock.now()
     session.clear()
     session["key"] = web_sessions.start(user, now)
+    session["via"] = via
     login_user(user)
     session["last_seen"] = now.timestamp()
 
@@ -94,7 +97,8 @@ def _idle_timeout():
         flash("Your password was reset. Choose your own before you go on.")
         return redirect(url_for("session.change_password"))
     if (
-        must_set_up_mfa(current_user.role, current_user.mfa_enabled)
+        session.get("via") != "sso"
+        and must_set_up_mfa(current_user.role, current_user.mfa_enabled)
         and request.endpoint not in _WHILE_MFA_MUST_BE_SET_UP
     ):
         flash("Your role sees personal data, so it needs a second factor: set up an authenticator app first.")
@@ -214,7 +218,8 @@ def confirm():
         else:
             web_sessions.mark_verified(g.web_session, clock.now())
             return redirect(target)
-    return render_template("confirm.html", next=target, error=error), status
+    # Someone who came in through single sign-on proves it again the same way (a fresh sign-in there).
+    return render_template("confirm.html", next=target, error=error, via_sso=session.get("via") == "sso"), status
 
 
 @bp.route("/account", methods=["GET"])

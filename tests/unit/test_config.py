@@ -52,3 +52,51 @@ def test_production_needs_a_secret_and_postgresql(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(ConfigError, match="PostgreSQL"):
         load(str(tmp_path))
+
+
+OIDC = {"OIDC_ISSUER": "https://login.microsoftonline.com/tenant-id/v2.0", "OIDC_CLIENT_ID": "app-id"}
+
+
+def test_single_sign_on_is_off_and_passwords_on_by_default(monkeypatch, tmp_path):
+    for name in (*OIDC, "OIDC_CLIENT_SECRET", "OIDC_ROLE_GROUPS", "PASSWORD_SIGN_IN"):
+        monkeypatch.delenv(name, raising=False)
+    config = load(str(tmp_path))
+    assert config["OIDC_ISSUER"] == "" and config["OIDC_ROLE_GROUPS"] == {}
+    assert config["PASSWORD_SIGN_IN"] is True
+    assert config["OIDC_SCOPES"] == "openid email profile" and config["OIDC_GROUPS_CLAIM"] == "groups"
+
+
+def test_single_sign_on_settings_and_role_groups(monkeypatch, tmp_path):
+    for name, value in OIDC.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "s3cret")
+    monkeypatch.setenv("OIDC_ROLE_GROUPS", " admin = g-admins, advocate=g-advocates,advocate=g-more ")
+    monkeypatch.setenv("PASSWORD_SIGN_IN", "false")
+    config = load(str(tmp_path))
+    assert config["OIDC_ROLE_GROUPS"] == {"g-admins": "admin", "g-advocates": "advocate", "g-more": "advocate"}
+    assert config["PASSWORD_SIGN_IN"] is False
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"OIDC_ISSUER": "https://idp.example"}, "OIDC_CLIENT_ID, OIDC_CLIENT_SECRET not set"),
+        ({**OIDC}, "OIDC_CLIENT_SECRET not set"),
+        ({"OIDC_CLIENT_SECRET": "s3cret"}, "OIDC_ISSUER, OIDC_CLIENT_ID not set"),
+        ({**OIDC, "OIDC_CLIENT_SECRET": "s", "OIDC_ROLE_GROUPS": "boss=g1"}, "unknown role 'boss'"),
+        ({**OIDC, "OIDC_CLIENT_SECRET": "s", "OIDC_ROLE_GROUPS": "admin"}, "role=<group id>"),
+        ({**OIDC, "OIDC_CLIENT_SECRET": "s", "OIDC_ROLE_GROUPS": "admin=g1,advocate=g1"}, "one group two roles"),
+        ({**OIDC, "OIDC_CLIENT_SECRET": "s", "OIDC_ISSUER": "http://idp.example"}, "https://"),
+        ({**OIDC, "OIDC_CLIENT_SECRET": "s", "OIDC_SCOPES": "email profile"}, "must include openid"),
+        ({**OIDC, "OIDC_CLIENT_SECRET": "s", "PASSWORD_SIGN_IN": "nope"}, "true or false"),
+        ({"OIDC_ROLE_GROUPS": "admin=g1"}, "OIDC_ROLE_GROUPS needs single sign-on"),
+        ({"PASSWORD_SIGN_IN": "false"}, "nobody could sign in"),
+    ],
+)
+def test_bad_single_sign_on_settings_stop_the_app_starting(monkeypatch, tmp_path, settings, message):
+    for name in (*OIDC, "OIDC_CLIENT_SECRET", "OIDC_ROLE_GROUPS", "PASSWORD_SIGN_IN", "OIDC_SCOPES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        load(str(tmp_path))

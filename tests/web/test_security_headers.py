@@ -107,3 +107,12 @@ def test_production_adds_hsts_to_every_answer(production):
         response = production.get(path, base_url="https://kit.example.org")
         assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains", path
         assert response.headers["Content-Security-Policy"] == EVERY_ANSWER["Content-Security-Policy"]
+
+
+def test_with_single_sign_on_forms_may_go_on_to_the_provider_only():
+    from inventory.security_headers import CONTENT_SECURITY_POLICY, content_security_policy
+
+    assert content_security_policy({}) == CONTENT_SECURITY_POLICY
+    policy = content_security_policy({"OIDC_ISSUER": "https://login.microsoftonline.com/tenant-id/v2.0"})
+    assert "form-action 'self' https://login.microsoftonline.com;" in policy
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy  # nothing else changes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from ... import clock
 from ...auth import bearer_token, current_user, requires, revoke, tokens
@@ -16,6 +16,7 @@ from ...schemas.auth import (
     TokenSchema,
 )
 from ...services import mfa
+from ...services import sso as sso_service
 from ...services import users as user_service
 from ..common import Blueprint
 
@@ -25,10 +26,12 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API to
 @blp.route("/tokens", methods=["POST"])
 @blp.arguments(SignInArgs())
 @blp.response(201, TokenSchema)
+@blp.alt_response(403, description="Password sign-in is turned off (PASSWORD_SIGN_IN=false)")
 @blp.alt_response(401, description="The email or password is wrong, or the account is deactivated")
 @blp.alt_response(429, description="Too many wrong passwords for the account or from this address (see Retry-After)")
 @blp.doc(security=[])
 def create_token(args):
+    sso_service.check_password_sign_in(current_app.config["PASSWORD_SIGN_IN"])
     now = clock.now()
     user, token, expires_at = user_service.sign_in(
         args["email"], args["password"], args["otp"], address=request.remote_addr or "", now=now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from . import errors, security_headers
@@ -34,5 +35,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     http_api.register(app)
     web.register(app)
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer, the client's address (counted by the guessing limits) and https
+        # come in X-Forwarded-* headers; trust exactly as many hops as there are proxies, no more,
+        # or anyone could claim any address.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     return app

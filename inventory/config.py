@@ -125,6 +125,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MFA_REQUIRED_ROLES": env.get(
             "MFA_REQUIRED_ROLES", "admin,advocate" if env.get("INVENTORY_ENV") == "production" else ""
         ),
+        # How many proxies (load balancer, ingress) stand in front of the app: their X-Forwarded-For and
+        # X-Forwarded-Proto are believed, so the guessing limits count the real client's address.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # API tokens expire this many days after sign-in.
         "TOKEN_DAYS": int(env.get("TOKEN_DAYS", "30")),
         "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),

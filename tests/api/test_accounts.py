@@ -233,3 +233,23 @@ def test_the_user_list_says_who_is_deactivated_or_must_change_their_password(cli
     row = next(u for u in client.get("/api/v1/users", headers=world.headers["admin"]).json if u["id"] == advocate.id)
     assert row["must_change_password"] is True and row["active"] is True
     assert db.session.get(User, advocate.id).must_change_password is True
+
+
+def test_behind_a_trusted_proxy_the_clients_own_address_is_counted(app, world):
+    from inventory import create_app
+
+    behind = create_app(
+        {
+            key: app.config[key]
+            for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "PUBLIC_BASE_URL", "SECRET_KEY", "PASSWORD_HASH_METHOD")
+        }
+        | {"TRUSTED_PROXIES": 1, "CLOCK": app.config["CLOCK"]}
+    )
+    with behind.test_client() as proxied:
+        proxied.post(
+            "/api/v1/auth/tokens",
+            json={"email": "advocate@test.example", "password": "not it"},
+            headers={"X-Forwarded-For": "203.0.113.50"},
+            environ_overrides={"REMOTE_ADDR": "10.0.0.2"},  # the load balancer
+        )
+    assert db.session.scalars(sa.select(SignInFailure.address)).all() == ["203.0.113.50"]

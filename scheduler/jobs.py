@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from inventory import clock
 from inventory.clock import today
-from inventory.models import AccessAction, AccessChannel, utcnow
+from inventory.models import AccessAction, AccessChannel
 from inventory.notifiers import from_config
 from inventory.services import access_log, outbox, privacy, reminders
 
@@ -32,7 +33,10 @@ def sweep_reminders() -> dict:
 def send_reminders() -> dict:
     config = current_app.config
     return outbox.send_due(
-        from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"], next_steps=config["NEXT_STEPS"]
+        from_config(config),
+        now=clock.now,
+        max_attempts=config["REMINDER_MAX_ATTEMPTS"],
+        next_steps=config["NEXT_STEPS"],
     ).as_dict()
 
 

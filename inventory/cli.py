@@ -397,15 +397,22 @@ def reminders_send():
     """Send what is due in the outbox through the configured notifier."""
     from flask import current_app
 
-    from .models import utcnow
+    from . import clock
     from .notifiers import from_config
     from .services import outbox
 
     config = current_app.config
+    # The same claims as the scheduler's sender: safe to run beside it, each row is sent once.
     report = outbox.send_due(
-        from_config(config), now=utcnow(), max_attempts=config["REMINDER_MAX_ATTEMPTS"], next_steps=config["NEXT_STEPS"]
+        from_config(config),
+        now=clock.now,
+        max_attempts=config["REMINDER_MAX_ATTEMPTS"],
+        next_steps=config["NEXT_STEPS"],
     )
-    click.echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
+    click.echo(
+        f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}"
+        + (f", taken over by another sender {report.lost}" if report.lost else "")
+    )
 
 
 @main.command("scheduler")

@@ -52,6 +52,9 @@ class Notification(Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # A random value per claim: a sender may send and record a row only while the row still holds its
+    # token (another sender that took the row over as abandoned has put its own there).
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
     # The last attempt may have reached the provider (the connection dropped): ask before resending.
     outcome_unknown: Mapped[bool] = mapped_column(default=False)
     provider_id: Mapped[str | None] = mapped_column(sa.String(64))

@@ -1,21 +1,57 @@
-# Production image: gunicorn serving the app; DATABASE_URL should point at PostgreSQL.
-# Run the scheduler as a second container from the same image: `docker run IMAGE inventory scheduler`.
-FROM node:20-bookworm-slim AS vendor
-WORKDIR /build
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+# Production image: one image for every process (see compose.yaml and README "Running it in production").
+#   web        the default CMD: gunicorn with gunicorn.conf.py on port 8000
+#   scheduler  `inventory scheduler`
+#   release    `inventory db upgrade`, once per deployment before the new web and scheduler start;
+#              never at every start (several web containers would race to migrate, and a failed
+#              migration would become a crash loop)
+# DATABASE_URL should point at PostgreSQL (production refuses SQLite).
 
-FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 INVENTORY_ENV=production VENDOR_DIR=/app/node_modules
-WORKDIR /app
+# --- Python: the project as a wheel, and exactly the runtime dependencies the lock file pins --------
+FROM python:3.11-slim-bookworm AS builder
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /build
+RUN python -m venv /opt/venv
+# The lock first: its layer is rebuilt only when the pins change.
+COPY requirements-runtime.lock ./
+RUN /opt/venv/bin/pip install --no-deps -r requirements-runtime.lock
 COPY pyproject.toml README.md ./
 COPY inventory ./inventory
 COPY labels ./labels
 COPY scheduler ./scheduler
 COPY migrations ./migrations
-RUN pip install --no-cache-dir -e .
+# --no-deps: the dependencies are the lock's, above, never whatever pip would resolve today.
+RUN pip wheel --no-deps --wheel-dir /wheels . \
+    && /opt/venv/bin/pip install --no-deps /wheels/inventory-*.whl \
+    && /opt/venv/bin/pip check
+
+# --- Browser libraries (Swagger UI, the barcode reader), from the npm lock file, without dev tools ---
+FROM node:20-bookworm-slim AS vendor
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+
+# --- Runtime: no compilers, no source tree, no pip install at start; a user that owns nothing of the code
+FROM python:3.11-slim-bookworm AS runtime
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH=/opt/venv/bin:$PATH \
+    INVENTORY_ENV=production \
+    VENDOR_DIR=/app/node_modules
+# pg_dump and pg_restore for `inventory backup` and `inventory restore` (Debian 12's are PostgreSQL 15's).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin inventory
+WORKDIR /app
+COPY --from=builder /opt/venv /opt/venv
 COPY --from=vendor /build/node_modules ./node_modules
-RUN useradd --system --uid 10001 inventory && mkdir -p /app/instance && chown inventory /app/instance
+COPY gunicorn.conf.py ./
+# Flask's instance folder for an installed package is <prefix>/var/inventory-instance; the app creates
+# it at start, so it must be the app user's (nothing is kept there when DATABASE_URL is PostgreSQL).
+RUN mkdir -p /opt/venv/var/inventory-instance && chown inventory /opt/venv/var/inventory-instance
 USER inventory
 EXPOSE 8000
-CMD ["sh", "-c", "inventory db upgrade && exec gunicorn -w ${WEB_CONCURRENCY:-4} -b 0.0.0.0:8000 'inventory:create_app()'"]
+# curl is not in the slim image: Python's own urllib asks the health endpoint (200 when the database answers).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health', timeout=4).status == 200 else 1)"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# After changing dependencies in pyproject.toml: resolve and pin them again.
+# After changing dependencies in pyproject.toml: resolve and pin them again. requirements.lock is what
+# `make install` and CI use (with the test tools); requirements-runtime.lock, the same versions without
+# them, is what the container image installs.
 lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra test -o requirements.lock --python-version 3.11
+	$(BIN)/uv pip compile pyproject.toml -c requirements.lock -o requirements-runtime.lock --python-version 3.11
 
 # The quality gate CI runs: lint, formatting and types.
 check: install

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import sys
@@ -43,7 +44,16 @@ def _app():
         raise click.ClickException(f"The inventory refuses to start: {refused}") from None
 
 
-@click.group(cls=FlaskGroup, create_app=_app)
+class _Inventory(FlaskGroup):
+    """Flask's command group, with Flask-Migrate's `db` commands but a `db downgrade` that looks first."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "db":
+            return _db_commands()
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Inventory, create_app=_app)
 def main():
     """Device-lending inventory: web app, database and housekeeping commands."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -425,3 +435,87 @@ def run_scheduler():
 
     # current_app is a LocalProxy that Flask types as Flask itself, so its proxy method is not seen
     run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _db_commands() -> click.Group:
+    """Flask-Migrate's `db` group (its options and every command) with our downgrade in place of its own."""
+    from flask_migrate.cli import db as migrate_db
+
+    group = copy.copy(migrate_db)
+    group.commands = {**migrate_db.commands, "downgrade": db_downgrade}
+    return group
+
+
+@click.command("downgrade")
+@click.option("-d", "--directory", default=None, help='Migration script directory (default is "migrations")')
+@click.option("--sql", is_flag=True, help="Don't emit SQL to database - dump to standard output instead")
+@click.option("--tag", default=None, help='Arbitrary "tag" name - can be used by custom env.py scripts')
+@click.option("-x", "--x-arg", multiple=True, help="Additional arguments consumed by custom env.py scripts")
+@click.option("--force", is_flag=True, help="Drop tables and columns even though they hold rows (back up first).")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(directory, sql, tag, x_arg, revision, force):
+    """Revert to a previous version; refused when it would drop tables or columns holding data."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app, g
+    from flask_migrate import downgrade
+
+    from .downgrades import DowngradeError, losses
+    from .extensions import db
+
+    directory = directory or getattr(g, "directory", None)
+    x_arg = x_arg or getattr(g, "x_arg", None)
+    if not sql:  # --sql only prints the statements: nothing is dropped
+        script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config(directory))
+        try:
+            with db.engine.connect() as conn:
+                lost = losses(conn, script, revision)
+        except DowngradeError as error:
+            raise click.ClickException(str(error)) from None
+        if lost and not force:
+            click.secho(f"Refused: downgrading to {revision} would delete data:", fg="red", err=True)
+            for loss in lost:
+                click.echo(f"  {loss}", err=True)
+            click.echo("Nothing was changed. Back up (inventory backup FILE), then add --force to go on.", err=True)
+            sys.exit(1)
+        for loss in lost:
+            click.echo(f"Dropping {loss} (--force)", err=True)
+    downgrade(directory, revision, sql, tag, x_arg)
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path):
+    """Back up the whole database to FILE while the service runs (SQLite: a copy; PostgreSQL: pg_dump -Fc)."""
+    from flask import current_app
+
+    from . import backups
+
+    try:
+        backups.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {file} ({file.stat().st_size} bytes)")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore_command(file: Path, force: bool):
+    """Restore the database from FILE (made by `inventory backup`); refused over data unless --force."""
+    from flask import current_app
+
+    from . import backups
+    from .extensions import db
+
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection of ours holds the old database open
+    try:
+        restored = backups.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], file, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(f"Not restored: {error}") from None
+    counts = ", ".join(f"{n} {table}" for table, n in restored.counts.items())
+    click.echo(f"Restored {file}: schema revision {restored.revision or 'none'}; {counts}")
+    click.echo("Then run `inventory db upgrade` if this version of the app has newer migrations.")

@@ -133,6 +133,11 @@ _account_command(
 _account_command("reactivate", lambda u: user_service.reactivate(u.id) and None, "Reactivated {email}")
 _account_command("unlock", lambda u: user_service.unlock(u.id) and None, "Unlocked {email}")
 _account_command(
+    "remove-second-factor",
+    lambda u: user_service.remove_second_factor(u.id, _OPERATOR) and None,
+    "Removed the second factor of {email}: their password alone signs them in until they set up a new one",
+)
+_account_command(
     "reset-password",
     lambda u: user_service.reset_password(u.id, _OPERATOR)[1],
     "One-time password for {email} (shown once; they choose their own at next sign-in): {extra}",

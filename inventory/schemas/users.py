@@ -18,6 +18,7 @@ class UserSchema(Schema):
     role = fields.Str()
     organisation = Derived(lambda u: code_of(u.organisation), nullable=True)
     active = fields.Bool()
+    mfa_enabled = fields.Bool(metadata={"description": "signs in with an authenticator app's code too"})
     must_change_password = fields.Bool(metadata={"description": "signed in with a one-time password from a reset"})
     locked = Derived(
         lambda u: u.locked_until is not None and as_utc(u.locked_until) > clock.now(),

@@ -15,7 +15,7 @@ from .. import clock
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
 from ..models import Actor, ApiToken, Organisation, Role, User, hash_token
-from . import passwords, sign_in_rules, web_sessions
+from . import mfa, passwords, sign_in_rules, web_sessions
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -191,6 +191,18 @@ def reset_password(user_id: int, actor: Actor) -> tuple[User, str]:
     sign_in_rules.unlock(user, clock.now())
     _stop_everything(user)
     return user, password
+
+
+def remove_second_factor(user_id: int, actor: Actor) -> User:
+    """For someone who lost both their phone and their recovery codes: they sign in with their password
+    alone and set up a new authenticator (at once, if their role requires one). Every session and
+    token of theirs ends, as anyone holding them may be the one who took the phone."""
+    user = get_user_by_id(user_id, for_update=True)
+    if user.id == actor.id:
+        raise Conflict("Ask another administrator to remove your own second factor")
+    mfa.remove(user)
+    _stop_everything(user)
+    return user
 
 
 def unlock(user_id: int) -> User:

@@ -125,6 +125,10 @@ USER_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     ),
     "reactivate": (lambda user_id, actor: users.reactivate(user_id), "{email} can sign in again."),
     "unlock": (lambda user_id, actor: users.unlock(user_id), "{email} can try their password again now."),
+    "remove-second-factor": (
+        users.remove_second_factor,
+        "{email} signs in with their password alone until they set up a new authenticator.",
+    ),
     "revoke-tokens": (lambda user_id, actor: _revoke_tokens(user_id), "The API tokens of {email} are revoked."),
 }
 
@@ -136,7 +140,8 @@ def _revoke_tokens(user_id: int) -> User:
 
 
 @bp.route(
-    '/admin/users/<id:user_id>/<any(deactivate, reactivate, unlock, "revoke-tokens", "reset-password"):action>',
+    "/admin/users/<id:user_id>/<any(deactivate, reactivate, unlock, "
+    '"revoke-tokens", "reset-password", "remove-second-factor"):action>',
     methods=["POST"],
 )
 @needs(Permission.MANAGE_USERS)

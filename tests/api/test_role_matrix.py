@@ -112,6 +112,7 @@ def matrix(t, n="X"):
         ("GET", f"/api/v1/labels/{t['chair']}.png", None, STOCK),
         ("POST", f"/api/v1/participants/{t['participant']}/erase", None, ADMIN),
         ("POST", f"/api/v1/users/{t['colleague']}/unlock", None, ADMIN),
+        ("POST", f"/api/v1/users/{t['colleague']}/remove-second-factor", None, ADMIN),
         ("POST", f"/api/v1/users/{t['colleague']}/reset-password", None, ADMIN),
         ("POST", f"/api/v1/users/{t['colleague']}/deactivate", None, ADMIN),
         ("POST", f"/api/v1/users/{t['colleague']}/reactivate", None, ADMIN),

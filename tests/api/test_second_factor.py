@@ -86,3 +86,13 @@ def test_production_requires_it_of_admins_and_advocates_by_default(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@127.0.0.1/db")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://lending.example.gov.uk")
     assert load("/tmp")["MFA_REQUIRED_ROLES"] == frozenset({"admin", "advocate"})
+
+
+def test_an_admin_removes_the_second_factor_of_someone_who_lost_their_phone(client, world):
+    enrol(client, world.headers["advocate"])
+    assert sign_in(client).status_code == 401  # needs a code now
+    advocate = world.people["advocate"].user
+    r = client.post(f"/api/v1/users/{advocate.id}/remove-second-factor", headers=world.headers["admin"])
+    assert r.status_code == 200 and r.json["mfa_enabled"] is False
+    assert client.get("/api/v1/participants", headers=world.headers["advocate"]).status_code == 401  # ended
+    assert sign_in(client).status_code == 201  # the password alone again

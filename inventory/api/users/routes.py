@@ -61,6 +61,17 @@ def reset_password(user_id):
     return user
 
 
+@blp.route("/<id:user_id>/remove-second-factor", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+@blp.response(200, UserSchema)
+def remove_second_factor(user_id):
+    """For someone who lost their phone and their recovery codes: the password alone signs them in
+    again, and they set up a new authenticator. Their tokens and web sessions end."""
+    user = user_service.remove_second_factor(user_id, current_user())
+    tokens.clear()
+    return user
+
+
 @blp.route("/<id:user_id>/unlock", methods=["POST"])
 @requires(Permission.MANAGE_USERS)
 @blp.response(200, UserSchema)

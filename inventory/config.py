@@ -81,6 +81,18 @@ def role_groups(value: str) -> dict[str, str]:
     return mapping
 
 
+def engine_options(url: str, given: dict) -> dict:
+    """The connection pool's settings. Each connection is checked before use (pool_pre_ping), so after
+    the database restarts or ends our connections the next request gets a fresh one; on PostgreSQL
+    our connections are named (pg_stat_activity.application_name) and a connection attempt gives up
+    after a few seconds rather than holding a request for the operating system's minutes."""
+    options = {"pool_pre_ping": True, **given}
+    if url.startswith("postgresql"):
+        connect_args = {"application_name": "inventory", "connect_timeout": 5}
+        options["connect_args"] = {**connect_args, **given.get("connect_args", {})}
+    return options
+
+
 def load(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config from the environment, then apply overrides (tests pass their own)."""
     env = os.environ
@@ -177,6 +189,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     if overrides:
         cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg["SQLALCHEMY_ENGINE_OPTIONS"])
     if cfg["PUBLIC_BASE_URL"].startswith("https://"):
         # Served over https: the browser must never send the session over plain http.
         cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = True

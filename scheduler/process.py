@@ -28,21 +28,50 @@ def build(app: Flask) -> BlockingScheduler:
         # Interval jobs also run as soon as the process starts: after downtime, catch up at once.
         first = {"next_run_time": now} if job.trigger == "interval" else {}
         scheduler.add_job(
-            _logged(job.name, in_context(app, job)), job.trigger, id=job.name, name=job.name, **job.schedule, **first
+            _logged(job.name, in_context(app, job), app),
+            job.trigger,
+            id=job.name,
+            name=job.name,
+            **job.schedule,
+            **first,
         )
     return scheduler
 
 
-def _logged(name, run):
+def _logged(name, run, app=None):
     def wrapper():
         started = time.monotonic()
-        counts = run()
-        log.info(
-            "job %s: %s (%.2f s)", name, ", ".join(f"{k} {v}" for k, v in counts.items()), time.monotonic() - started
-        )
+        try:
+            counts = run()
+        except Exception as error:
+            _record_run(app, name, f"failed: {type(error).__name__}")
+            raise
+        summary = ", ".join(f"{k} {v}" for k, v in counts.items())
+        _record_run(app, name, summary)
+        log.info("job %s: %s (%.2f s)", name, summary, time.monotonic() - started)
         return counts
 
     return wrapper
+
+
+def _record_run(app, name: str, result: str) -> None:
+    """The heartbeat and this job's last run, for health and metrics; never a reason to fail the job."""
+    from inventory.clock import now
+    from inventory.extensions import db, unit_of_work
+    from inventory.services import scheduler_status
+
+    if app is None:
+        return
+    with app.app_context():
+        try:
+            with unit_of_work():
+                at = now()
+                scheduler_status.beat(at)
+                scheduler_status.record_run(name, at, result)
+        except Exception as error:  # noqa: BLE001
+            log.warning("could not record job %s: %s", name, type(error).__name__)
+        finally:
+            db.session.remove()
 
 
 def run_forever(app: Flask) -> None:

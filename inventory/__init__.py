@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 from . import config as settings
-from . import errors, security_headers
+from . import errors, metrics, security_headers
 from . import extensions as ext
 from .http import JSONProvider
 
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     ext.csrf.init_app(app)
     errors.register(app)  # after the Api, so our JSON errors replace flask-smorest's
     security_headers.register(app)
+    metrics.init_app(app)
 
     from . import api as http_api
     from . import web

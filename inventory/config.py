@@ -185,6 +185,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "OIDC_TIMEOUT": float(env.get("OIDC_TIMEOUT", "10")),
         # false: no password sign-in, on the page or for API tokens (everyone signs in through OIDC).
         "PASSWORD_SIGN_IN": _flag(env, "PASSWORD_SIGN_IN", True),
+        # GET /metrics answers only a scraper sending this as its bearer token; unset, /metrics is a 404.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
     }
     if overrides:
         cfg.update(overrides)

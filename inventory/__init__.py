@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 from . import config as settings
-from . import errors, metrics, security_headers
+from . import errors, logging_setup, metrics, security_headers
 from . import extensions as ext
 from .http import JSONProvider
 
@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.load(app.instance_path, config))
     app.json = JSONProvider(app)
+    logging_setup.init_app(app)  # first, so that every later line (and every request) is logged alike
 
     from . import models  # noqa: F401 - registers the tables with the metadata
 

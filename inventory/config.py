@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask.helpers import get_debug_flag
 
 from .clock import FrozenClock, SystemClock
+from .logging_setup import default_format as default_log_format
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_KEY_BYTES = 32
@@ -187,6 +188,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_SIGN_IN": _flag(env, "PASSWORD_SIGN_IN", True),
         # GET /metrics answers only a scraper sending this as its bearer token; unset, /metrics is a 404.
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # json: one JSON object a line (production's default); text: for people at a terminal.
+        "LOG_FORMAT": default_log_format(env),
     }
     if overrides:
         cfg.update(overrides)
@@ -231,6 +234,8 @@ def _check(cfg: dict) -> None:
     if not 1 <= cfg["WEB_SESSION_HOURS"] <= 24:
         raise ConfigError("WEB_SESSION_HOURS must be between 1 and 24")
     _check_oidc(cfg)
+    if cfg["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be json or text, not {cfg['LOG_FORMAT']!r}")
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")
     if cfg["NOTIFIER"] == "govuk_notify" and len(cfg["NOTIFY_API_KEY"]) < 74:

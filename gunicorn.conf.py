@@ -40,3 +40,22 @@ errorlog = "-"
 access_log_format = (
     'method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s request_id=%({x-request-id}i)s'
 )
+
+
+def on_starting(server):
+    """With PROMETHEUS_MULTIPROC_DIR set, /metrics adds up every worker's counts from files there:
+    start from an empty folder, so counts of workers from a previous run are not added in."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    """A worker that ended (restarted, killed on timeout) stops counting in the live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import errors, security_headers
+from . import errors, logging_setup, metrics, security_headers
 from . import extensions as ext
 from .http import JSONProvider
 
@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.load(app.instance_path, config))
     app.json = JSONProvider(app)
+    logging_setup.init_app(app)  # first, so that every later line (and every request) is logged alike
 
     from . import models  # noqa: F401 - registers the tables with the metadata
 
@@ -29,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     ext.csrf.init_app(app)
     errors.register(app)  # after the Api, so our JSON errors replace flask-smorest's
     security_headers.register(app)
+    metrics.init_app(app)
 
     from . import api as http_api
     from . import web

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -12,7 +11,7 @@ from typing import NoReturn
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import clock, create_app
+from . import clock, create_app, logging_setup
 from .clock import today
 from .config import ConfigError
 from .dates import add_months
@@ -56,7 +55,7 @@ class _Inventory(FlaskGroup):
 @click.group(cls=_Inventory, create_app=_app)
 def main():
     """Device-lending inventory: web app, database and housekeeping commands."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging_setup.configure()  # as the web app does: LOG_FORMAT (json in production), one place
 
 
 @main.command("seed-demo")

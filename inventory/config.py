@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask.helpers import get_debug_flag
 
 from .clock import FrozenClock, SystemClock
+from .logging_setup import default_format as default_log_format
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_KEY_BYTES = 32
@@ -79,6 +80,18 @@ def role_groups(value: str) -> dict[str, str]:
             raise ConfigError(f"OIDC_ROLE_GROUPS gives one group two roles ({mapping[group]} and {role})")
         mapping[group] = role
     return mapping
+
+
+def engine_options(url: str, given: dict) -> dict:
+    """The connection pool's settings. Each connection is checked before use (pool_pre_ping), so after
+    the database restarts or ends our connections the next request gets a fresh one; on PostgreSQL
+    our connections are named (pg_stat_activity.application_name) and a connection attempt gives up
+    after a few seconds rather than holding a request for the operating system's minutes."""
+    options = {"pool_pre_ping": True, **given}
+    if url.startswith("postgresql"):
+        connect_args = {"application_name": "inventory", "connect_timeout": 5}
+        options["connect_args"] = {**connect_args, **given.get("connect_args", {})}
+    return options
 
 
 def load(instance_path: str, overrides: dict | None = None) -> dict:
@@ -176,10 +189,15 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "OIDC_TIMEOUT": float(env.get("OIDC_TIMEOUT", "10")),
         # false: no password sign-in, on the page or for API tokens (everyone signs in through OIDC).
         "PASSWORD_SIGN_IN": _flag(env, "PASSWORD_SIGN_IN", True),
+        # GET /metrics answers only a scraper sending this as its bearer token; unset, /metrics is a 404.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # json: one JSON object a line (production's default); text: for people at a terminal.
+        "LOG_FORMAT": default_log_format(env),
     }
     if overrides:
         cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"], cfg["SQLALCHEMY_ENGINE_OPTIONS"])
     if cfg["PUBLIC_BASE_URL"].startswith("https://"):
         # Served over https: the browser must never send the session over plain http.
         cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = True
@@ -219,6 +237,8 @@ def _check(cfg: dict) -> None:
     if not 1 <= cfg["WEB_SESSION_HOURS"] <= 24:
         raise ConfigError("WEB_SESSION_HOURS must be between 1 and 24")
     _check_oidc(cfg)
+    if cfg["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be json or text, not {cfg['LOG_FORMAT']!r}")
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")
     if cfg["NOTIFIER"] == "govuk_notify" and len(cfg["NOTIFY_API_KEY"]) < 74:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
-from flask import Flask, jsonify, render_template, request
+import psycopg
+import sqlalchemy.exc as sa_exc
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 log = logging.getLogger(__name__)
@@ -64,9 +67,63 @@ def error_body(status: int, message: str, errors=None) -> dict:
 
 def _discard_changes() -> None:
     # A refused request changes nothing: drop whatever the service had started before it refused.
-    from .extensions import db
+    from .extensions import rollback_quietly
 
-    db.session.rollback()
+    rollback_quietly()
+
+
+# --- The database not answering -------------------------------------------------------------------
+#
+# A connection that died under a request (the server restarted, failed over, or an administrator ended
+# it) is not the caller's fault and not a bug: the answer is a 503 that says to try again, and the pool
+# has already thrown that connection away (pool_pre_ping replaces the others), so the next request works.
+
+DATABASE_DOWN_MESSAGE = "The database is not answering; try again in a moment"
+DATABASE_RETRY_AFTER = 5  # seconds
+
+
+def is_database_down(error: BaseException) -> bool:
+    """The database, not the request, failed: a lost or refused connection, or no connection to be had."""
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        cause: BaseException | None = error.orig
+    else:
+        cause = error
+    if isinstance(cause, psycopg.OperationalError | sa_exc.TimeoutError):
+        return True  # PostgreSQL: a lost connection, a server shutting down, too many connections
+    # SQLite's OperationalError is also what a typo in SQL raises: only these two are the database's state.
+    return isinstance(cause, sqlite3.OperationalError) and str(cause).startswith(
+        ("database is locked", "unable to open database")
+    )
+
+
+def database_down_response() -> Response:
+    """The 503 for a person (a page) or for the API and scripts (JSON), with Retry-After."""
+    from flask import current_app
+
+    if _for_a_person():
+        # A page of its own: the usual layout reads the signed-in user, which needs the database.
+        response = current_app.make_response((render_template("unavailable.html", message=DATABASE_DOWN_MESSAGE), 503))
+    else:
+        response = jsonify(error_body(503, DATABASE_DOWN_MESSAGE))
+        response.status_code = 503
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def turn_into_database_down(response: Response) -> Response:
+    """Make an answer that was ready (its headers set by the other hooks) the 503: its commit failed
+    because the connection died, so what it says did not happen."""
+    down = database_down_response()
+    response.direct_passthrough = False
+    response.set_data(down.get_data())
+    response.status_code = 503
+    response.headers.pop("Location", None)
+    for name in ("Content-Type", "Retry-After", "Cache-Control"):
+        response.headers[name] = down.headers[name]
+    return response
 
 
 def _for_a_person() -> bool:
@@ -109,6 +166,16 @@ def register(app: Flask) -> None:
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    def _database(error: Exception):
+        if not is_database_down(error):
+            return _unexpected(error)
+        log.warning("database not answering on %s %s: %s", request.method, request.endpoint, type(error).__name__)
+        _discard_changes()
+        return database_down_response()
+
+    for error_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, psycopg.OperationalError):
+        app.register_error_handler(error_class, _database)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -84,7 +84,7 @@ def unit_of_work(*, write: bool = True):
         yield db.session
         db.session.commit()
     except BaseException:
-        db.session.rollback()
+        rollback_quietly()
         _write_kept()
         raise
     finally:
@@ -97,6 +97,22 @@ def unit_of_work(*, write: bool = True):
 # write with keep_despite_refusal(); the entry point runs it after the rollback, in a transaction of
 # its own.
 _kept: contextvars.ContextVar[list | None] = contextvars.ContextVar("kept_writes", default=None)
+
+
+def rollback_quietly() -> bool:
+    """Roll the session back. On a connection that has died (the database restarted or ended it) a
+    rollback has nothing left to undo and would only raise: throw the connection away instead, so the
+    pool never hands it out again. True when that happened."""
+    from .errors import is_database_down
+
+    try:
+        db.session.rollback()
+        return False
+    except Exception as error:
+        if not is_database_down(error):
+            raise
+    db.session().invalidate()
+    return True
 
 
 def keep_despite_refusal(write) -> None:
@@ -170,20 +186,40 @@ def init_unit_of_work(app) -> None:
 
     @app.after_request
     def _end(response):
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-            _write_kept()
+        # Registered first, so it runs after every other after_request hook: a failed commit turns
+        # the finished answer (with its headers) into the 503.
+        from .errors import is_database_down, turn_into_database_down
+
+        try:
+            if response.status_code < 400:
+                db.session.commit()
+            else:
+                rollback_quietly()
+                _write_kept()
+        except Exception as error:
+            if not is_database_down(error):
+                raise
+            rollback_quietly()
+            return turn_into_database_down(response)
         return response
 
     @app.teardown_request
     def _discard(exc):
-        if exc is not None:
-            db.session.rollback()
-            _write_kept()
-        _write_intent.set(False)
-        _kept.set(None)
+        # Never raises for a dead connection: an exception here would reach the WSGI server, whose
+        # answer is a bare HTML 500.
+        from .errors import is_database_down
+
+        try:
+            if exc is not None:
+                rollback_quietly()
+                _write_kept()
+        except Exception as error:
+            if not is_database_down(error):
+                raise
+            rollback_quietly()
+        finally:
+            _write_intent.set(False)
+            _kept.set(None)
 
 
 @event.listens_for(Engine, "connect")

@@ -84,10 +84,10 @@ def _logged(app: Flask, name, run):
             counts = run()
         except Exception as exc:
             failure = f"failed: {type(exc).__name__}"
-            _record(app, lambda now: scheduler_status.ran(name, now, failure))
+            _record(app, lambda now: scheduler_status.record_run(name, now, failure))
             raise
         summary = ", ".join(f"{k} {v}" for k, v in counts.items())
-        _record(app, lambda now: scheduler_status.ran(name, now, summary))
+        _record(app, lambda now: scheduler_status.record_run(name, now, summary))
         log.info("job %s: %s (%.2f s)", name, summary, time.monotonic() - started)
         return counts
 
@@ -106,7 +106,7 @@ def _heartbeat(app: Flask, scheduler: BlockingScheduler, stop: threading.Event, 
         if stop.is_set():  # a stop that came before the scheduler was running
             _stop(scheduler)
             return
-        _record(app, scheduler_status.seen)
+        _record(app, scheduler_status.beat)
 
     return beat
 

@@ -35,6 +35,6 @@ from .reference import (  # noqa: F401
     OwnershipRule,
     Programme,
 )
-from .scheduler_status import SchedulerStatus  # noqa: F401
+from .scheduler_status import HEARTBEAT, SchedulerStatus  # noqa: F401
 from .tag_counter import TagCounter, allocate_tags  # noqa: F401
 from .users import Actor, ApiToken, RecoveryCode, Role, SignInFailure, User, WebSession, hash_token  # noqa: F401

@@ -106,6 +106,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY", ""),
         "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         "NOTIFY_TIMEOUT": float(env.get("NOTIFY_TIMEOUT", "10")),
+        # The bearer token GOV.UK Notify sends with its delivery receipts (set in Notify's API
+        # integration page, "callbacks"); none: the callback address answers 404.
+        "NOTIFY_CALLBACK_TOKEN": env.get("NOTIFY_CALLBACK_TOKEN", ""),
         # One template id per message kind and channel: NOTIFY_TEMPLATE_PLAN_ENDING_SMS and so on.
         "NOTIFY_TEMPLATES": {
             name.removeprefix("NOTIFY_TEMPLATE_").lower(): value

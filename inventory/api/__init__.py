@@ -15,6 +15,7 @@ from .kits.routes import blp as kits
 from .labels.routes import blp as labels
 from .loans.routes import blp as loans
 from .notifications.routes import blp as notifications
+from .notifications.routes import callbacks as notify_callbacks
 from .participants.routes import blp as participants
 from .reference.routes import blp as reference
 from .reports.routes import blp as reports
@@ -70,6 +71,7 @@ def register(app) -> None:
         reports,
         labels,
         notifications,
+        notify_callbacks,
         access_log,
     ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for a forged form to ride on

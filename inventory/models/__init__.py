@@ -24,7 +24,14 @@ from .events import Event, Snapshot  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .loans import DataPlan, Loan, LoanItem, PlanStatus  # noqa: F401, E402
-from .notifications import Channel, Notification, NotificationKind, NotificationStatus  # noqa: F401, E402
+from .notifications import (  # noqa: F401, E402
+    NOT_DELIVERED,
+    Channel,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from .participants import Participant, ReferralSource  # noqa: F401, E402
 from .reference import (  # noqa: F401
     DEFAULT_REMINDER_DAYS,

@@ -24,6 +24,20 @@ class NotificationStatus(enum.StrEnum):
     FAILED = "failed"  # permanently, or after the last retry; `last_error` says why
 
 
+class DeliveryStatus(enum.StrEnum):
+    """What GOV.UK Notify's delivery receipt says became of a sent message."""
+
+    DELIVERED = "delivered"
+    PERMANENT_FAILURE = "permanent-failure"  # the number or address does not exist, or refuses
+    TEMPORARY_FAILURE = "temporary-failure"  # the phone was off, the inbox full: Notify gave up after retrying
+    TECHNICAL_FAILURE = "technical-failure"  # Notify's own problem
+
+
+NOT_DELIVERED = frozenset(
+    {DeliveryStatus.PERMANENT_FAILURE, DeliveryStatus.TEMPORARY_FAILURE, DeliveryStatus.TECHNICAL_FAILURE}
+)
+
+
 class NotificationKind(enum.StrEnum):
     PLAN_ENDING = "plan_ending"  # to the participant, N days before the free data ends
     PLAN_ENDED = "plan_ended"  # to the participant, on the day: what to do next
@@ -60,6 +74,9 @@ class Notification(Model):
     provider_id: Mapped[str | None] = mapped_column(sa.String(64))
     last_error: Mapped[str | None] = mapped_column(sa.String(300))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # From Notify's delivery receipt (POST /api/v1/notify/callback), once it comes.
+    delivery_status: Mapped[DeliveryStatus | None] = mapped_column(enum_type(DeliveryStatus, "delivery_status"))
+    delivery_reported_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     @property

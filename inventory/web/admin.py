@@ -18,7 +18,18 @@ from ..auth import tokens as auth_tokens
 from ..clock import today
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
-from ..models import Area, DataPlan, LocationKind, NotificationStatus, OwnershipRule, Role, User, as_utc
+from ..models import (
+    NOT_DELIVERED,
+    Area,
+    DataPlan,
+    LocationKind,
+    Notification,
+    NotificationStatus,
+    OwnershipRule,
+    Role,
+    User,
+    as_utc,
+)
 from ..permissions import Permission
 from ..schemas.fields import MAX_ID
 from ..schemas.reference import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
@@ -228,6 +239,12 @@ def reminders_page():
         .limit(200)
     ).all()
     outbox = db.session.scalars(notifications.outbox_query(current_user, status=status).limit(OUTBOX_ROWS)).all()
+    # What Notify could not deliver: the advocate may need to ring, or to correct a number.
+    undelivered = db.session.scalars(
+        notifications.outbox_query(current_user)
+        .where(Notification.delivery_status.in_(NOT_DELIVERED))
+        .limit(OUTBOX_ROWS)
+    ).all()
     counts: dict[Any, int] = dict(
         db.session.execute(
             sa.select(sa.literal_column("status"), sa.func.count())
@@ -239,6 +256,7 @@ def reminders_page():
         "reminders.html",
         plans=plans,
         outbox=outbox,
+        undelivered=undelivered,
         today=day,
         status=status,
         statuses=[s.value for s in NotificationStatus],

@@ -145,8 +145,10 @@ class Blueprint(flask_smorest.Blueprint):
             return result, headers
         if getattr(page_params, "more_than", False):
             page = page_params.page
-            metadata = {"more_than": COUNT_CAP, "first_page": 1, "page": page, "next_page": page + 1}
+            metadata = {"more_than": COUNT_CAP, "first_page": 1, "page": page}
             if page > 1:
                 metadata["previous_page"] = page - 1
+            if page * page_params.page_size < COUNT_CAP:  # the next page by number is not refused
+                metadata["next_page"] = page + 1
             return result, {**(headers or {}), self.PAGINATION_HEADER_NAME: json.dumps(metadata)}
         return super()._set_pagination_metadata(page_params, result, headers)

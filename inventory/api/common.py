@@ -1,15 +1,38 @@
-"""Pieces every API blueprint uses: bounded string fields, pagination over a select, tag paths."""
+"""Pieces every API blueprint uses: bounded string fields, pagination over a select (by page, or by a
+cursor for the long lists), tag paths."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+from urllib.parse import urlencode
+
 import flask_smorest
 import sqlalchemy as sa
+from flask import current_app, request
 from flask_smorest import abort
+from itsdangerous import BadData, URLSafeSerializer
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
+from ..errors import InvalidInput
 from ..extensions import db
 from ..schemas.fields import MAX_ID
+
+# A list counts its rows up to this many, and pages by number only this deep; past it, by cursor.
+COUNT_CAP = 10_000
+NEXT_CURSOR_HEADER = "X-Next-Cursor"
+LIST_HEADERS = {
+    NEXT_CURSOR_HEADER: {
+        "description": "Where the next page starts: pass it back as `cursor`. Absent on the last page.",
+        "schema": {"type": "string"},
+    },
+    "Link": {
+        "description": 'The next page\'s address, `<…>; rel="next"`. Absent on the last page.',
+        "schema": {"type": "string"},
+    },
+}
 
 
 def paginate(query: sa.Select, pagination_parameters):
@@ -20,6 +43,78 @@ def paginate(query: sa.Select, pagination_parameters):
     if (page - 1) * size >= total:
         return []  # past the last page (also: no offset too large for the database to take)
     return list(db.session.scalars(query.offset((page - 1) * size).limit(size)).unique())
+
+
+def _cursors() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="list-cursor")
+
+
+def _digest(filters: dict) -> str:
+    """Which list a cursor belongs to: the same filters, or it is refused."""
+    text = json.dumps({request.endpoint: filters}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def cursor_after(last_id: int, filters: dict) -> str:
+    """An opaque cursor for the rows after `last_id` in a list with these filters: base64 of the key and
+    a digest of the filters, signed with the SECRET_KEY, so a cursor cannot be made up or edited."""
+    return _cursors().dumps({"after": last_id, "list": _digest(filters)})
+
+
+def _read_cursor(cursor: str, filters: dict) -> int:
+    refused = "Copy the X-Next-Cursor of the previous page exactly, with the same filters."
+    try:
+        data = _cursors().loads(cursor)
+    except BadData:
+        raise InvalidInput("The cursor is not one this list gave out", {"cursor": [refused]}) from None
+    after = data.get("after") if isinstance(data, dict) else None
+    if type(after) is not int or not 0 <= after <= MAX_ID:
+        raise InvalidInput("The cursor is not one this list gave out", {"cursor": [refused]})
+    if data.get("list") != _digest(filters):
+        raise InvalidInput("The cursor belongs to a list with other filters", {"cursor": [refused]})
+    return after
+
+
+def paginate_by_cursor(
+    query_after: Callable[[int | None], sa.Select], pagination_parameters, *, cursor: str | None, filters: dict
+):
+    """One page of a list kept in id order: `query_after(id)` selects the rows after that id (all with None).
+
+    With a cursor, the page starts right after the row the cursor names, however deep (no offset, no count,
+    no X-Pagination), so rows inserted meanwhile never shift a page onto rows already seen. Without one,
+    `page` works as before for the first COUNT_CAP rows; the total is counted up to COUNT_CAP, and past it
+    reported as `{"more_than": COUNT_CAP}`. Either way X-Next-Cursor and Link say where the next page starts.
+    Answers (rows, headers) for flask-smorest."""
+    size = pagination_parameters.page_size
+    if cursor:
+        pagination_parameters.keyset = True
+        rows = list(db.session.scalars(query_after(_read_cursor(cursor, filters)).limit(size + 1)).unique())
+        pagination_parameters.item_count = len(rows)  # not shown: a cursor's page has no count
+    else:
+        query = query_after(None)
+        counted = db.session.execute(
+            sa.select(sa.func.count()).select_from(query.order_by(None).limit(COUNT_CAP + 1).subquery())
+        ).scalar_one()
+        offset = (pagination_parameters.page - 1) * size
+        pagination_parameters.item_count = min(counted, COUNT_CAP)
+        pagination_parameters.more_than = counted > COUNT_CAP
+        if counted <= COUNT_CAP and offset >= counted:
+            return [], {}  # past the last page (also: no offset too large for the database to take)
+        if offset >= COUNT_CAP:
+            last = -(-COUNT_CAP // size)
+            raise InvalidInput(
+                f"Pages by number reach the first {COUNT_CAP:,} rows; follow X-Next-Cursor beyond",
+                {"page": [f"At most page {last} of pages of {size}; then pass `cursor`."]},
+            )
+        rows = list(db.session.scalars(query.offset(offset).limit(size + 1)).unique())
+    headers = {}
+    if len(rows) > size:
+        rows = rows[:size]
+        following = cursor_after(rows[-1].id, filters)
+        args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("cursor", "page")]
+        headers[NEXT_CURSOR_HEADER] = following
+        headers["Link"] = f'<{request.base_url}?{urlencode([*args, ("cursor", following)])}>; rel="next"'
+    return rows, headers
 
 
 class IdConverter(IntegerConverter):
@@ -42,3 +137,18 @@ class Blueprint(flask_smorest.Blueprint):
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 500}
     ARGUMENTS_PARSER = _Parser()
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        """X-Pagination as flask-smorest writes it; none on a cursor's page, and past COUNT_CAP rows
+        `more_than` in place of a total (see paginate_by_cursor)."""
+        if getattr(page_params, "keyset", False):
+            return result, headers
+        if getattr(page_params, "more_than", False):
+            page = page_params.page
+            metadata = {"more_than": COUNT_CAP, "first_page": 1, "page": page}
+            if page > 1:
+                metadata["previous_page"] = page - 1
+            if page * page_params.page_size < COUNT_CAP:  # the next page by number is not refused
+                metadata["next_page"] = page + 1
+            return result, {**(headers or {}), self.PAGINATION_HEADER_NAME: json.dumps(metadata)}
+        return super()._set_pagination_metadata(page_params, result, headers)

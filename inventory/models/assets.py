@@ -195,6 +195,10 @@ class Asset(Model):
         sa.UniqueConstraint("make", "serial"),
         # Stock counts group by these.
         sa.Index("ix_assets_location_type_status", "location_id", "type", "status"),
+        # The asset list's search by the start of a make or model: trigram indexes on PostgreSQL, which
+        # answer ILIKE 'q%' (and '%q%'); SQLite, which has no trigrams, builds plain ones it does not use.
+        sa.Index("ix_assets_make_trgm", "make", postgresql_using="gin", postgresql_ops={"make": "gin_trgm_ops"}),
+        sa.Index("ix_assets_model_trgm", "model", postgresql_using="gin", postgresql_ops={"model": "gin_trgm_ops"}),
         sa.CheckConstraint("data_allowance_gb >= 0", name="data_allowance_gb"),
     )
 

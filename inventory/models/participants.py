@@ -28,6 +28,16 @@ class Participant(Model):
         # The programme's own reference is its key for the person; pseudonymous, kept after erasure.
         sa.UniqueConstraint("programme_id", "reference"),
         sa.Index("ix_participants_programme_id_area", "programme_id", "area"),
+        # `?reference=` across programmes, and the search by a piece of the reference or name: trigram
+        # indexes on PostgreSQL, which answer ILIKE '%q%'; plain ones, unused, on SQLite.
+        sa.Index("ix_participants_reference", "reference"),
+        sa.Index(
+            "ix_participants_reference_trgm",
+            "reference",
+            postgresql_using="gin",
+            postgresql_ops={"reference": "gin_trgm_ops"},
+        ),
+        sa.Index("ix_participants_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -65,6 +65,16 @@ class AssetQueryArgs(Schema):
     q = Text(100, metadata={"description": "a tag, serial, IMEI or ICCID, or the start of a make or model"})
 
 
+class AssetListArgs(AssetQueryArgs):
+    cursor = Text(
+        200,
+        metadata={
+            "description": "where the page starts: the X-Next-Cursor of the previous page (with the same filters); "
+            "`page` then does not apply"
+        },
+    )
+
+
 class ImportQueryArgs(Schema):
     dry_run = fields.Bool(load_default=False)
 

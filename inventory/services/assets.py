@@ -42,8 +42,10 @@ def asset_query(
     location: str | None = None,
     programme: str | None = None,
     q: str | None = None,
+    after: int | None = None,
 ):
-    """A select of assets matching the filters, in tag order, limited to what the viewer may see."""
+    """A select of assets matching the filters, in id order (as received), limited to what the viewer may see;
+    with `after`, only those after that id (a page that starts where the previous one ended)."""
     query = where_visible(sa.select(Asset), Asset.location_id, viewer)
     if type:
         query = query.where(Asset.type == AssetType(type))
@@ -54,20 +56,28 @@ def asset_query(
     if programme:
         query = query.join(Programme, Asset.programme_id == Programme.id).where(Programme.code == code_of(programme))
     if q:
-        term = q.strip()
-        upper = term.upper()
-        # Exact identifiers first (indexed); then a prefix of make or model for people browsing.
-        query = query.where(
-            sa.or_(
-                Asset.tag == tag_rules.normalise(term),
-                Asset.serial == upper,
-                Asset.imei == term,
-                Asset.iccid == term,
-                starts_with(Asset.make, term),
-                starts_with(Asset.model, term),
-            )
-        )
+        query = query.where(Asset.id.in_(matching_ids(q)))
+    if after is not None:
+        query = query.where(Asset.id > after)
     return query.order_by(Asset.id)
+
+
+def matching_ids(q: str) -> sa.CompoundSelect:
+    """The ids of assets whose tag, serial, IMEI or ICCID is `q`, or whose make or model starts with it.
+
+    A union of one look-up per column, each answered by its own index (the identifiers' b-trees; on
+    PostgreSQL the trigram indexes on make and model), where one OR across the columns would read
+    every row."""
+    term = q.strip()
+    ids = sa.select(Asset.id)
+    return sa.union(
+        ids.where(Asset.tag == tag_rules.normalise(term)),
+        ids.where(Asset.serial == term.upper()),
+        ids.where(Asset.imei == term),
+        ids.where(Asset.iccid == term),
+        ids.where(starts_with(Asset.make, term)),
+        ids.where(starts_with(Asset.model, term)),
+    )
 
 
 def types_of(tags: list[str]) -> list[str]:

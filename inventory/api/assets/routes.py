@@ -10,7 +10,7 @@ from ...http import whole_body
 from ...permissions import Permission
 from ...schemas.assets import (
     AssetCreateArgs,
-    AssetQueryArgs,
+    AssetListArgs,
     AssetSchema,
     EventSchema,
     ImportQueryArgs,
@@ -23,7 +23,7 @@ from ...schemas.assets import (
 )
 from ...services import assets as asset_service
 from ...services import lifecycle, receiving
-from ..common import Blueprint, paginate
+from ..common import LIST_HEADERS, Blueprint, paginate_by_cursor
 
 blp = Blueprint("assets", __name__, url_prefix="/api/v1/assets", description="Assets and their life cycle")
 
@@ -41,11 +41,20 @@ _ROW_ERRORS = {"description": "Some rows are wrong; nothing was stored. Each err
 
 @blp.route("", methods=["GET"])
 @requires(Permission.LOOK_UP)
-@blp.arguments(AssetQueryArgs(), location="query")
-@blp.response(200, AssetSchema(many=True))
+@blp.arguments(AssetListArgs(), location="query")
+@blp.response(200, AssetSchema(many=True), headers=LIST_HEADERS)
 @blp.paginate()
 def list_assets(args, pagination_parameters):
-    return paginate(asset_service.asset_query(current_user(), **args), pagination_parameters)
+    """Assets in the order received. Follow `X-Next-Cursor` (or the `Link` header) page after page;
+    `page` numbers reach the first 10,000 rows only."""
+    cursor = args.pop("cursor", None)
+    viewer = current_user()
+    return paginate_by_cursor(
+        lambda after: asset_service.asset_query(viewer, after=after, **args),
+        pagination_parameters,
+        cursor=cursor,
+        filters=args,
+    )
 
 
 @blp.route("", methods=["POST"])

@@ -1,7 +1,7 @@
 """search by index: pg_trgm; trigram indexes on assets' make and model and participants' reference and name
 
 Revision ID: 7d3f18a2c4b9
-Revises: a1c0e55106a1
+Revises: 7d1e11e2ed05
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '7d3f18a2c4b9'
-down_revision = 'a1c0e55106a1'
+down_revision = '7d1e11e2ed05'
 branch_labels = None
 depends_on = None
 

@@ -67,12 +67,15 @@ def build_database(url: str, count: int) -> tuple[list[str], str]:
 
 def serve(app_spec: str, env: dict, port: int, workers: int = 2) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    # The server's log goes to a file: a pipe nobody reads fills up (the app logs a line a request)
+    # and then blocks every worker that writes to it.
+    log = tempfile.NamedTemporaryFile(prefix="inventory-bench-server-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -84,7 +87,7 @@ def serve(app_spec: str, env: dict, port: int, workers: int = 2) -> subprocess.P
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError(f"{app_spec} did not start: {proc.stderr.read().decode()[-2000:]}")
+    raise RuntimeError(f"{app_spec} did not start: {Path(log.name).read_text()[-2000:]}")
 
 
 def _client(port, paths, headers, seconds, results):

@@ -42,6 +42,7 @@ def test_two_schedulers_cannot_both_hold_the_lead(leaders):
     assert not first.try_acquire()
 
 
+@pytest.mark.wall_clock
 def test_a_standby_takes_over_when_the_leader_lets_go(leaders):
     leader, standby = leaders(), leaders()
     assert leader.try_acquire()
@@ -101,6 +102,7 @@ def _until(condition, seconds=30):
 
 
 @pytest.mark.slow
+@pytest.mark.wall_clock
 def test_of_two_scheduler_processes_one_leads_and_the_other_takes_over_when_it_stops(database_url):
     first, first_log = _start_scheduler(database_url)
     try:

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from inventory.dates import add_months
@@ -42,10 +43,11 @@ def test_each_role_signs_in_to_its_own_start_page(browser_page, world, role, lan
     sign_in(page, role)
     assert urlsplit(page.url).path == lands_on
     assert page.get_by_role("heading", level=1).inner_text() == heading
-    assert page.get_by_text(f"{role}@test.example ({role})").is_visible()
+    expect(page.get_by_text(f"{role}@test.example ({role})")).to_be_visible()
     screenshot(page, f"home-{role}")
     page.get_by_role("button", name="Sign out").click()
-    assert "/sign-in" in page.url and page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    assert "/sign-in" in page.url
 
 
 def test_scan_station_by_typing_codes_and_enter(browser_page, world, make_asset, make_participant, issue):
@@ -92,7 +94,7 @@ def test_scan_station_by_typing_codes_and_enter(browser_page, world, make_asset,
 
     page.get_by_label("Move them to").select_option("HUB-A")
     page.get_by_role("button", name="Move these").click()
-    assert page.get_by_text("2 items moved to HUB-A.").is_visible()
+    expect(page.get_by_text("2 items moved to HUB-A.")).to_be_visible()
     assert fresh(Asset, tag=tablet.tag).location.code == "HUB-A"
     assert fresh(Asset, tag=sim.tag).location.code == "HUB-A"
     assert fresh(Asset, tag=lent.tag).status == AssetStatus.ON_LOAN
@@ -111,7 +113,7 @@ def test_building_a_kit_shows_what_is_still_missing(browser_page, world, make_as
     code.press("Enter")
     page.wait_for_selector("#kit-progress:has-text('Everything DII-TABLET needs is here')")
     page.get_by_role("button", name="Build the kit").click()
-    assert page.get_by_text("built from 2 items").is_visible()
+    expect(page.get_by_text("built from 2 items")).to_be_visible()
     kit_tag = urlsplit(page.url).path.rsplit("/", 1)[1]
     assert fresh(Asset, tag=tablet.tag).kit.tag == kit_tag
     assert fresh(Asset, tag=sim.tag).status == AssetStatus.IN_KIT
@@ -130,7 +132,7 @@ def test_a_labels_url_opens_the_asset_page_after_sign_in(browser_page, world, ma
     page.get_by_role("button", name="Sign in").click()
     assert urlsplit(page.url).path == f"/A/{tablet.tag}"
     assert page.get_by_role("heading", level=1).inner_text() == f"{tablet.tag} tablet"
-    assert page.get_by_text("R9LABEL001").is_visible()
+    expect(page.get_by_text("R9LABEL001")).to_be_visible()
     screenshot(page, "asset-page")
 
 
@@ -147,7 +149,7 @@ def test_an_advocate_issues_a_kit_on_a_phone(browser_page, world, make_asset, ma
     page.get_by_role("link", name="Issue a kit or items").click()
     page.get_by_label("Kit or item tags").fill(kit.tag.lower())
     page.get_by_role("button", name="Issue").click()
-    assert page.get_by_text("The participant must accept the loan agreement").is_visible()  # refused: not ticked
+    expect(page.get_by_text("The participant must accept the loan agreement")).to_be_visible()  # refused: not ticked
     assert fresh(Loan, participant_id=person.id) is None
     page.get_by_label("They have read and accepted the loan agreement").check()
     assert fits_width(page)
@@ -161,7 +163,7 @@ def test_an_advocate_issues_a_kit_on_a_phone(browser_page, world, make_asset, ma
     assert sorted(i.asset.tag for i in loan.items) == sorted(a.tag for a in kit.items)
     assert [p.ends_on.isoformat() for p in loan.data_plans] == [ends]
     page.get_by_role("link", name=f"Go to {person.reference}'s page").click()
-    assert page.get_by_text("days left").first.is_visible()
+    expect(page.get_by_text("days left").first).to_be_visible()
     assert fits_width(page)
     screenshot(page, "participant-phone")
 
@@ -173,14 +175,14 @@ def test_adding_a_participant_shows_each_error_beside_its_field(browser_page, wo
     page.get_by_label("Name", exact=True).fill("Sam Sample")
     page.get_by_label("Mobile number").fill("12345")
     page.get_by_role("button", name="Add them").click()
-    assert page.locator("#f-phone-error").is_visible()
-    assert page.locator("#f-area-error").is_visible()
+    expect(page.locator("#f-phone-error")).to_be_visible()
+    expect(page.locator("#f-area-error")).to_be_visible()
     assert page.get_by_label("Programme reference").input_value() == "DII-0042"  # nothing typed is lost
     page.get_by_label("Mobile number").fill("07700 900456")
     page.get_by_label("Area").select_option("Wirral")
     page.get_by_label("Referred by").select_option("jobcentre_plus")
     page.get_by_role("button", name="Add them").click()
-    assert page.get_by_text("DII-0042 added. Now issue their kit.").is_visible()
+    expect(page.get_by_text("DII-0042 added. Now issue their kit.")).to_be_visible()
     assert "Sam Sample" not in page.url and "/issue" in page.url
 
 
@@ -196,7 +198,7 @@ def test_record_an_assessment_and_download_the_certificate(browser_page, world, 
     page.get_by_label("Out of").fill("20")
     page.get_by_label("Where", exact=True).select_option("classroom")
     page.get_by_role("button", name="Record it").click()
-    assert page.get_by_text("Assessment recorded: 17/20, passed.").is_visible()
+    expect(page.get_by_text("Assessment recorded: 17/20, passed.")).to_be_visible()
     assert fresh(Asset, tag=tablet.tag).status == AssetStatus.OWNED
     screenshot(page, "participant-after-pass")
     with page.expect_download() as download:
@@ -259,7 +261,7 @@ def test_a_delivery_is_checked_row_by_row_then_imported_and_labelled(browser_pag
     page.get_by_label("The corrected manifest (CSV)").set_input_files(str(good))
     page.get_by_role("button", name="Check it again").click()
     page.get_by_role("button", name="Import 2 assets").click()
-    assert page.get_by_text("2 assets received as batch").is_visible()
+    expect(page.get_by_text("2 assets received as batch")).to_be_visible()
     tags = [t.inner_text() for t in page.locator("td a.tag").all()]
     assert len(tags) == 2
     with page.expect_download() as download:
@@ -300,13 +302,13 @@ def test_admin_adds_a_location_and_a_user(browser_page, world):
     form.get_by_label("Area").select_option("Sefton")
     form.get_by_label("Organisation").select_option("PARTNER-B")
     form.get_by_role("button", name="Add the location").click()
-    assert page.get_by_text("Location HUB-C added.").is_visible()
+    expect(page.get_by_text("Location HUB-C added.")).to_be_visible()
     screenshot(page, "admin")
     page.goto("/admin/users")
     page.get_by_label("Email").fill("new.partner@test.example")
     page.get_by_label("Role").select_option("partner")
     page.get_by_role("button", name="Add the user").click()
-    assert page.get_by_text("Required for partner users.").is_visible()  # the service's rule, beside the field
+    expect(page.get_by_text("Required for partner users.")).to_be_visible()  # the service's rule, beside the field
     page.get_by_label("Organisation").select_option("PARTNER-B")
     page.get_by_role("button", name="Add the user").click()
     password = page.locator(".success code").inner_text()

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from inventory import create_app
@@ -151,9 +152,9 @@ def test_a_known_user_signs_in_with_the_provider_using_pkce_state_and_nonce(sso_
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
     assert urlsplit(page.url).path == "/stock"  # back where they were going
-    assert page.get_by_text("admin@test.example (admin)").is_visible()
+    expect(page.get_by_text("admin@test.example (admin)")).to_be_visible()
     page.goto("/")
-    assert page.get_by_role("heading", name="Device lending").is_visible()
+    expect(page.get_by_role("heading", name="Device lending")).to_be_visible()
 
 
 def test_a_new_person_in_a_mapped_group_is_created_with_that_role(sso_page, world):
@@ -166,7 +167,7 @@ def test_a_new_person_in_a_mapped_group_is_created_with_that_role(sso_page, worl
 
 def test_the_providers_groups_set_a_known_users_role(sso_page, world):
     sign_in_with_provider(sso_page, "promoted")
-    assert sso_page.get_by_text("advocate@test.example (admin)").is_visible()
+    expect(sso_page.get_by_text("advocate@test.example (admin)")).to_be_visible()
     assert stored("advocate@test.example").role == Role.ADMIN
 
 
@@ -181,8 +182,8 @@ def test_the_providers_groups_set_a_known_users_role(sso_page, world):
 def test_people_the_rule_refuses_see_why_and_are_not_signed_in(sso_page, world, login, says):
     callback = sign_in_with_provider(sso_page, login)
     assert callback.status == 403
-    assert sso_page.get_by_role("heading", name="You cannot sign in here").is_visible()
-    assert sso_page.get_by_text(says).is_visible()
+    expect(sso_page.get_by_role("heading", name="You cannot sign in here")).to_be_visible()
+    expect(sso_page.get_by_text(says)).to_be_visible()
     assert stored("stranger@test.example") is None and stored("hub@test.example") is None
     assert stored("advocate@test.example").role == Role.ADVOCATE  # an unverified claim changes nothing
     sso_page.goto("/")
@@ -194,7 +195,7 @@ def test_a_deactivated_user_is_refused(sso_page, world):
     db.session.commit()
     callback = sign_in_with_provider(sso_page, "deactivated")
     assert callback.status == 403
-    assert sso_page.get_by_text("This account is deactivated").is_visible()
+    expect(sso_page.get_by_text("This account is deactivated")).to_be_visible()
     sso_page.goto("/scan")
     assert urlsplit(sso_page.url).path == "/sign-in"
 
@@ -220,4 +221,4 @@ def test_with_password_sign_in_off_only_the_organisation_account_signs_in(sso_pa
     assert "sign in with your organisation account" in api.json()["message"]
 
     sign_in_with_provider(page, "known")
-    assert page.get_by_text("admin@test.example (admin)").is_visible()
+    expect(page.get_by_text("admin@test.example (admin)")).to_be_visible()

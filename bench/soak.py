@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -162,7 +162,8 @@ def build(url: str):
             people.append(person.id)
         tokens = {"advocate": users.create_token(advocate), "warehouse": users.create_token(warehouse)}
         db.session.commit()
-    return tokens, people
+        today = clock.today()  # the app's clock, as the server under load reads it
+    return tokens, people, today
 
 
 def _iccid(i: int) -> str:
@@ -180,7 +181,7 @@ def main() -> None:  # noqa: C901 - a script that runs one long scenario
     args = parser.parse_args()
     url = normalise_database_url(args.database_url)
     print("building ...", flush=True)
-    tokens, people = build(url)
+    tokens, people, today = build(url)
     notify = FlakyNotify()
     env = {
         **os.environ,
@@ -258,7 +259,7 @@ def main() -> None:  # noqa: C901 - a script that runs one long scenario
                     "participant": person,
                     "items": [rng.choice(tablets), rng.choice(sims)],
                     "agreement_accepted": True,
-                    "issued_on": str(date.today() - timedelta(days=178)),
+                    "issued_on": str(today - timedelta(days=178)),
                 }
                 key = str(uuid.uuid4())
                 for _ in range(4):  # a dropped connection or a 503: the same key again

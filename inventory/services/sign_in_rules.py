@@ -61,7 +61,7 @@ def check_password(email: str, password: str, *, address: str, now: datetime) ->
     else:
         good = False
     if user is None or not good:
-        _count_failure(user.id if user is not None else None, address, now)
+        count_failure(user.id if user is not None else None, address, now)
         raise Unauthorised(WRONG)
     if not user.active:  # said only to someone who knows the password
         raise Unauthorised("This account is deactivated: ask an administrator")
@@ -80,7 +80,7 @@ def check_second_factor(user: User, otp: str | None, *, address: str, now: datet
             {"otp": ["Required for this account."]},
         )
     if not mfa.verify(user, otp, now):
-        _count_failure(user.id, (address or "unknown")[:45], now)
+        count_failure(user.id, (address or "unknown")[:45], now)
         raise Unauthorised("That code is not right", {"otp": ["Not the current code, nor an unused recovery code."]})
 
 
@@ -127,7 +127,9 @@ def _refuse_a_busy_address(address: str, now: datetime) -> None:
         raise TooManyAttempts(f"Too many failed sign-ins from this address: try again in {_minutes(wait)}", wait)
 
 
-def _count_failure(user_id: int | None, address: str, now: datetime) -> None:
+def count_failure(user_id: int | None, address: str, now: datetime) -> None:
+    """One more failure for the account and the address, kept although the request is refused."""
+
     def write():
         db.session.add(SignInFailure(at=now, user_id=user_id, address=address))
         db.session.flush()

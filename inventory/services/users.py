@@ -222,7 +222,11 @@ def change_password(
     """One's own password: the current one, then a new one that is long and hard to guess. Every
     other session and token of the user ends (the one in use stays)."""
     user = get_user_by_id(user_id, for_update=True)
+    now = clock.now()
+    # A stolen session must not become a way to guess the password: the same limits as signing in.
+    sign_in_rules.refuse_if_locked(user, now)
     if not (passwords.within_bounds(current_password) and user.check_password(current_password)):
+        sign_in_rules.count_failure(user.id, "password change", now)
         raise InvalidInput("The current password is wrong", {"current_password": ["Not your current password."]})
     if new_password == current_password:
         raise InvalidInput("The new password is the old one", {"new_password": ["Choose a different password."]})

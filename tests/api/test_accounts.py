@@ -253,3 +253,20 @@ def test_behind_a_trusted_proxy_the_clients_own_address_is_counted(app, world):
             environ_overrides={"REMOTE_ADDR": "10.0.0.2"},  # the load balancer
         )
     assert db.session.scalars(sa.select(SignInFailure.address)).all() == ["203.0.113.50"]
+
+
+def test_guessing_the_current_password_on_a_stolen_token_locks_the_account(client, world):
+    for n in range(10):
+        r = client.post(
+            "/api/v1/auth/password",
+            json={"current_password": f"guess number {n}", "new_password": "lantern orchard velvet 42"},
+            headers=world.headers["advocate"],
+        )
+        assert r.status_code == 422
+    locked = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": GOOD, "new_password": "lantern orchard velvet 42"},
+        headers=world.headers["advocate"],
+    )
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 800
+    assert sign_in(client).status_code == 429  # and signing in is locked too

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install vendor browser bench clean lock check contract
+.PHONY: run test install vendor browser bench clean lock check contract image-check
 
 # Exactly the versions in requirements.lock (what CI tested), then the project itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -36,6 +36,12 @@ install: $(STAMP)
 # no server errors and no answer outside the OpenAPI document.
 contract: install vendor
 	$(BIN)/python tests/contract/fuzz_api.py
+
+# What the container image does, rehearsed without Docker (this machine may have no daemon or no Docker
+# Hub): the wheel on the runtime lock, the release step, gunicorn and the scheduler in production settings
+# on IMAGE_DATABASE_URL (an empty PostgreSQL database), their stop on SIGTERM, and `docker compose config -q`.
+image-check: vendor
+	$(PYTHON) tests/deploy/rehearse_image.py
 
 # Browser libraries from the npm registry, never a CDN: Swagger UI for the API documentation, and the
 # barcode reader (barcode-detector + zxing-wasm) behind the camera button.

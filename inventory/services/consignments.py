@@ -429,3 +429,21 @@ def close(tag: str, actor: Actor, now: datetime, *, short: str, note: str | None
     _settle(consignment, now)
     db.session.flush()
     return receipt(consignment)
+
+
+def match_code(consignment: Consignment, code: str) -> str | None:
+    """The tag on this consignment (an item's or a kit's) that a scanned code names: a label URL, a tag in
+    any form, a serial, an IMEI or an ICCID. Receiving matches against the consignment itself, so a
+    partner can receive items that are not yet at their hub (and learns nothing of anything else)."""
+    from .scanning import tag_in_code
+
+    raw = (code or "").strip()
+    tag = tag_in_code(raw)
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    for item in consignment.items:
+        asset = item.asset
+        if tag in (asset.tag, item.kit.tag if item.kit else None):
+            return tag
+        if raw.upper() == (asset.serial or "").upper() or (digits and digits in (asset.imei, asset.iccid)):
+            return asset.tag
+    return None

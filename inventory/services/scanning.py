@@ -59,6 +59,13 @@ def _tag_in_url(code: str) -> str | None:
     return match.group(1) if match else None
 
 
+def tag_in_code(code: str) -> str:
+    """The tag a scanned code stands for, if it is a label URL or a tag (normalised; not checked)."""
+    raw = (code or "").strip()
+    in_url = _tag_in_url(raw)
+    return tag_rules.normalise(in_url if in_url is not None else raw)
+
+
 def resolve(code: str, viewer: Actor) -> Scan:
     raw = (code or "").strip()
     if not raw:

@@ -24,6 +24,20 @@ def sees_organisation(organisation_id: int | None, viewer: Actor) -> bool:
     return sees_everything(viewer.role) or (organisation_id is not None and organisation_id == viewer.organisation_id)
 
 
+def at_own_hubs(location_id: int | None, viewer: Actor) -> bool:
+    """Whether a location is one of the viewer's organisation's (for partners; others see everywhere)."""
+    if sees_everything(viewer.role):
+        return True
+    if location_id is None:
+        return False
+    return db.session.scalar(sa.select(Location.organisation_id).where(Location.id == location_id)) == (
+        viewer.organisation_id
+    )
+
+
+NOT_AT_YOUR_HUBS = "{code} is not at your hubs"
+
+
 def where_visible(query: sa.Select, location_column, viewer: Actor) -> sa.Select:
     """Limit a select of things that have a location (assets, kits) to what the viewer may see."""
     if sees_everything(viewer.role):

@@ -57,6 +57,8 @@ class AssetStatus(enum.StrEnum):
     QUARANTINE = "quarantine"
     REPAIR = "repair"
     RETIRED = "retired"
+    IN_TRANSIT = "in_transit"  # dispatched in a consignment, not yet received at its destination
+    MISSING = "missing"  # expected at a place and not found there
 
 
 S = AssetStatus
@@ -77,6 +79,13 @@ class AssetAction(enum.StrEnum):
     ISSUE_WITH_KIT = "issue_with_kit"  # its kit is issued
     UNKIT = "unkit"  # its kit is taken apart
     TRANSFER = "transfer"  # it becomes the participant's own
+    DISPATCH = "dispatch"  # it leaves in a consignment
+    DISPATCH_WITH_KIT = "dispatch_with_kit"  # its kit leaves in a consignment
+    RECEIVE = "receive"  # its consignment arrives: on the shelf at the destination
+    RECEIVE_WITH_KIT = "receive_with_kit"  # back in its kit at the destination
+    RECEIVE_DAMAGED = "receive_damaged"  # arrived damaged: quarantine at the destination
+    MARK_MISSING = "mark_missing"  # not found where it should be (a stocktake, a consignment short)
+    FOUND = "found"  # a missing item turns up (scanned in a stocktake, or moved)
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class Rule:
 A = AssetAction
 _TAKE_BACK = "take it back from its loan first (a return), or report it lost"
 _IN_A_KIT = "move the kit, or take the kit apart first"
+_ON_ITS_WAY = "it is on its way in a consignment: receive it at its destination first"
 # What may be done to an asset now: the one table every door (API, pages, scans, CLI, jobs) asks,
 # through Asset.can() and Asset.check(). Quarantining or retiring an item that is on loan is refused:
 # the loan would stay open and a SIM's free data live; coming back is a return, and going missing
@@ -103,7 +113,7 @@ RULES: dict[AssetAction, Rule] = {
         "moved",
         frozenset({S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}),
         in_kit=_IN_A_KIT,
-        why={S.ON_LOAN: "it is with a participant: take it back first"},
+        why={S.ON_LOAN: "it is with a participant: take it back first", S.IN_TRANSIT: _ON_ITS_WAY},
     ),
     A.BUILD_KIT: Rule(
         "put in a kit",
@@ -128,15 +138,40 @@ RULES: dict[AssetAction, Rule] = {
     ),
     A.RETIRE: Rule(
         "retired",
-        frozenset({S.RECEIVED, S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR}),
+        frozenset({S.RECEIVED, S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR, S.MISSING}),
         S.RETIRED,
-        why={S.ON_LOAN: _TAKE_BACK},
+        why={S.ON_LOAN: _TAKE_BACK, S.IN_TRANSIT: _ON_ITS_WAY + ", or close the consignment short"},
     ),
     A.ISSUE: Rule("issued", frozenset({S.IN_STOCK}), S.ON_LOAN, in_kit="issue the kit, or take it apart first"),
     A.RETURN: Rule("returned", frozenset({S.ON_LOAN}), S.QUARANTINE, why={S.IN_STOCK: "it is not on loan"}),
     A.ISSUE_WITH_KIT: Rule("issued", frozenset({S.IN_KIT}), S.ON_LOAN),
     A.UNKIT: Rule("taken out of its kit", frozenset({S.IN_KIT}), S.IN_STOCK),
     A.TRANSFER: Rule("given to its participant", frozenset({S.ON_LOAN}), S.OWNED),
+    # Hub logistics. A kit travels with its items: they leave and arrive with it, and are back in it
+    # at the destination. Only items in stock leave; what arrives damaged waits in quarantine there.
+    A.DISPATCH: Rule(
+        "dispatched",
+        frozenset({S.IN_STOCK}),
+        S.IN_TRANSIT,
+        why={
+            S.IN_KIT: "pack its kit instead, or take it out of the kit first",
+            S.IN_TRANSIT: "it is already on its way",
+        },
+    ),
+    A.DISPATCH_WITH_KIT: Rule("dispatched", frozenset({S.IN_KIT}), S.IN_TRANSIT),
+    A.RECEIVE: Rule(
+        "received", frozenset({S.IN_TRANSIT}), S.IN_STOCK, why={S.IN_STOCK: "it is not on its way anywhere"}
+    ),
+    A.RECEIVE_WITH_KIT: Rule("received", frozenset({S.IN_TRANSIT}), S.IN_KIT),
+    A.RECEIVE_DAMAGED: Rule("received damaged", frozenset({S.IN_TRANSIT}), S.QUARANTINE),
+    # A missing item leaves its kit (like a retired one): the kit stays, one item short.
+    A.MARK_MISSING: Rule(
+        "marked missing",
+        frozenset({S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR, S.IN_TRANSIT}),
+        S.MISSING,
+        why={S.ON_LOAN: "it is with a participant: a loan's lost item is reported on the loan"},
+    ),
+    A.FOUND: Rule("found", frozenset({S.MISSING}), S.IN_STOCK, why={S.IN_STOCK: "it is not missing"}),
 }
 # The actions a person takes on the asset itself, in the order a screen offers them.
 ASSET_ACTIONS = (A.MOVE, A.BUILD_KIT, A.QUARANTINE, A.RESTOCK, A.REPAIR, A.RETIRE, A.ISSUE, A.RETURN)
@@ -178,6 +213,8 @@ _STATE_REASON = {
     S.QUARANTINE: "it is waiting to be checked after coming back",
     S.REPAIR: "it is being repaired",
     S.RETIRED: "it has been retired",
+    S.IN_TRANSIT: "it is on its way to another location in a consignment",
+    S.MISSING: "it is missing: it was not found where it should be",
 }
 
 
@@ -261,12 +298,22 @@ class Asset(Model):
             self.status = target
 
     def move_to(self, location: Location, *, with_kit: bool = False) -> None:
+        if self.status == AssetStatus.MISSING and not with_kit:
+            # Moving a missing item somewhere is finding it there (DESIGN.md: "found: ... or moved").
+            self.apply(AssetAction.FOUND)
+            self.location = location
+            return
         if with_kit:  # moving its kit moves it, whatever the rule says of moving it alone
             if self.status not in MOVABLE:
                 raise self.refusal("moved")
         else:
             self.check(AssetAction.MOVE)
         self.location = location
+
+    def go_missing(self) -> None:
+        """Mark it missing; an item in a kit leaves the kit (the kit stays, one item short)."""
+        self.apply(AssetAction.MARK_MISSING)
+        self.kit = None
 
     @property
     def needs_wipe_certificate(self) -> bool:

@@ -18,6 +18,7 @@ from .reference import Location, Programme
 class KitStatus(enum.StrEnum):
     ASSEMBLED = "assembled"
     ON_LOAN = "on_loan"
+    IN_TRANSIT = "in_transit"  # packed in a consignment with its items, not yet received
     OWNED = "owned"  # its items became the participant's own
     # Taken apart: the row stays so the tag is never reused and the history keeps its meaning.
     DISMANTLED = "dismantled"
@@ -28,7 +29,9 @@ class KitAction(enum.StrEnum):
     DISMANTLE = "dismantle"
     ISSUE = "issue"
     TRANSFER = "transfer"  # every item became the participant's own
-    EMPTIED = "emptied"  # its last item on loan came back: nothing of it is left together
+    EMPTIED = "emptied"  # its last item came back or went missing: nothing of it is left together
+    DISPATCH = "dispatch"  # it leaves in a consignment, its items with it
+    RECEIVE = "receive"  # its consignment arrived: ready at the destination
 
 
 K = KitStatus
@@ -39,7 +42,9 @@ KIT_RULES: dict[KitAction, tuple[frozenset[KitStatus], KitStatus | None, str]] =
     KitAction.DISMANTLE: (frozenset({K.ASSEMBLED}), K.DISMANTLED, "taken apart"),
     KitAction.ISSUE: (frozenset({K.ASSEMBLED}), K.ON_LOAN, "issued"),
     KitAction.TRANSFER: (frozenset({K.ON_LOAN}), K.OWNED, "given to its participant"),
-    KitAction.EMPTIED: (frozenset({K.ON_LOAN}), K.DISMANTLED, "emptied"),
+    KitAction.EMPTIED: (frozenset({K.ON_LOAN, K.ASSEMBLED, K.IN_TRANSIT}), K.DISMANTLED, "emptied"),
+    KitAction.DISPATCH: (frozenset({K.ASSEMBLED}), K.IN_TRANSIT, "dispatched"),
+    KitAction.RECEIVE: (frozenset({K.IN_TRANSIT}), K.ASSEMBLED, "received"),
 }
 KIT_ACTIONS = (KitAction.MOVE, KitAction.DISMANTLE, KitAction.ISSUE)
 KIT_TRANSITIONS: dict[KitStatus, frozenset[KitStatus]] = {
@@ -49,6 +54,7 @@ KIT_TRANSITIONS: dict[KitStatus, frozenset[KitStatus]] = {
 _KIT_REASON = {
     K.ASSEMBLED: "it is ready to issue",
     K.ON_LOAN: "it is on loan to a participant",
+    K.IN_TRANSIT: "it is on its way in a consignment",
     K.OWNED: "its items belong to the participant it was issued to",
     K.DISMANTLED: "it has been taken apart",
 }

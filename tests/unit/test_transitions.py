@@ -79,3 +79,51 @@ def test_a_kit_moves_and_is_taken_apart_only_while_assembled():
     )
     kit.apply(KitAction.TRANSFER)
     assert kit.status == KitStatus.OWNED and not any(kit.can(a) for a in KitAction)
+
+
+def test_hub_logistics_statuses_follow_the_design():
+    assert walk(S.IN_STOCK, A.DISPATCH, A.RECEIVE) == S.IN_STOCK
+    assert walk(S.IN_KIT, A.DISPATCH_WITH_KIT, A.RECEIVE_WITH_KIT, kit="KKKKKKK") == S.IN_KIT
+    assert walk(S.IN_STOCK, A.DISPATCH, A.RECEIVE_DAMAGED) == S.QUARANTINE
+    for start in (S.IN_STOCK, S.IN_KIT, S.QUARANTINE, S.REPAIR, S.IN_TRANSIT):
+        assert walk(start, A.MARK_MISSING) == S.MISSING
+    assert walk(S.IN_STOCK, A.MARK_MISSING, A.FOUND) == S.IN_STOCK
+    assert walk(S.IN_STOCK, A.MARK_MISSING, A.RETIRE) == S.RETIRED
+    for start in (S.RECEIVED, S.ON_LOAN, S.OWNED, S.RETIRED, S.MISSING):
+        assert not asset(start).can(A.MARK_MISSING), start
+
+
+def test_an_item_on_its_way_cannot_be_moved_retired_or_issued_until_it_arrives():
+    for action in (A.MOVE, A.RETIRE, A.ISSUE, A.QUARANTINE):
+        travelling = asset(S.IN_TRANSIT)
+        with pytest.raises(Conflict) as refused:
+            travelling.apply(action)
+        assert "K7MX3QP (tablet) is in_transit" in refused.value.message
+        assert travelling.status == S.IN_TRANSIT
+    assert "receive it at its destination" in str(pytest.raises(Conflict, asset(S.IN_TRANSIT).apply, A.MOVE).value)
+
+
+def test_a_kit_item_is_dispatched_only_with_its_kit_and_goes_missing_out_of_it():
+    item = asset(S.IN_KIT, kit="KKKKKKK")
+    with pytest.raises(Conflict) as refused:
+        item.apply(A.DISPATCH)
+    assert "pack its kit" in refused.value.message
+    item.go_missing()
+    assert item.status == S.MISSING and item.kit is None
+
+
+def test_moving_a_missing_item_finds_it_there():
+    from inventory.models import Location
+
+    lost = asset(S.MISSING)
+    hub = Location(code="HUB1", name="Hub")
+    lost.move_to(hub)
+    assert lost.status == S.IN_STOCK and lost.location is hub
+
+
+def test_a_kit_travels_and_arrives_assembled():
+    kit = Kit(tag="KKKKKKK", status=KitStatus.ASSEMBLED)
+    kit.apply(KitAction.DISPATCH)
+    assert kit.status == KitStatus.IN_TRANSIT and not kit.can(KitAction.MOVE) and not kit.can(KitAction.ISSUE)
+    kit.apply(KitAction.RECEIVE)
+    assert kit.status == KitStatus.ASSEMBLED

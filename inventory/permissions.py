@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     REPORTS = "reports"
     PRIVACY = "privacy"  # subject access export, erasure, reassigning advocates
     ACCESS_LOG = "access_log"  # reading the personal-data access log
+    STOCKTAKE = "stocktake"  # count a location (partners: their own hubs, by visibility)
 
 
 ALL = frozenset(Role)
@@ -41,6 +42,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REPORTS: frozenset({Role.ADMIN}),
     Permission.PRIVACY: frozenset({Role.ADMIN}),
     Permission.ACCESS_LOG: frozenset({Role.ADMIN}),
+    Permission.STOCKTAKE: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
 }
 
 

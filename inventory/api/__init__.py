@@ -21,6 +21,7 @@ from .reference.routes import blp as reference
 from .reports.routes import blp as reports
 from .scan.routes import blp as scan
 from .stock.routes import blp as stock
+from .stocktakes.routes import blp as stocktakes
 from .users.routes import blp as users
 
 # Endpoints that take a file rather than JSON.
@@ -66,6 +67,7 @@ def register(app) -> None:
         scan,
         kits,
         stock,
+        stocktakes,
         participants,
         loans,
         reports,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from .. import tags as tag_rules
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import ASSET_ACTIONS, KIT_ACTIONS, Actor, Asset, AssetStatus, Kit, KitStatus, Location
+from ..models import ASSET_ACTIONS, KIT_ACTIONS, Actor, Asset, AssetStatus, Kit, KitStatus, Location, Role
 from ..models.assets import allows
 from ..models.kits import KIT_RULES
 from ..permissions import Permission, allowed, may
@@ -174,3 +174,19 @@ def kit_actions(status: KitStatus, viewer: Actor) -> list[str]:
     if allowed(viewer.role, Permission.READ_HISTORY):
         actions.append("history")
     return actions
+
+
+@dataclass(frozen=True)
+class _Network:
+    """Someone who sees the whole network, for identify(): not a user, never an actor of a change."""
+
+    id: int = 0
+    role: Role = Role.WAREHOUSE
+    organisation_id: int | None = None
+
+
+def identify(code: str) -> Scan:
+    """What a code names anywhere in the network, whoever scans it: the same reading of tags, label URLs,
+    serials, IMEIs and ICCIDs as resolve(). A stocktake must recognise an item recorded at another
+    organisation's location; what it then shows a partner of that item is its own business."""
+    return resolve(code, _Network())

@@ -26,6 +26,7 @@ MENU = (
     ("web.deliveries", "Deliveries", Permission.HANDLE_STOCK),
     ("web.participants", "Participants", Permission.PARTICIPANTS),
     ("web.stock", "Stock", Permission.READ_STOCK),
+    ("web.stocktakes", "Stocktakes", Permission.STOCKTAKE),
     ("web.reminders", "Reminders", Permission.READ_PLANS),
     ("web.reports", "Reports", Permission.REPORTS),
     ("web.admin", "Admin", Permission.WRITE_REFERENCE),
@@ -103,4 +104,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, scan, stock  # noqa: E402,F401
+from . import admin, assets, deliveries, issuing, scan, stock, stocktakes  # noqa: E402,F401

@@ -73,11 +73,9 @@ def open_stocktake(location: str, actor: Actor, now: datetime) -> Stocktake:
     return stocktake
 
 
-def get_stocktake(stocktake_id: int, viewer: Actor, *, lock: str | None = None) -> Stocktake:
+def get_stocktake(stocktake_id: int, viewer: Actor, *, lock: bool = False) -> Stocktake:
     query = sa.select(Stocktake).where(Stocktake.id == stocktake_id)
-    if lock == "share":  # scans: many at once, none while it closes
-        query = query.with_for_update(read=True, of=Stocktake)
-    elif lock == "update":  # closing: waits for scans under way, and they then see it closed
+    if lock:  # closing: waits for the scans under way (they hold a shared lock), which then see it closed
         query = query.with_for_update(of=Stocktake)
     stocktake = db.session.scalar(query.execution_options(populate_existing=True))
     if stocktake is None or not sees_organisation(stocktake.location.organisation_id, viewer):
@@ -151,53 +149,79 @@ def _identify_all(codes: list[str]) -> list[tuple[str, list[str]]]:
     return found
 
 
+# A scan is the hot path of a count (one request per label a scanner reads), so, as in scanning.py, its
+# statements are built once, with bound parameters: no statement building or ORM loading per request.
+_stocktakes_t, _locations_t, _assets_t = (
+    cast(sa.Table, Stocktake.__table__),
+    cast(sa.Table, Location.__table__),
+    cast(sa.Table, Asset.__table__),
+)
+# Scans take a shared lock on the count (many at once), closing an exclusive one: a close waits for the
+# scans under way, and a scan that waited for a close sees it closed (PostgreSQL; SQLite's writers queue).
+_COUNT_FOR_SCAN = (
+    sa.select(_stocktakes_t.c.id, _stocktakes_t.c.status, _locations_t.c.code, _locations_t.c.organisation_id)
+    .join(_locations_t, _stocktakes_t.c.location_id == _locations_t.c.id)
+    .where(_stocktakes_t.c.id == sa.bindparam("stocktake"))
+    .with_for_update(read=True, of=_stocktakes_t)
+)
+_ASSETS_BY_TAG = sa.select(
+    _assets_t.c.id, _assets_t.c.tag, _assets_t.c.type, _assets_t.c.status, _assets_t.c.location_id
+).where(_assets_t.c.tag.in_(sa.bindparam("tags", expanding=True)))
+_MARK_FOUND = (
+    sa.update(LINES)
+    .where(
+        LINES.c.stocktake_id == sa.bindparam("stocktake"),
+        LINES.c.asset_id.in_(sa.bindparam("ids", expanding=True)),
+        LINES.c.found_at.is_(None),  # the conditional update: of two scans at once, one marks it
+    )
+    .values(found_at=sa.bindparam("at"), found_by_id=sa.bindparam("by"))
+    .returning(LINES.c.asset_id)
+)
+_HAVE_LINE = sa.select(LINES.c.asset_id).where(
+    LINES.c.stocktake_id == sa.bindparam("stocktake"), LINES.c.asset_id.in_(sa.bindparam("ids", expanding=True))
+)
+# An unexpected item's line: INSERT ... ON CONFLICT DO NOTHING in each database's own words (both have it).
+_ADD_UNEXPECTED = {
+    "postgresql": postgresql.insert(LINES).on_conflict_do_nothing().returning(LINES.c.asset_id),
+    "sqlite": sqlite.insert(LINES).on_conflict_do_nothing().returning(LINES.c.asset_id),
+}
+
+
 def record_scans(stocktake_id: int, codes: list[str], actor: Actor, now: datetime) -> ScanAnswer:
     """Count scanned codes into an open stocktake. Repeats are harmless, and several people scanning
     at once add up: each line is marked found by a conditional update, and an unexpected item gets its
     line by an insert that does nothing if someone else's scan made it first."""
-    stocktake = get_stocktake(stocktake_id, actor, lock="share")
-    _refuse_unless_open(stocktake)
+    count = db.session.execute(_COUNT_FOR_SCAN, {"stocktake": stocktake_id}).one_or_none()
+    if count is None or not sees_organisation(count.organisation_id, actor):
+        raise NotFound(NO_STOCKTAKE.format(id=stocktake_id))
+    if count.status != StocktakeStatus.OPEN:
+        raise Conflict(f"Stocktake {stocktake_id} at {count.code} is closed: open a new one to count again")
     if not codes:
         raise InvalidInput("Scan at least one code", {"codes": ["Give at least one code."]})
     named = _identify_all(codes)
     tags = sorted({t for _, ts in named for t in ts})
-    assets = {
-        row.tag: row
-        for row in db.session.execute(
-            sa.select(Asset.id, Asset.tag, Asset.type, Asset.status, Asset.location_id).where(Asset.tag.in_(tags))
-        )
-    }
+    assets = {row.tag: row for row in db.session.execute(_ASSETS_BY_TAG, {"tags": tags})}
     ids = [a.id for a in assets.values()]
-    lines = LINES
     newly_found = set(
-        db.session.scalars(
-            sa.update(lines)
-            .where(lines.c.stocktake_id == stocktake.id, lines.c.asset_id.in_(ids), lines.c.found_at.is_(None))
-            .values(found_at=now, found_by_id=actor.id)
-            .returning(lines.c.asset_id)
-        )
+        db.session.scalars(_MARK_FOUND, {"stocktake": stocktake_id, "ids": ids, "at": now, "by": actor.id})
     )
-    have_line = set(
-        db.session.scalars(
-            sa.select(lines.c.asset_id).where(lines.c.stocktake_id == stocktake.id, lines.c.asset_id.in_(ids))
-        )
-    )
+    have_line = newly_found | set(db.session.scalars(_HAVE_LINE, {"stocktake": stocktake_id, "ids": ids}))
     newly_unexpected: set[int] = set()
+    add_unexpected = _ADD_UNEXPECTED[db.session.get_bind().dialect.name]
     for asset in assets.values():
         if asset.id in have_line:
             continue
         made = db.session.execute(
-            _insert_ignoring_duplicates(
-                {
-                    "stocktake_id": stocktake.id,
-                    "asset_id": asset.id,
-                    "expected": False,
-                    "recorded_status": asset.status.value,
-                    "recorded_location_id": asset.location_id,
-                    "found_at": now,
-                    "found_by_id": actor.id,
-                }
-            )
+            add_unexpected,
+            {
+                "stocktake_id": stocktake_id,
+                "asset_id": asset.id,
+                "expected": False,
+                "recorded_status": asset.status.value,
+                "recorded_location_id": asset.location_id,
+                "found_at": now,
+                "found_by_id": actor.id,
+            },
         )
         if made.first() is not None:  # None: someone else's scan made its line first
             newly_unexpected.add(asset.id)
@@ -212,17 +236,7 @@ def record_scans(stocktake_id: int, codes: list[str], actor: Actor, now: datetim
             else:
                 outcome, message = "repeat", f"{tag} {asset.type.value}: already counted"
             results.append(ScanOutcome(code, tag, asset.type.value, outcome, message))
-    db.session.flush()
-    return ScanAnswer(results, counts(stocktake.id))
-
-
-def _insert_ignoring_duplicates(values: dict):
-    """INSERT ... ON CONFLICT DO NOTHING, in each database's own words (both have it)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(LINES).values(**values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(LINES).values(**values).on_conflict_do_nothing()  # type: ignore[assignment]
-    return statement.returning(LINES.c.asset_id)
+    return ScanAnswer(results, counts(stocktake_id))
 
 
 # --- what the count shows ------------------------------------------------------------------------
@@ -236,19 +250,18 @@ class Counts:
     unexpected: int = 0
 
 
+_found = LINES.c.found_at.is_not(None)
+_COUNTS = sa.select(
+    sa.func.count().filter(LINES.c.expected),
+    sa.func.count().filter(LINES.c.expected, _found),
+    sa.func.count().filter(LINES.c.expected, ~_found),
+    sa.func.count().filter(~LINES.c.expected),
+).where(LINES.c.stocktake_id == sa.bindparam("stocktake"))
+
+
 def counts(stocktake_id: int) -> Counts:
     """The four numbers a live page shows, in one aggregate query."""
-    lines = LINES
-    found = lines.c.found_at.is_not(None)
-    row = db.session.execute(
-        sa.select(
-            sa.func.count().filter(lines.c.expected),
-            sa.func.count().filter(lines.c.expected, found),
-            sa.func.count().filter(lines.c.expected, ~found),
-            sa.func.count().filter(~lines.c.expected),
-        ).where(lines.c.stocktake_id == stocktake_id)
-    ).one()
-    return Counts(*row)
+    return Counts(*db.session.execute(_COUNTS, {"stocktake": stocktake_id}).one())
 
 
 @dataclass
@@ -363,7 +376,7 @@ def close_stocktake(stocktake_id: int, missing: str, unexpected: str, actor: Act
     expected here that were missing and are found again go back into stock whatever the choices."""
     missing_choice = MissingChoice(missing)
     unexpected_choice = UnexpectedChoice(unexpected)
-    stocktake = get_stocktake(stocktake_id, actor, lock="update")
+    stocktake = get_stocktake(stocktake_id, actor, lock=True)
     _refuse_unless_open(stocktake)
     lines = lines_of(stocktake)
     _lock_assets_of(lines)

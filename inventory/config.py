@@ -144,6 +144,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # How many proxies (load balancer, ingress) stand in front of the app: their X-Forwarded-For and
         # X-Forwarded-Proto are believed, so the guessing limits count the real client's address.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # A location not counted (a closed stocktake) for this many days is flagged on the stock page.
+        "STOCKTAKE_DAYS": int(env.get("STOCKTAKE_DAYS", "90")),
         # API tokens expire this many days after sign-in.
         "TOKEN_DAYS": int(env.get("TOKEN_DAYS", "30")),
         "VENDOR_DIR": env.get("VENDOR_DIR", str(PROJECT_ROOT / "node_modules")),
@@ -237,6 +239,8 @@ def _check(cfg: dict) -> None:
         raise ConfigError("TOKEN_CACHE_SECONDS must be between 0 and 1 (a revocation must reach every worker)")
     if not 1 <= cfg["TOKEN_DAYS"] <= 366:
         raise ConfigError("TOKEN_DAYS must be between 1 and 366")
+    if not 1 <= cfg["STOCKTAKE_DAYS"] <= 3660:
+        raise ConfigError("STOCKTAKE_DAYS must be between 1 and 3660")
     if not 1 <= cfg["WEB_SESSION_HOURS"] <= 24:
         raise ConfigError("WEB_SESSION_HOURS must be between 1 and 24")
     _check_oidc(cfg)

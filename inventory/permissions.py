@@ -29,6 +29,7 @@ class Permission(enum.StrEnum):
     DECIDE_REQUESTS = "decide_requests"  # approve or decline
     RECEIVE_CONSIGNMENT = "receive_consignment"
     PRINT_LABELS = "print_labels"  # one label at a time; partners for what is at their hubs
+    STOCKTAKE = "stocktake"  # count a location (partners: their own hubs, by visibility)
 
 
 ALL = frozenset(Role)
@@ -55,6 +56,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.DECIDE_REQUESTS: frozenset({Role.ADMIN}),
     Permission.RECEIVE_CONSIGNMENT: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
     Permission.PRINT_LABELS: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
+    Permission.STOCKTAKE: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
 }
 
 

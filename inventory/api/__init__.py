@@ -23,6 +23,7 @@ from .reports.routes import blp as reports
 from .scan.routes import blp as scan
 from .stock.routes import blp as stock
 from .stock_requests.routes import blp as stock_requests
+from .stocktakes.routes import blp as stocktakes
 from .users.routes import blp as users
 
 # Endpoints that take a file rather than JSON.
@@ -70,6 +71,7 @@ def register(app) -> None:
         stock,
         stock_requests,
         consignments,
+        stocktakes,
         participants,
         loans,
         reports,

@@ -56,5 +56,13 @@ from .reference import (  # noqa: F401
     Programme,
 )
 from .scheduler_status import HEARTBEAT, SchedulerStatus  # noqa: F401
+from .stocktakes import (  # noqa: F401, E402
+    MissingChoice,
+    Outcome,
+    Stocktake,
+    StocktakeLine,
+    StocktakeStatus,
+    UnexpectedChoice,
+)
 from .tag_counter import TagCounter, allocate_tags  # noqa: F401
 from .users import Actor, ApiToken, RecoveryCode, Role, SignInFailure, User, WebSession, hash_token  # noqa: F401

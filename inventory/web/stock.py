@@ -3,12 +3,13 @@ Partners see their own hubs only (plus network-wide counts); nothing here is abo
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
+from ..clock import today
 from ..models import HELD, AssetStatus, AssetType
-from ..permissions import Permission, sees_everything
-from ..services import reference, stock
+from ..permissions import Permission, allowed, sees_everything
+from ..services import reference, stock, stocktakes
 from . import bp
 from .common import attempt, needs
 
@@ -39,4 +40,7 @@ def stock_page():
         chosen=chosen,
         refused=refused,
         everywhere=sees_everything(current_user.role),
+        last_counts=stocktakes.last_counts(current_user, today(), current_app.config["STOCKTAKE_DAYS"]),
+        stocktake_days=current_app.config["STOCKTAKE_DAYS"],
+        may_count=allowed(current_user.role, Permission.STOCKTAKE),
     )

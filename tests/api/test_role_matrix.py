@@ -12,6 +12,7 @@ RETURNS = {"admin", "warehouse", "advocate"}
 RETURNS_AT_HUBS = RETURNS | {"partner"}  # by the item's tag, at the partner's own hubs
 HUB_STOCK = {"admin", "warehouse", "partner"}  # requests read, consignments received, labels printed
 REQUESTERS = {"admin", "partner"}
+COUNTING = {"admin", "warehouse", "partner"}
 ADMIN = {"admin"}
 
 
@@ -72,6 +73,12 @@ def matrix(t, n="X"):
         ("GET", f"/api/v1/kits/{t['kit']}/history", None, STAFF),
         ("DELETE", f"/api/v1/kits/{t['kit']}", None, STOCK),
         ("GET", "/api/v1/stock", None, ALL),
+        ("GET", "/api/v1/stocktakes", None, COUNTING),
+        ("POST", "/api/v1/stocktakes", {"location": "HUB-A2"}, COUNTING),
+        ("GET", f"/api/v1/stocktakes/{t['stocktake']}", None, COUNTING),
+        ("POST", f"/api/v1/stocktakes/{t['stocktake']}/scans", {"codes": [t["chair"]]}, COUNTING),
+        ("GET", f"/api/v1/stocktakes/{t['stocktake']}/report", None, COUNTING),
+        ("POST", f"/api/v1/stocktakes/{t['stocktake']}/close", {"missing": "leave", "unexpected": "leave"}, COUNTING),
         (
             "POST",
             "/api/v1/participants",
@@ -172,12 +179,19 @@ def things(client, world, make_asset, make_participant, issue):
     )
     made["transfer"] = transfer.id
     from inventory.extensions import unit_of_work
-    from inventory.services import users
+    from inventory.services import reference, users
 
     with unit_of_work():
         made["colleague"] = users.create_user("colleague@test.example", "warehouse")[0].id
     for n in ("quarantined", "quarantined2"):
         client.post(f"/api/v1/assets/{made[n]}/quarantine", json={}, headers=world.headers["admin"])
+    with unit_of_work():
+        reference.create_location(
+            code="HUB-A2", name="North End annexe", kind="hub", area="Liverpool", organisation="PARTNER-A"
+        )
+    made["stocktake"] = client.post(
+        "/api/v1/stocktakes", json={"location": "HUB-A"}, headers=world.headers["admin"]
+    ).json["id"]
     made["kit"] = client.post(
         "/api/v1/kits", json={"items": [made["kit_c"], made["kit_d"]]}, headers=world.headers["admin"]
     ).json["tag"]
@@ -275,6 +289,7 @@ def _pattern(path: str) -> str:
                     "data-plans": "<id:plan_id>",
                     "users": "<id:user_id>",
                     "stock-requests": "<id:request_id>",
+                    "stocktakes": "<id:stocktake_id>",
                 }[parts[i - 1]]
             )
         elif i == 4 and parts[3] in ("programmes", "organisations", "locations", "kit-templates"):

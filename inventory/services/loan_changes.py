@@ -15,6 +15,7 @@ from ..models import (
     Actor,
     Asset,
     AssetAction,
+    AssetStatus,
     AssetType,
     ItemClosure,
     KitAction,
@@ -28,10 +29,12 @@ from ..models import (
     Snapshot,
     utcnow,
 )
+from ..models.assets import allows
 from ..visibility import in_caseload
 from . import data_plans
 from .assets import checked_tag, lock_assets
 from .issuing import get_loan
+from .participants import CaseFile
 from .reference import find_location
 
 LOSS_REASONS = (RetireReason.LOST, RetireReason.STOLEN)
@@ -134,11 +137,11 @@ class LossReport:
     sims_to_bar: list[SimToBar]
 
 
-def report_lost(
-    loan_id: int, actor: Actor, *, items: list[str], reason: str, reported_on: date | None, today: date
-) -> LossReport:
-    """Items lost or stolen while on loan: retired with that reason, their loan items closed, a SIM's
-    data plan ended (so no more reminders about it), and each SIM put on the warehouse's list to bar."""
+def check_loss_report(
+    *, items: list[str], reason: str, reported_on: date | None, today: date, issued_on: date
+) -> tuple[RetireReason, date, list[str]]:
+    """A loss report's own checks, before anything is read: the reason, the date, the tags. The page asks
+    these before it shows its confirmation."""
     try:
         why = RetireReason(reason)
     except ValueError:
@@ -152,15 +155,26 @@ def report_lost(
             f"The report date {day.isoformat()} is in the future",
             {"reported_on": [f"On or before today ({today.isoformat()})."]},
         )
+    if day < issued_on:
+        raise InvalidInput(
+            f"The report date {day.isoformat()} is before the loan was issued",
+            {"reported_on": [f"On or after {issued_on.isoformat()}."]},
+        )
     if not items:
         raise InvalidInput("Say which items were lost or stolen", {"items": ["At least one tag."]})
     tags = [checked_tag(t, "items") for t in items]
+    return why, day, tags
+
+
+def report_lost(
+    loan_id: int, actor: Actor, *, items: list[str], reason: str, reported_on: date | None, today: date
+) -> LossReport:
+    """Items lost or stolen while on loan: retired with that reason, their loan items closed, a SIM's
+    data plan ended (so no more reminders about it), and each SIM put on the warehouse's list to bar."""
     loan = _locked_loan(loan_id, actor)
-    if day < loan.issued_on:
-        raise InvalidInput(
-            f"The report date {day.isoformat()} is before loan {loan.id} was issued",
-            {"reported_on": [f"On or after {loan.issued_on.isoformat()}."]},
-        )
+    why, day, tags = check_loss_report(
+        items=items, reason=reason, reported_on=reported_on, today=today, issued_on=loan.issued_on
+    )
     assets = lock_assets(tags, field="items")
     loan_items = [_outstanding_item(loan, asset.tag, "items") for asset in assets]
     for asset in assets:
@@ -184,6 +198,17 @@ def report_lost(
             to_bar.append(bar)
     db.session.flush()
     return LossReport(loan, to_bar)
+
+
+def leaving_tags(case: CaseFile) -> dict[str, set[str]]:
+    """Which items on the case file may be swapped out or reported lost now, by the rules in RULES: the
+    participant's page offers exactly what the services accept."""
+    out = [i for loan in case["loans"] for i in loan["items"] if i["returned_on"] is None]
+
+    def able(action: AssetAction) -> set[str]:
+        return {i["tag"] for i in out if allows(action, AssetStatus(i["status"]), in_kit=False)}
+
+    return {"swap": able(AssetAction.SWAP_OUT), "lost": able(AssetAction.REPORT_LOST)}
 
 
 # --- SIMs to bar ----------------------------------------------------------------------------------

@@ -25,7 +25,9 @@ MENU = (
     ("web.scan_station", "Scan", Permission.HANDLE_STOCK),
     ("web.deliveries", "Deliveries", Permission.HANDLE_STOCK),
     ("web.participants", "Participants", Permission.PARTICIPANTS),
+    ("web.overdue", "Overdue", Permission.PARTICIPANTS),
     ("web.stock", "Stock", Permission.READ_STOCK),
+    ("web.sims_to_bar", "SIMs to bar", Permission.HANDLE_STOCK),
     ("web.reminders", "Reminders", Permission.READ_PLANS),
     ("web.reports", "Reports", Permission.REPORTS),
     ("web.admin", "Admin", Permission.WRITE_REFERENCE),
@@ -103,4 +105,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, scan, stock  # noqa: E402,F401
+from . import admin, assets, deliveries, issuing, loan_changes, scan, stock  # noqa: E402,F401

@@ -36,6 +36,7 @@ from .assets import checked_tag, lock_assets
 from .issuing import get_loan
 from .participants import CaseFile
 from .reference import find_location
+from .scanning import tag_or_label
 
 LOSS_REASONS = (RetireReason.LOST, RetireReason.STOLEN)
 
@@ -73,7 +74,8 @@ def swap(
 ) -> LoanSwap:
     """In one transaction: the faulty item `out` goes to quarantine at `location`, and `replacement`
     (in stock, of the same type) goes on the same loan in its place; a SIM's data plan moves with it."""
-    out_tag, in_tag = checked_tag(out, "out"), checked_tag(replacement, "in")
+    # A scanner reading a label types its URL: take the tag from it.
+    out_tag, in_tag = checked_tag(tag_or_label(out), "out"), checked_tag(tag_or_label(replacement), "in")
     if out_tag == in_tag:
         raise InvalidInput("An item cannot replace itself", {"in": ["Give another item than the one going out."]})
     reason = (reason or "").strip()

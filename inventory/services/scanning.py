@@ -46,6 +46,12 @@ def _tag_in_url(code: str) -> str | None:
     return match.group(1) if match else None
 
 
+def tag_or_label(code: str) -> str:
+    """What a scanner typed from a label (its URL) or a person typed (a tag), as the tag."""
+    raw = (code or "").strip()
+    return _tag_in_url(raw) or raw
+
+
 def resolve(code: str, viewer: Actor) -> Scan:
     raw = (code or "").strip()
     if not raw:

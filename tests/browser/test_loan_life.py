@@ -1,5 +1,6 @@
-"""In a real browser on a phone: a faulty SIM swapped and a tablet reported stolen from the participant's
-page leave the loan, the data plan and every status right; the warehouse then marks the SIM barred."""
+"""In a real browser on a phone: a faulty SIM swapped (the camera reads its replacement's label) and a
+tablet reported stolen from the participant's page leave the loan, the data plan and every status right;
+the warehouse then marks the SIM barred."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from playwright.sync_api import expect
 
 from inventory.extensions import db
 from inventory.models import Asset, DataPlan, LoanItem, LoanSwap, SimToBar
-from tests.browser.conftest import PHONE, fits_width, screenshot, sign_in
+from tests.browser.conftest import PHONE, fits_width, screenshot, sign_in, write_camera_video
+from tests.conftest import BASE_URL
 
 pytestmark = pytest.mark.slow
 
@@ -21,17 +23,24 @@ def status(tag):
     return db.session.scalar(sa.select(Asset.status).where(Asset.tag == tag)).value
 
 
-def test_a_swap_and_a_loss_report_on_a_phone(browser_page, world, make_asset, make_participant, issue):
+def test_a_swap_and_a_loss_report_on_a_phone(
+    browser_page, chromium, live_server, world, make_asset, make_participant, issue
+):
     person = make_participant(name="Sam Example")
     tablet, sim = make_asset("tablet"), make_asset("sim", network="Vodafone")
     spare = make_asset("sim", network="Vodafone")
     receipt = issue(person, tablet.tag, sim.tag, issued_on=date(2026, 8, 31))
+    label = f"{BASE_URL.upper()}/A/{spare.tag}"  # what the replacement's label holds
+    write_camera_video(chromium.fake_video, label)
     page = browser_page(viewport=PHONE)
+    page.context.grant_permissions(["camera"], origin=live_server)
     sign_in(page, "advocate", f"/participants/{person.id}")
 
     page.get_by_text("Swap a faulty item").click()
     page.get_by_label("Which item is faulty?").select_option(sim.tag)
-    page.get_by_label("Replacement").fill(spare.tag.lower())
+    page.get_by_role("button", name="Scan with the camera").click()  # the camera reads the label's URL
+    expect(page.get_by_label("Replacement")).to_have_value(label, timeout=20_000)
+    page.get_by_role("button", name="Stop the camera").click()
     page.get_by_label("Where does the faulty one go into quarantine?").select_option("HUB-A")
     page.get_by_label("What is wrong with it?").fill("no signal")
     page.get_by_role("button", name="Swap it").click()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from inventory.extensions import db, unit_of_work
 from inventory.models import AccessLogEntry, Asset, DataPlan, SimToBar
 from inventory.services import reference
+from tests.conftest import BASE_URL
 
 
 def stored(tag):
@@ -30,7 +31,7 @@ def test_an_advocate_swaps_a_faulty_sim_from_the_participants_page(as_role, make
         data={
             "csrf_token": token,
             "out": sim.tag,
-            "in": f" {fresh.tag.lower()} ",
+            "in": f"{BASE_URL}/a/{fresh.tag}",
             "location": "HUB-A",
             "reason": "dead",
         },
@@ -127,3 +128,21 @@ def test_the_overdue_page_lists_the_advocates_late_loans(as_role, world, make_as
     assert person.reference in page and "2026-11-15" in page and person.name not in page
     case = client.get(f"/participants/{person.id}").get_data(as_text=True)
     assert "Overdue" in case and "7 days ago" in case
+
+
+def test_an_admin_sets_a_loan_length_on_a_loan_only_programme(as_role):
+    client, token = as_role("admin")
+    form = {
+        "csrf_token": token,
+        "code": "LEND",
+        "name": "Lending",
+        "connectivity_months": "2",
+        "ownership_rule": "on_issue",
+        "assessment_name": "L1",
+        "pass_mark": "50",
+        "loan_weeks": "6",
+    }
+    refused = client.post("/admin/programme", data=form)
+    assert refused.status_code == 422 and "loan_only" in refused.get_data(as_text=True)
+    assert client.post("/admin/programme", data=form | {"ownership_rule": "loan_only"}).status_code == 302
+    assert reference.get_programme("LEND").loan_weeks == 6

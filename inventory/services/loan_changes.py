@@ -43,9 +43,11 @@ LOSS_REASONS = (RetireReason.LOST, RetireReason.STOLEN)
 
 def _locked_loan(loan_id: int, actor: Actor) -> Loan:
     """The loan, if it is on the actor's caseload, locked: two changes to one loan take turns."""
-    loan = get_loan(loan_id, actor)
-    db.session.execute(sa.select(Loan.id).where(Loan.id == loan.id).with_for_update())
-    return loan
+    get_loan(loan_id, actor)  # someone else's loan answers as a missing one
+    # Read again under the lock, items too: what a change that held the lock before us committed.
+    return db.session.scalars(
+        sa.select(Loan).where(Loan.id == loan_id).with_for_update(of=Loan).execution_options(populate_existing=True)
+    ).one()
 
 
 def _outstanding_item(loan: Loan, tag: str, field: str) -> LoanItem:

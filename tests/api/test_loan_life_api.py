@@ -310,3 +310,34 @@ def test_the_overdue_list_is_the_advocates_own_caseload(client, world, lending, 
     # Back in: no longer overdue.
     client.post(f"/api/v1/loans/{late['id']}/return", json={"location": "WH-MAIN"}, headers=world.headers["advocate"])
     assert client.get("/api/v1/loans/overdue", headers=world.headers["advocate"]).json == []
+
+
+def test_a_swap_in_a_kit_puts_the_replacement_in_the_kit(client, world, make_asset, make_participant, issue):
+    from inventory.services import kits
+
+    tablet, sim = make_asset("tablet"), make_asset("sim")
+    with unit_of_work():
+        kit = kits.build_kit([tablet.tag, sim.tag], world.warehouse, template="DII-TABLET")
+    receipt = issue(make_participant(), kit.tag)
+    fresh = make_asset("sim").tag
+    r = swap(client, world, receipt["id"], {"out": sim.tag, "in": fresh, "location": "WH-MAIN", "reason": "dead"})
+    assert r.status_code == 200, r.json
+    got = client.get(f"/api/v1/kits/{kit.tag}", headers=world.headers["warehouse"]).json
+    assert sorted(got["items"]) == sorted([tablet.tag, fresh]) and got["status"] == "on_loan"
+    back = client.post(
+        f"/api/v1/loans/{receipt['id']}/return", json={"location": "WH-MAIN"}, headers=world.headers["advocate"]
+    )
+    assert back.status_code == 200, back.json
+    assert client.get(f"/api/v1/kits/{kit.tag}", headers=world.headers["warehouse"]).json["status"] == "dismantled"
+
+
+def test_the_new_operations_are_in_the_openapi_document(client):
+    spec = client.get("/api/v1/openapi.json").json
+    for path in ("/api/v1/loans/{loan_id}/swap", "/api/v1/loans/{loan_id}/lost", "/api/v1/assets/{tag}/barred"):
+        operation = spec["paths"][path]["post"]
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"], path
+    assert spec["paths"]["/api/v1/sims-to-bar"]["get"] and spec["paths"]["/api/v1/loans/overdue"]["get"]
+    swap_body = spec["paths"]["/api/v1/loans/{loan_id}/swap"]["post"]["requestBody"]["content"]["application/json"]
+    assert swap_body["schema"]["$ref"].endswith("/SwapArgs")
+    assert set(spec["components"]["schemas"]["SwapArgs"]["properties"]) == {"out", "in", "location", "reason"}
+    assert "in" in spec["components"]["schemas"]["Swap"]["properties"]

@@ -6,7 +6,7 @@ import requests
 import sqlalchemy as sa
 
 from inventory.extensions import db
-from inventory.models import Asset, AssetStatus, LoanItem, LoanSwap
+from inventory.models import Asset, AssetStatus, Event, LoanItem, LoanSwap
 from tests.conftest import at_once
 
 pytestmark = pytest.mark.slow
@@ -41,3 +41,30 @@ def test_two_swaps_for_one_replacement_give_one_success_and_one_409(
             db.session.scalars(sa.select(Asset.status).where(Asset.tag.in_([x["items"][0] for x in loans])))
         )
         assert out_statuses == sorted([AssetStatus.ON_LOAN, AssetStatus.QUARANTINE])
+
+
+def test_two_people_marking_one_sim_barred_at_once_make_one_change(
+    live_server, world, make_asset, make_participant, issue
+):
+    sim = make_asset("sim").tag
+    loan = issue(make_participant(), sim)
+    lost = requests.post(
+        f"{live_server}/api/v1/loans/{loan['id']}/lost",
+        json={"items": [sim], "reason": "stolen"},
+        headers=world.headers["advocate"],
+    )
+    assert lost.status_code == 200
+    responses = at_once(
+        [
+            lambda role=role: requests.post(f"{live_server}/api/v1/assets/{sim}/barred", headers=world.headers[role])
+            for role in ("warehouse", "admin")
+        ]
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.text for r in responses]
+    db.session.rollback()
+    barred = db.session.scalars(
+        sa.select(Event.action)
+        .join(Asset, Asset.id == Event.asset_id)
+        .where(Asset.tag == sim, Event.action == "barred")
+    ).all()
+    assert barred == ["barred"]

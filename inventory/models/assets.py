@@ -86,6 +86,9 @@ class AssetAction(enum.StrEnum):
     RECEIVE_DAMAGED = "receive_damaged"  # arrived damaged: quarantine at the destination
     MARK_MISSING = "mark_missing"  # not found where it should be (a stocktake, a consignment short)
     FOUND = "found"  # a missing item turns up (scanned in a stocktake, or moved)
+    SWAP_OUT = "swap_out"  # a faulty item leaves its loan for quarantine (services.loan_changes.swap)
+    SWAP_IN = "swap_in"  # its replacement from stock goes on the same loan
+    REPORT_LOST = "report_lost"  # lost or stolen while on loan: retired, its loan item closed
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,19 @@ RULES: dict[AssetAction, Rule] = {
         why={S.ON_LOAN: "it is with a participant: a loan's lost item is reported on the loan"},
     ),
     A.FOUND: Rule("found", frozenset({S.MISSING}), S.IN_STOCK, why={S.IN_STOCK: "it is not missing"}),
+    # The loan's own changes: an item on loan leaves it only through its loan (services.loan_changes),
+    # which closes the loan item, moves or ends a SIM's data plan, and records the swap or the loss.
+    A.SWAP_OUT: Rule("swapped out", frozenset({S.ON_LOAN}), S.QUARANTINE, why={S.IN_STOCK: "it is not on loan"}),
+    A.SWAP_IN: Rule(
+        "swapped in",
+        frozenset({S.IN_STOCK}),
+        S.ON_LOAN,
+        in_kit="take it out of its kit first",
+        why={S.RECEIVED: "only items in stock can replace one on loan"},
+    ),
+    A.REPORT_LOST: Rule(
+        "reported lost or stolen", frozenset({S.ON_LOAN}), S.RETIRED, why={S.IN_STOCK: "it is not on loan"}
+    ),
 }
 # The actions a person takes on the asset itself, in the order a screen offers them.
 ASSET_ACTIONS = (A.MOVE, A.BUILD_KIT, A.QUARANTINE, A.RESTOCK, A.REPAIR, A.RETIRE, A.ISSUE, A.RETURN)

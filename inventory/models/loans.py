@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +17,9 @@ from .kits import Kit
 from .participants import Participant
 from .reference import Location, Programme
 
+if TYPE_CHECKING:
+    from .loan_changes import LoanSwap
+
 
 class Loan(Model):
     __tablename__ = "loans"
@@ -26,12 +30,34 @@ class Loan(Model):
     issued_on: Mapped[date] = mapped_column(sa.Date, index=True)
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     agreement_accepted: Mapped[bool]
+    # When everything should be back: set for loan_only programmes with loan_weeks (services.issuing).
+    due_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     participant: Mapped[Participant] = relationship()
     programme: Mapped[Programme] = relationship(lazy="joined")
     items: Mapped[list[LoanItem]] = relationship(back_populates="loan", order_by="LoanItem.id", lazy="selectin")
     data_plans: Mapped[list[DataPlan]] = relationship(back_populates="loan", order_by="DataPlan.id", lazy="selectin")
+    swaps: Mapped[list[LoanSwap]] = relationship(back_populates="loan", order_by="LoanSwap.id", lazy="selectin")
+
+    def outstanding(self) -> list[LoanItem]:
+        """The items still out with the participant (not back, swapped, lost or stolen)."""
+        return [item for item in self.items if item.returned_on is None]
+
+    def overdue_days(self, today: date) -> int:
+        """Days past its return date with something still out; 0 when not overdue."""
+        if self.due_on is None or today <= self.due_on or not self.outstanding():
+            return 0
+        return (today - self.due_on).days
+
+
+class ItemClosure(enum.StrEnum):
+    """How an item left its loan."""
+
+    RETURNED = "returned"
+    SWAPPED = "swapped"  # replaced by another of its type (a LoanSwap)
+    LOST = "lost"
+    STOLEN = "stolen"
 
 
 class LoanItem(Model):
@@ -46,7 +72,9 @@ class LoanItem(Model):
     # The asset's type, which never changes, kept here so outcome reports need not read every asset.
     asset_type: Mapped[AssetType] = mapped_column(enum_type(AssetType, "asset_type"))
     kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"))
+    # The day it left the loan, however it left (closed_as): None while it is still out.
     returned_on: Mapped[date | None] = mapped_column(sa.Date)
+    closed_as: Mapped[ItemClosure | None] = mapped_column(enum_type(ItemClosure, "item_closure"))
     return_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
 
     loan: Mapped[Loan] = relationship(back_populates="items")

@@ -43,6 +43,8 @@ class NotificationKind(enum.StrEnum):
     PLAN_ENDED = "plan_ended"  # to the participant, on the day: what to do next
     ADVOCATE_DIGEST = "advocate_digest"  # to an advocate, daily: their participants' plans ending soon
     ASSESSMENT_DUE = "assessment_due"  # to an advocate: kit on loan for weeks, no assessment yet
+    RETURN_DUE = "return_due"  # to the participant: a loan's return date is a week away, or today
+    ADVOCATE_RETURN = "advocate_return"  # to the advocate: the same, for one of their participants
 
 
 class Notification(Model):
@@ -62,6 +64,8 @@ class Notification(Model):
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"), index=True)
     advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     data_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("data_plans.id"), index=True)
+    # A loan's return-date reminder names its loan, as a plan's reminder names its plan.
+    loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id"), index=True)
     days_before: Mapped[int | None]
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

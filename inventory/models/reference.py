@@ -40,6 +40,7 @@ class Programme(Model):
     __table_args__ = (
         sa.CheckConstraint("connectivity_months BETWEEN 1 AND 24", name="connectivity_months"),
         sa.CheckConstraint("pass_mark BETWEEN 0 AND 100", name="pass_mark"),
+        sa.CheckConstraint("loan_weeks BETWEEN 1 AND 520", name="loan_weeks"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +51,10 @@ class Programme(Model):
     assessment_name: Mapped[str] = mapped_column(sa.String(200))
     pass_mark: Mapped[int]
     reminder_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_REMINDER_DAYS))
+    # loan_only programmes: how long a loan lasts, so each loan gets a return date (due_on).
+    loan_weeks: Mapped[int | None]
+
+    MAX_LOAN_WEEKS = 520  # the table's CHECK, said before it is reached
 
 
 class Organisation(Model):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..models import Venue
+from ..models import Venue, as_utc
 from ..services import data_plans, issuing
-from .common import PartnerNarrowing
+from .common import Derived, PartnerNarrowing
 from .fields import Choice, Id, IsoDate, Text
 
 
@@ -29,6 +29,19 @@ class TransferSchema(Schema):
     transferred_on = IsoDate()
 
 
+class SwapSchema(Schema):
+    """Dumped from services.swap_record.swap_summary()."""
+
+    out = fields.Str(metadata={"description": "the faulty item's tag (now in quarantine)"})
+    out_serial = fields.Str(allow_none=True)
+    type = fields.Str()
+    in_tag = fields.Str(data_key="in", metadata={"description": "the replacement's tag"})
+    in_serial = fields.Str(allow_none=True)
+    swapped_on = IsoDate()
+    location = fields.Str(metadata={"description": "where the faulty item went into quarantine"})
+    reason = fields.Str()
+
+
 class LoanSchema(PartnerNarrowing, Schema):
     """Dumped from services.issuing.loan_receipt(). A partner taking a return at their hub sees the items
     only: not the loan's id, its participant or data plans (DESIGN.md: never to whom)."""
@@ -42,6 +55,56 @@ class LoanSchema(PartnerNarrowing, Schema):
     issued_on = IsoDate()
     data_plans = fields.List(fields.Nested(DataPlanSchema))
     transfer = fields.Nested(TransferSchema, allow_none=True)
+    due_on = IsoDate(allow_none=True, metadata={"description": "loan_only programmes: when it is due back"})
+    swaps = fields.List(fields.Nested(SwapSchema), metadata={"description": "faulty items replaced, oldest first"})
+
+
+class SwapArgs(Schema):
+    out = Text(40, required=True, metadata={"description": "the faulty item's tag, on this loan"})
+    in_tag = Text(
+        40, required=True, data_key="in", metadata={"description": "the replacement's tag: in stock, same type"}
+    )
+    location = Text(20, required=True, metadata={"description": "where the faulty item goes into quarantine"})
+    reason = Text(500, required=True, validate=validate.Length(min=1, max=500))
+
+
+class LostArgs(Schema):
+    items = fields.List(Text(40), required=True, validate=validate.Length(min=1, max=issuing.MAX_ITEMS))
+    reason = Choice(["lost", "stolen"], required=True)
+    reported_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
+
+
+class SimToBarSchema(Schema):
+    """A lost or stolen SIM for the warehouse to have barred: the SIM only, nothing of its participant."""
+
+    tag = fields.Str(attribute="sim.tag")
+    iccid = fields.Str(attribute="sim.iccid", allow_none=True)
+    msisdn = fields.Str(attribute="sim.msisdn", allow_none=True)
+    network = fields.Str(attribute="sim.network", allow_none=True)
+    reason = fields.Str(attribute="reason.value", metadata={"enum": ["lost", "stolen"]})
+    reported_on = fields.Date()
+    barred_at = Derived(
+        lambda b: as_utc(b.barred_at).isoformat() if b.barred_at else None, nullable=True, format="date-time"
+    )
+
+
+class LossReportSchema(Schema):
+    """Dumped from the loss report's loan receipt and its SIMs to bar."""
+
+    loan = fields.Nested(LoanSchema)
+    sims_to_bar = fields.List(fields.Nested(SimToBarSchema), metadata={"description": "ask their networks to bar them"})
+
+
+class OverdueLoanSchema(Schema):
+    """A loan past its return date with something still out (the participant by id and reference only)."""
+
+    id = fields.Int()
+    participant = fields.Int()
+    reference = fields.Str(metadata={"description": "the programme's reference for the participant"})
+    issued_on = IsoDate()
+    due_on = IsoDate()
+    days_overdue = fields.Int()
+    items = fields.List(fields.Str(), metadata={"description": "tags still out"})
 
 
 class LoanCreateArgs(Schema):

@@ -8,7 +8,7 @@ from ..models import Area, ReferralSource
 from .access_log import AccessRecordSchema
 from .common import Derived
 from .fields import Choice, IsoDate, IsoDateTime, Text
-from .loans import DataPlanSchema, TransferSchema
+from .loans import DataPlanSchema, SwapSchema, TransferSchema
 
 
 class LoanItemSchema(Schema):
@@ -18,13 +18,17 @@ class LoanItemSchema(Schema):
     model = fields.Str()
     serial = fields.Str(allow_none=True)
     status = fields.Str(metadata={"description": "the asset's status now"})
-    returned_on = IsoDate(allow_none=True)
+    returned_on = IsoDate(allow_none=True)  # the day it left the loan, however it left (closed_as)
+    closed_as = fields.Str(allow_none=True, metadata={"enum": ["returned", "swapped", "lost", "stolen", None]})
 
 
 class CaseLoanSchema(Schema):
     id = fields.Int()
     issued_on = IsoDate()
+    due_on = IsoDate(allow_none=True)
+    overdue_days = fields.Int(metadata={"description": "days past its return date with something still out"})
     items = fields.List(fields.Nested(LoanItemSchema))
+    swaps = fields.List(fields.Nested(SwapSchema))
 
 
 class AssessmentSchema(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ..models import Area, AssetType, LocationKind, OwnershipRule
+from ..models import Area, AssetType, LocationKind, OwnershipRule, Programme
 from .common import Derived, code_of
 from .fields import Choice, Text
 
@@ -25,6 +25,7 @@ class ProgrammeSchema(Schema):
     assessment_name = fields.Str()
     pass_mark = fields.Int()
     reminder_days = fields.List(fields.Int())
+    loan_weeks = fields.Int(allow_none=True, metadata={"description": "loan_only: weeks until a loan is due back"})
 
 
 class ProgrammeCreateArgs(Schema):
@@ -41,6 +42,13 @@ class ProgrammeCreateArgs(Schema):
         load_default=None,
         validate=validate.Length(max=10),
         metadata={"description": "days before a data plan ends; default [30, 7, 0]"},
+    )
+    loan_weeks = fields.Int(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(1, Programme.MAX_LOAN_WEEKS),
+        metadata={"description": "loan_only programmes: weeks until each loan is due back (gives loans a due_on)"},
     )
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Actor, AssetStatus, DataPlan, PlanStatus
+from ..models import Actor, Asset, AssetStatus, DataPlan, PlanStatus
 from ..permissions import whole_caseload
 from ..visibility import caseload_ids, sees_participant
 
@@ -67,4 +67,31 @@ def extend(plan_id: int, months: int, actor: Actor, today: date) -> DataPlan:
         )
     plan.set_months(plan.months + months)
     db.session.flush()
+    return plan
+
+
+def _plan_of(loan_id: int, sim: Asset) -> DataPlan | None:
+    return db.session.scalar(
+        sa.select(DataPlan)
+        .where(DataPlan.loan_id == loan_id, DataPlan.sim_id == sim.id, DataPlan.ended_on.is_(None))
+        .with_for_update(of=DataPlan)
+        .execution_options(populate_existing=True)
+    )
+
+
+def move_to_sim(loan_id: int, old: Asset, new: Asset) -> DataPlan | None:
+    """A swapped SIM's free data carries on on its replacement: the same plan, the same end date (and
+    so the same reminders, which are keyed by plan and end date, never sent twice)."""
+    plan = _plan_of(loan_id, old)
+    if plan is not None:
+        plan.sim = new
+    return plan
+
+
+def end_for_sim(loan_id: int, sim: Asset, on: date) -> DataPlan | None:
+    """The SIM is gone (lost or stolen): its free data ends, and no reminder about it goes out any more
+    (the sweep and the sender skip ended plans)."""
+    plan = _plan_of(loan_id, sim)
+    if plan is not None:
+        plan.ended_on = on
     return plan

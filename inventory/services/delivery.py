@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 _REFERENCE = re.compile(r"^inventory-([0-9]{1,18})$")
 # Reminders to a participant: an undeliverable SMS may be worth an email instead.
-_TO_PARTICIPANT = frozenset({NotificationKind.PLAN_ENDING, NotificationKind.PLAN_ENDED})
+_TO_PARTICIPANT = frozenset({NotificationKind.PLAN_ENDING, NotificationKind.PLAN_ENDED, NotificationKind.RETURN_DUE})
 
 
 def record_receipt(
@@ -63,6 +63,7 @@ def _by_email_instead(row: Notification) -> None:
         due_on=row.due_on,
         participant_id=row.participant_id,
         data_plan_id=row.data_plan_id,
+        loan_id=row.loan_id,
         days_before=row.days_before,
     )
     try:

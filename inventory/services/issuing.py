@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import TypedDict, cast
 
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ from ..models import (
     Loan,
     LoanItem,
     OwnershipRule,
+    Programme,
     Snapshot,
     Transfer,
 )
@@ -34,6 +35,7 @@ from ..visibility import sees_participant
 from .assets import lock_assets
 from .ownership import TransferSummary, transfer_on_loan, transfer_summary
 from .participants import PlanSummary, get_participant, plan_summary
+from .swap_record import SwapSummary, swap_summary
 
 NO_LOAN = "No loan with this id"  # someone else's loan answers the same (see visibility.sees_participant)
 
@@ -101,8 +103,10 @@ def issue(
         issued_on=issued_on,
         issued_by_id=actor.id,
         agreement_accepted=True,
+        due_on=due_on(programme, issued_on),
         items=[],
         data_plans=[],
+        swaps=[],
     )
     db.session.add(loan)
     db.session.flush()
@@ -209,6 +213,15 @@ class LoanReceipt(TypedDict):
     issued_on: str
     data_plans: list[PlanSummary]
     transfer: TransferSummary | None
+    due_on: str | None
+    swaps: list[SwapSummary]
+
+
+def due_on(programme: Programme, issued_on: date) -> date | None:
+    """A loan_only programme's loans come back after its loan_weeks; others have no return date."""
+    if programme.ownership_rule != OwnershipRule.LOAN_ONLY or not programme.loan_weeks:
+        return None
+    return issued_on + timedelta(weeks=programme.loan_weeks)
 
 
 def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> LoanReceipt:
@@ -221,6 +234,8 @@ def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> L
         "issued_on": loan.issued_on.isoformat(),
         "data_plans": [plan_summary(p, today) for p in loan.data_plans],
         "transfer": transfer_summary(transfer),
+        "due_on": loan.due_on.isoformat() if loan.due_on else None,
+        "swaps": [swap_summary(s) for s in loan.swaps],
     }
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import DataPlan, Notification, NotificationKind, NotificationStatus, Participant, User
+from ..models import DataPlan, Loan, Notification, NotificationKind, NotificationStatus, Participant, User
 from ..notifiers import Message
 
 
@@ -37,7 +37,41 @@ def _overtaken(row: Notification) -> bool:
     )
 
 
+def _loan_due(row: Notification) -> Loan:
+    """The loan a return-date reminder is about, if it still matters: something is still out, and no
+    later reminder about it ("due today" after "due in a week") has gone out."""
+    loan = db.session.get_one(Loan, row.loan_id)  # loans are never deleted
+    if not loan.outstanding():
+        raise NoRecipient("everything on the loan has come back")
+    later = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(
+            Notification.loan_id == row.loan_id,
+            Notification.kind == row.kind,
+            Notification.days_before < row.days_before,
+            Notification.status.in_([NotificationStatus.SENT, NotificationStatus.SENDING]),
+        )
+    )
+    if later:
+        raise NoRecipient("a later reminder about the same loan has gone out already")
+    return loan
+
+
 def build(row: Notification, *, next_steps: str, today: date) -> Message:
+    if row.kind == NotificationKind.RETURN_DUE:
+        person = db.session.get_one(Participant, row.participant_id)
+        if person.erased_at is not None:
+            raise NoRecipient("the participant's personal data has been erased")
+        if not person.contact_consent:
+            raise NoRecipient("the participant no longer consents to be contacted")
+        loan = _loan_due(row)
+        to = person.phone if row.channel == "sms" else person.email
+        if not to:
+            raise NoRecipient(f"the participant has no {'mobile number' if row.channel == 'sms' else 'email address'}")
+        assert loan.due_on is not None  # only loans with a return date are reminded
+        personalisation = {"programme": person.programme.name, "due_date": _long_date(loan.due_on)}
+        return Message(row.kind.value, row.channel.value, to, personalisation, row.reference)
     if row.kind in (NotificationKind.PLAN_ENDING, NotificationKind.PLAN_ENDED):
         participant = db.session.get(Participant, row.participant_id)
         plan = db.session.get(DataPlan, row.data_plan_id)
@@ -65,6 +99,22 @@ def build(row: Notification, *, next_steps: str, today: date) -> Message:
     advocate = db.session.get(User, row.advocate_id)
     if advocate is None or not advocate.active:
         raise NoRecipient("the advocate's account is closed")
+    if row.kind == NotificationKind.ADVOCATE_RETURN:
+        whose = db.session.get_one(Participant, row.participant_id)
+        loan = _loan_due(row)
+        assert loan.due_on is not None  # only loans with a return date are reminded
+        return Message(
+            row.kind.value,
+            "email",
+            advocate.email,
+            {
+                "reference": whose.reference,
+                "programme": whose.programme.name,
+                "due_date": _long_date(loan.due_on),
+                "items": str(len(loan.outstanding())),
+            },
+            row.reference,
+        )
     if row.kind == NotificationKind.ASSESSMENT_DUE:
         participant = db.session.get_one(Participant, row.participant_id)  # never deleted, only erased
         return Message(

@@ -15,6 +15,7 @@ from ..visibility import in_caseload
 from .ownership import TransferSummary, transfer_summary
 from .reference import find_programme
 from .search import contains
+from .swap_record import SwapSummary, swap_summary
 from .users import normalise_email
 
 
@@ -192,12 +193,16 @@ class LoanItemRecord(TypedDict):
     serial: str | None
     status: str
     returned_on: str | None
+    closed_as: str | None
 
 
 class LoanRecord(TypedDict):
     id: int
     issued_on: str
+    due_on: str | None
+    overdue_days: int
     items: list[LoanItemRecord]
+    swaps: list[SwapSummary]
 
 
 class AssessmentRecord(TypedDict):
@@ -257,6 +262,8 @@ def casefile(p: Participant, today: date) -> CaseFile:
             {
                 "id": loan.id,
                 "issued_on": loan.issued_on.isoformat(),
+                "due_on": loan.due_on.isoformat() if loan.due_on else None,
+                "overdue_days": loan.overdue_days(today),
                 "items": [
                     {
                         "tag": i.asset.tag,
@@ -266,9 +273,11 @@ def casefile(p: Participant, today: date) -> CaseFile:
                         "serial": i.asset.serial,
                         "status": i.asset.status.value,
                         "returned_on": i.returned_on.isoformat() if i.returned_on else None,
+                        "closed_as": i.closed_as.value if i.closed_as else None,
                     }
                     for i in loan.items
                 ],
+                "swaps": [swap_summary(s) for s in loan.swaps],
             }
             for loan in loans
         ],

@@ -14,6 +14,7 @@ from ..models import (
     KitTemplateLine,
     Location,
     Organisation,
+    OwnershipRule,
     Programme,
 )
 from ..visibility import organisation_visible, sees_organisation
@@ -60,7 +61,17 @@ def create_programme(
     assessment_name: str,
     pass_mark: int,
     reminder_days: list[int] | None = None,
+    loan_weeks: int | None = None,
 ) -> Programme:
+    if loan_weeks is not None and ownership_rule != OwnershipRule.LOAN_ONLY:
+        raise InvalidInput(
+            "Only a loan_only programme has a loan length: its loans come back",
+            {"loan_weeks": ["Leave it out, or make the ownership rule loan_only."]},
+        )
+    if loan_weeks is not None and not 1 <= loan_weeks <= Programme.MAX_LOAN_WEEKS:
+        raise InvalidInput(
+            f"A loan lasts 1 to {Programme.MAX_LOAN_WEEKS} weeks", {"loan_weeks": [f"1 to {Programme.MAX_LOAN_WEEKS}."]}
+        )
     days = sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True)
     return _add_new(
         Programme(
@@ -71,6 +82,7 @@ def create_programme(
             assessment_name=assessment_name.strip(),
             pass_mark=pass_mark,
             reminder_days=days,
+            loan_weeks=loan_weeks,
         ),
         "programme",
         code_of(code),

@@ -142,7 +142,81 @@ def sweep(today: date) -> dict:
         .group_by(Participant.advocate_id)
     )
     queued["advocates"] = _insert_new(digest, columns)
+    participants, advocates = queue_return_reminders(today)
+    queued["participants"] += participants
+    queued["advocates"] += advocates
     return queued
+
+
+# A loan's return date: reminders a week before and on the day, to the participant and their advocate.
+RETURN_REMINDER_DAYS = (7, 0)
+
+
+def queue_return_reminders(today: date) -> tuple[int, int]:
+    """Queue, once each, the reminders of loans due back within a week or today (a missed day is caught up,
+    as for plans: the band a loan's return date falls in today decides which one). Only loans with
+    something still out; the participant only with consent and a way to reach them."""
+    columns = list(OUTBOX_COLUMNS) + ["loan_id"]
+    now = sa.literal(utcnow())
+    still_out = sa.exists().where(LoanItem.loan_id == Loan.id, LoanItem.returned_on.is_(None))
+    participants = advocates = 0
+    lower = -(ENDED_GRACE_DAYS + 1)
+    for days in sorted(RETURN_REMINDER_DAYS):
+        band = sa.and_(Loan.due_on > today + timedelta(days=lower), Loan.due_on <= today + timedelta(days=days))
+        lower = days
+        key = sa.literal("loan:") + _text(Loan.id) + sa.literal(f":due:{days}:on:") + _text(Loan.due_on)
+        due = (
+            sa.select(Loan.id)
+            .join(Participant, Participant.id == Loan.participant_id)
+            .where(Loan.due_on.is_not(None), band, still_out, Participant.erased_at.is_(None))
+        )
+        to_participant = (
+            sa.select(
+                key,
+                sa.literal(NotificationKind.RETURN_DUE.value),
+                sa.case((Participant.phone.is_not(None), Channel.SMS.value), else_=Channel.EMAIL.value),
+                sa.literal(NotificationStatus.QUEUED.value),
+                sa.literal(today),
+                Participant.id,
+                sa.literal(None, sa.Integer),
+                sa.literal(None, sa.Integer),
+                sa.literal(days),
+                sa.literal(0),
+                sa.literal(False),
+                now,
+                Loan.id,
+            )
+            .select_from(Loan)
+            .join(Participant, Participant.id == Loan.participant_id)
+            .where(
+                Loan.id.in_(due),
+                Participant.contact_consent.is_(True),
+                sa.or_(Participant.phone.is_not(None), Participant.email.is_not(None)),
+            )
+        )
+        participants += _insert_new(to_participant, columns)
+        to_advocate = (
+            sa.select(
+                key + sa.literal(":advocate"),
+                sa.literal(NotificationKind.ADVOCATE_RETURN.value),
+                sa.literal(Channel.EMAIL.value),
+                sa.literal(NotificationStatus.QUEUED.value),
+                sa.literal(today),
+                Participant.id,
+                Participant.advocate_id,
+                sa.literal(None, sa.Integer),
+                sa.literal(days),
+                sa.literal(0),
+                sa.literal(False),
+                now,
+                Loan.id,
+            )
+            .select_from(Loan)
+            .join(Participant, Participant.id == Loan.participant_id)
+            .where(Loan.id.in_(due))
+        )
+        advocates += _insert_new(to_advocate, columns)
+    return participants, advocates
 
 
 def queue_assessment_reminders(today: date, weeks: int) -> int:

@@ -8,7 +8,19 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Actor, Asset, AssetAction, DataPlan, KitAction, Loan, LoanItem, Location, Role, Snapshot
+from ..models import (
+    Actor,
+    Asset,
+    AssetAction,
+    DataPlan,
+    ItemClosure,
+    KitAction,
+    Loan,
+    LoanItem,
+    Location,
+    Role,
+    Snapshot,
+)
 from ..visibility import at_own_hubs, sees_participant
 from .assets import checked_tag, lock_assets
 from .issuing import NO_LOAN
@@ -93,6 +105,7 @@ def _take_back(item: LoanItem, asset: Asset, destination, actor: Actor, today: d
     if kit is not None:
         asset.kit = None  # a returned item is checked on its own before it goes into any kit again
     item.returned_on = today
+    item.closed_as = ItemClosure.RETURNED
     item.return_location_id = destination.id
     db.session.add(before.event("return", actor, note=note, details={"loan": item.loan_id}))
     plan = db.session.scalar(sa.select(DataPlan).where(DataPlan.loan_id == item.loan_id, DataPlan.sim_id == asset.id))

@@ -28,8 +28,10 @@ MENU = (
     ("web.hub", "Hub requests", Permission.READ_REQUESTS),
     ("web.stock_requests_page", "Requests against stock", Permission.DECIDE_REQUESTS),
     ("web.participants", "Participants", Permission.PARTICIPANTS),
+    ("web.overdue", "Overdue", Permission.PARTICIPANTS),
     ("web.stock", "Stock", Permission.READ_STOCK),
     ("web.stocktakes", "Stocktakes", Permission.STOCKTAKE),
+    ("web.sims_to_bar", "SIMs to bar", Permission.HANDLE_STOCK),
     ("web.reminders", "Reminders", Permission.READ_PLANS),
     ("web.reports", "Reports", Permission.REPORTS),
     ("web.admin", "Admin", Permission.WRITE_REFERENCE),
@@ -107,4 +109,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, logistics, scan, stock, stocktakes  # noqa: E402,F401
+from . import admin, assets, deliveries, issuing, loan_changes, logistics, scan, stock, stocktakes  # noqa: E402,F401

@@ -20,7 +20,7 @@ from ..models import AccessAction, AccessChannel, Area, Participant, ReferralSou
 from ..permissions import Permission, whole_caseload
 from ..schemas.loans import AssessmentCreateArgs
 from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
-from ..services import access_log, assessments, certificates, issuing, participants, reference, returns
+from ..services import access_log, assessments, certificates, issuing, loan_changes, participants, reference, returns
 from . import bp
 from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in
 
@@ -100,6 +100,7 @@ def participant_page(participant_id: int, *, refused=None, errors=None, status: 
         "participant.html",
         person=person,
         case=case,
+        leaving=loan_changes.leaving_tags(case),
         today=day,
         venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
         locations=reference.list_locations(current_user),

@@ -108,6 +108,16 @@ def matrix(t, n="X"):
         ("POST", f"/api/v1/assets/{t['lent_b']}/return", {"location": "HUB-A"}, RETURNS_AT_HUBS),
         (
             "POST",
+            f"/api/v1/loans/{t['loan']}/swap",
+            {"out": t["lent_c"], "in": t["swap_in"], "location": "HUB-A", "reason": "broken leg"},
+            CASEWORK,
+        ),
+        ("POST", f"/api/v1/loans/{t['loan']}/lost", {"items": [t["lent_d"]], "reason": "lost"}, CASEWORK),
+        ("GET", "/api/v1/loans/overdue", None, CASEWORK),
+        ("GET", "/api/v1/sims-to-bar", None, STOCK),
+        ("POST", f"/api/v1/assets/{t['lost_sim']}/barred", None, STOCK),
+        (
+            "POST",
             "/api/v1/assessments",
             {"participant": t["participant"], "score": 1, "max_score": 20, "taken_on": "2026-11-01", "venue": "online"},
             CASEWORK,
@@ -161,8 +171,19 @@ def things(client, world, make_asset, make_participant, issue):
     made["sim"] = make_asset("sim", location="HUB-A").tag
     made["lent_a"], made["lent_b"] = make_asset("chair").tag, make_asset("desk").tag
     lent_sim = make_asset("sim").tag
-    loan = issue(person, made["lent_a"], made["lent_b"], lent_sim)
+    made["lent_c"], made["lent_d"], made["lost_sim"] = (
+        make_asset("chair").tag,
+        make_asset("chair").tag,
+        make_asset("sim").tag,
+    )
+    made["swap_in"] = make_asset("chair", location="HUB-A").tag
+    loan = issue(person, made["lent_a"], made["lent_b"], lent_sim, made["lent_c"], made["lent_d"], made["lost_sim"])
     made["loan"], made["plan"] = loan["id"], loan["data_plans"][0]["id"]
+    client.post(
+        f"/api/v1/loans/{loan['id']}/lost",
+        json={"items": [made["lost_sim"]], "reason": "stolen"},
+        headers=world.headers["advocate"],
+    )
     owner = make_participant()
     issue(owner, make_asset("chair").tag)
     from inventory.services import assessments

@@ -18,10 +18,15 @@ from ...schemas.loans import (
     ExtendArgs,
     LoanCreateArgs,
     LoanSchema,
+    LossReportSchema,
+    LostArgs,
+    OverdueLoanSchema,
     PlanQueryArgs,
     ReturnArgs,
+    SimToBarSchema,
+    SwapArgs,
 )
-from ...services import access_log, assessments, certificates, data_plans, issuing, returns
+from ...services import access_log, assessments, certificates, data_plans, issuing, loan_changes, returns
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
 from ..common import Blueprint, paginate
@@ -85,6 +90,82 @@ def return_loan_items(args, loan_id):
         loan_id, current_user(), location=args["location"], today=day, items=args["items"], note=args["note"]
     )
     return issuing.loan_receipt(loan, day)
+
+
+@blp.route("/loans/<id:loan_id>/swap", methods=["POST"])
+@requires(Permission.ISSUE)
+@blp.arguments(SwapArgs())
+@blp.response(200, LoanSchema)
+def swap_item(args, loan_id):
+    """Replace a faulty item on the loan with another of its type from stock, in one step: the faulty
+    one goes to quarantine at `location`; a SIM's data plan moves to the new SIM, same end date."""
+    day = today()
+    swap = loan_changes.swap(
+        loan_id,
+        current_user(),
+        out=args["out"],
+        replacement=args["in_tag"],
+        location=args["location"],
+        reason=args["reason"],
+        today=day,
+    )
+    access_log.record(
+        current_user(), AccessAction.CHANGED, [swap.loan.participant_id], f"loan {loan_id} swap", AccessChannel.API
+    )
+    return issuing.loan_receipt(swap.loan, day)
+
+
+@blp.route("/loans/<id:loan_id>/lost", methods=["POST"])
+@requires(Permission.ISSUE)
+@blp.arguments(LostArgs())
+@blp.response(200, LossReportSchema)
+def report_lost(args, loan_id):
+    """Items lost or stolen: retired with that reason, their loan items closed, a SIM's plan ended;
+    the answer lists the SIMs to bar with their network."""
+    day = today()
+    report = loan_changes.report_lost(
+        loan_id, current_user(), items=args["items"], reason=args["reason"], reported_on=args["reported_on"], today=day
+    )
+    access_log.record(
+        current_user(),
+        AccessAction.CHANGED,
+        [report.loan.participant_id],
+        f"loan {loan_id} items {args['reason']}",
+        AccessChannel.API,
+    )
+    return {"loan": issuing.loan_receipt(report.loan, day), "sims_to_bar": report.sims_to_bar}
+
+
+@blp.route("/loans/overdue", methods=["GET"])
+@writes  # records the access log
+@requires(Permission.PARTICIPANTS)
+@blp.response(200, OverdueLoanSchema(many=True))
+@blp.paginate()
+def list_overdue(pagination_parameters):
+    """Loans past their return date with something still out: the caller's caseload (admins: all)."""
+    day = today()
+    loans = paginate(loan_changes.overdue_query(current_user(), day), pagination_parameters)
+    access_log.record(
+        current_user(), AccessAction.LISTED, [loan.participant_id for loan in loans], "overdue loans", AccessChannel.API
+    )
+    return [loan_changes.overdue_summary(loan, day) for loan in loans]
+
+
+@blp.route("/sims-to-bar", methods=["GET"])
+@requires(Permission.HANDLE_STOCK)
+@blp.response(200, SimToBarSchema(many=True))
+@blp.paginate()
+def list_sims_to_bar(pagination_parameters):
+    """SIMs reported lost or stolen that are not yet marked barred, oldest report first."""
+    return paginate(loan_changes.sims_to_bar_query(), pagination_parameters)
+
+
+@blp.route("/assets/<tag>/barred", methods=["POST"])
+@requires(Permission.HANDLE_STOCK)
+@blp.response(200, SimToBarSchema)
+def mark_barred(tag):
+    """The network has barred this lost or stolen SIM: it leaves the list."""
+    return loan_changes.mark_barred(tag, current_user())
 
 
 @blp.route("/assets/<tag>/return", methods=["POST"])

@@ -110,6 +110,26 @@ def test_the_warehouse_marks_a_sim_barred(as_role, make_asset, make_participant,
     assert db.session.scalar(sa.select(SimToBar.barred_at)) is not None
 
 
+def test_issuing_on_a_loan_only_programme_says_when_it_is_due_back(as_role, world, make_asset, make_participant):
+    with unit_of_work():
+        reference.create_programme(
+            code="LEND",
+            name="Lending",
+            connectivity_months=1,
+            ownership_rule="loan_only",
+            assessment_name="L1",
+            pass_mark=50,
+            loan_weeks=3,
+        )
+    person = make_participant(programme="LEND")
+    laptop = make_asset("laptop", programme="LEND")
+    client, token = as_role("advocate")
+    done = client.post(
+        f"/participants/{person.id}/issue", data={"csrf_token": token, "items": laptop.tag, "agreement": "yes"}
+    )
+    assert done.status_code == 200 and "Due back 2026-12-13" in done.get_data(as_text=True)
+
+
 def test_the_overdue_page_lists_the_advocates_late_loans(as_role, world, make_asset, make_participant, issue):
     with unit_of_work():
         reference.create_programme(

@@ -23,6 +23,8 @@ from .columns import as_utc, utcnow  # noqa: F401
 from .events import Event, Snapshot  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
+from .loan_changes import LoanSwap, SimToBar  # noqa: F401, E402
+from .loans import DataPlan, ItemClosure, Loan, LoanItem, PlanStatus  # noqa: F401, E402
 from .logistics import (  # noqa: F401, E402
     CONSIGNMENT_RULES,
     REQUEST_RULES,
@@ -36,8 +38,6 @@ from .logistics import (  # noqa: F401, E402
     StockRequest,
     StockRequestLine,
 )
-from .loan_changes import LoanSwap, SimToBar  # noqa: F401, E402
-from .loans import DataPlan, ItemClosure, Loan, LoanItem, PlanStatus  # noqa: F401, E402
 from .notifications import (  # noqa: F401, E402
     NOT_DELIVERED,
     Channel,

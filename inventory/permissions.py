@@ -17,11 +17,18 @@ class Permission(enum.StrEnum):
     READ_STOCK = "read_stock"  # partners: own locations plus network-wide availability
     PARTICIPANTS = "participants"  # advocates: their own caseload
     ISSUE = "issue"  # issue loans, record assessments, extend data plans
-    RETURN = "return"
+    RETURN = "return"  # a loan's items, by the loan
+    RETURN_BY_TAG = "return_by_tag"  # one item, by scanning it (partners too, at their hubs)
     READ_PLANS = "read_plans"
     REPORTS = "reports"
     PRIVACY = "privacy"  # subject access export, erasure, reassigning advocates
     ACCESS_LOG = "access_log"  # reading the personal-data access log
+    # Hub logistics (DESIGN.md, "Hub logistics"); partners only for their own hubs (visibility.py).
+    READ_REQUESTS = "read_requests"
+    REQUEST_STOCK = "request_stock"
+    DECIDE_REQUESTS = "decide_requests"  # approve or decline
+    RECEIVE_CONSIGNMENT = "receive_consignment"
+    PRINT_LABELS = "print_labels"  # one label at a time; partners for what is at their hubs
     STOCKTAKE = "stocktake"  # count a location (partners: their own hubs, by visibility)
 
 
@@ -38,10 +45,17 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PARTICIPANTS: frozenset({Role.ADMIN, Role.ADVOCATE}),
     Permission.ISSUE: frozenset({Role.ADMIN, Role.ADVOCATE}),
     Permission.RETURN: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.ADVOCATE}),
+    # Partners take back an item on loan by its tag at their own hubs (services.returns checks the place).
+    Permission.RETURN_BY_TAG: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.ADVOCATE, Role.PARTNER}),
     Permission.READ_PLANS: frozenset({Role.ADMIN, Role.ADVOCATE}),
     Permission.REPORTS: frozenset({Role.ADMIN}),
     Permission.PRIVACY: frozenset({Role.ADMIN}),
     Permission.ACCESS_LOG: frozenset({Role.ADMIN}),
+    Permission.READ_REQUESTS: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
+    Permission.REQUEST_STOCK: frozenset({Role.ADMIN, Role.PARTNER}),
+    Permission.DECIDE_REQUESTS: frozenset({Role.ADMIN}),
+    Permission.RECEIVE_CONSIGNMENT: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
+    Permission.PRINT_LABELS: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
     Permission.STOCKTAKE: frozenset({Role.ADMIN, Role.WAREHOUSE, Role.PARTNER}),
 }
 
@@ -63,7 +77,7 @@ ACTION_PERMISSIONS: dict[AssetAction | KitAction, Permission] = {
     AssetAction.REPAIR: Permission.HANDLE_STOCK,
     AssetAction.RETIRE: Permission.HANDLE_STOCK,
     AssetAction.ISSUE: Permission.ISSUE,
-    AssetAction.RETURN: Permission.RETURN,
+    AssetAction.RETURN: Permission.RETURN_BY_TAG,
     KitAction.MOVE: Permission.HANDLE_STOCK,
     KitAction.DISMANTLE: Permission.HANDLE_STOCK,
     KitAction.ISSUE: Permission.ISSUE,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import Actor, Location, Participant
+from .models import Actor, Asset, AssetStatus, Location, Participant
 from .permissions import sees_everything, whole_caseload
 
 
@@ -24,12 +24,36 @@ def sees_organisation(organisation_id: int | None, viewer: Actor) -> bool:
     return sees_everything(viewer.role) or (organisation_id is not None and organisation_id == viewer.organisation_id)
 
 
+def at_own_hubs(location_id: int | None, viewer: Actor) -> bool:
+    """Whether a location is one of the viewer's organisation's (for partners; others see everywhere)."""
+    if sees_everything(viewer.role):
+        return True
+    if location_id is None:
+        return False
+    return db.session.scalar(sa.select(Location.organisation_id).where(Location.id == location_id)) == (
+        viewer.organisation_id
+    )
+
+
+NOT_AT_YOUR_HUBS = "{code} is not at your hubs"
+
+
 def where_visible(query: sa.Select, location_column, viewer: Actor) -> sa.Select:
     """Limit a select of things that have a location (assets, kits) to what the viewer may see."""
     if sees_everything(viewer.role):
         return query
     own = sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
     return query.where(location_column.in_(own))
+
+
+def asset_visible(viewer: Actor):
+    """A condition on assets: what the viewer may look up. Partners: what is at their own organisation's
+    locations, and items on loan (which they may take back at their hubs, never learning to whom)."""
+    if sees_everything(viewer.role):
+        return sa.true()
+
+    own = sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
+    return sa.or_(Asset.location_id.in_(own), Asset.status == AssetStatus.ON_LOAN)
 
 
 def in_caseload(advocate_column, viewer: Actor):

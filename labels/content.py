@@ -23,6 +23,11 @@ class LabelContent:
         what = f"kit {template}" if template else "kit"
         return cls(tag=tag, payload=qr_payload(base_url, tag), line=f"{what} · {len(items)} items", items=tuple(items))
 
+    @classmethod
+    def for_consignment(cls, base_url: str, tag: str, source: str, destination: str, items: int) -> LabelContent:
+        """A box label: where it goes (location codes only), from where, and how many items it holds."""
+        return cls(tag=tag, payload=qr_payload(base_url, tag), line=f"box {source} to {destination} · {items} items")
+
     def item_line(self, limit: int) -> str:
         """The kit's item tags, as many as fit in `limit` characters."""
         if not self.items:

@@ -10,6 +10,7 @@ from .access_log.routes import blp as access_log
 from .assets.routes import blp as assets
 from .auth.routes import blp as auth
 from .common import IdConverter
+from .consignments.routes import blp as consignments
 from .health.routes import blp as health
 from .kits.routes import blp as kits
 from .labels.routes import blp as labels
@@ -21,6 +22,7 @@ from .reference.routes import blp as reference
 from .reports.routes import blp as reports
 from .scan.routes import blp as scan
 from .stock.routes import blp as stock
+from .stock_requests.routes import blp as stock_requests
 from .stocktakes.routes import blp as stocktakes
 from .users.routes import blp as users
 
@@ -67,6 +69,8 @@ def register(app) -> None:
         scan,
         kits,
         stock,
+        stock_requests,
+        consignments,
         stocktakes,
         participants,
         loans,

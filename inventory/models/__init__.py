@@ -24,6 +24,19 @@ from .events import Event, Snapshot  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .loans import DataPlan, Loan, LoanItem, PlanStatus  # noqa: F401, E402
+from .logistics import (  # noqa: F401, E402
+    CONSIGNMENT_RULES,
+    REQUEST_RULES,
+    Consignment,
+    ConsignmentAction,
+    ConsignmentItem,
+    ConsignmentStatus,
+    ItemOutcome,
+    RequestAction,
+    RequestStatus,
+    StockRequest,
+    StockRequestLine,
+)
 from .notifications import (  # noqa: F401, E402
     NOT_DELIVERED,
     Channel,

@@ -33,3 +33,11 @@ class SheetArgs(Schema):
         chosen = [name for name in ("tags", "batch", "location") if data.get(name)]
         if len(chosen) != 1:
             raise ValidationError("Give exactly one of tags, batch or location.", "tags")
+
+
+class OneLabelArgs(Schema):
+    printer = Choice(
+        labels.ROLL_CODES,
+        load_default=None,
+        metadata={"description": "for .pdf: the roll to size it for (default dymo-99012)"},
+    )

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ..models import Venue
 from ..services import data_plans, issuing
+from .common import PartnerNarrowing
 from .fields import Choice, Id, IsoDate, Text
 
 
@@ -28,8 +29,11 @@ class TransferSchema(Schema):
     transferred_on = IsoDate()
 
 
-class LoanSchema(Schema):
-    """Dumped from services.issuing.loan_receipt()."""
+class LoanSchema(PartnerNarrowing, Schema):
+    """Dumped from services.issuing.loan_receipt(). A partner taking a return at their hub sees the items
+    only: not the loan's id, its participant or data plans (DESIGN.md: never to whom)."""
+
+    PARTNER_FIELDS = frozenset({"items", "kits"})
 
     id = fields.Int()
     participant = fields.Int()

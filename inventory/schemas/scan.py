@@ -21,7 +21,7 @@ class ScanResultSchema(Schema):
     tag = fields.Str()
     type = fields.Str()
     status = fields.Str()
-    location = fields.Str()
+    location = fields.Str(allow_none=True, metadata={"description": "null for a partner scanning an item on loan"})
     matched_by = fields.Str()
     actions = fields.List(fields.Str())
     items = fields.List(fields.Str(), metadata={"description": "a kit's item tags (kits only)"})

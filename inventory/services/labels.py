@@ -6,14 +6,16 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from labels import sheets, single, zpl
+from labels import rolls, sheets, single, zpl
 from labels.content import LabelContent
 from labels.layout import LabelTooSmall
 from labels.sheets import SheetError, render, template
 
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Asset, Kit, Location, utcnow
+from ..models import Actor, Asset, Consignment, Kit, Location, utcnow
+from ..permissions import sees_everything
+from ..visibility import sees_organisation
 from .assets import checked_tag
 from .reference import code_of
 
@@ -21,6 +23,10 @@ MAX_LABELS = 5000
 
 
 def _content(thing, base_url: str) -> LabelContent:
+    if isinstance(thing, Consignment):
+        return LabelContent.for_consignment(
+            base_url, thing.tag, thing.from_location.code, thing.to_location.code, len(thing.items)
+        )
     if isinstance(thing, Kit):
         return LabelContent.for_kit(
             base_url, thing.tag, [a.tag for a in thing.items], thing.template.code if thing.template else None
@@ -32,10 +38,21 @@ def _things_by_tag(tags: list[str]) -> list:
     wanted = [checked_tag(t, "tags") for t in tags]
     assets = {a.tag: a for a in db.session.scalars(sa.select(Asset).where(Asset.tag.in_(wanted)))}
     kits = {k.tag: k for k in db.session.scalars(sa.select(Kit).where(Kit.tag.in_(wanted)))}
-    missing = [t for t in wanted if t not in assets and t not in kits]
+    boxes = {c.tag: c for c in db.session.scalars(sa.select(Consignment).where(Consignment.tag.in_(wanted)))}
+    missing = [t for t in wanted if t not in assets and t not in kits and t not in boxes]
     if missing:
-        raise NotFound(f"No asset or kit has tag {', '.join(missing)}")
-    return [assets.get(t) or kits[t] for t in wanted]
+        raise NotFound(f"No asset or kit has tag {', '.join(missing)} (nor any consignment)")
+    return [assets.get(t) or kits.get(t) or boxes[t] for t in wanted]
+
+
+def _seen_by(thing, viewer: Actor) -> bool:
+    """Partners print labels for what is at their hubs, and for boxes coming to or leaving them."""
+    if sees_everything(viewer.role):
+        return True
+    if isinstance(thing, Consignment):
+        places = (thing.to_location, thing.from_location)
+        return any(sees_organisation(p.organisation_id, viewer) for p in places)
+    return thing.location is not None and sees_organisation(thing.location.organisation_id, viewer)
 
 
 def select(
@@ -110,12 +127,30 @@ def sheet_pdf(
     return pdf
 
 
-def one_label(tag: str, fmt: str, *, base_url: str, zpl_size: tuple[float, float], zpl_dpi: int) -> bytes | str:
-    """One label to download (a GET, so it changes nothing: fetching a picture is not printing)."""
+def one_label(
+    tag: str,
+    fmt: str,
+    *,
+    base_url: str,
+    zpl_size: tuple[float, float],
+    zpl_dpi: int,
+    viewer: Actor | None = None,
+    roll: str | None = None,
+) -> bytes | str:
+    """One label to download (a GET, so it changes nothing: fetching a picture is not printing); as a
+    PDF, one label on a page the size of a hub printer's roll (labels.rolls)."""
     thing = _things_by_tag([tag])[0]
+    if viewer is not None and not _seen_by(thing, viewer):
+        raise NotFound(f"{checked_tag(tag)} is not at your hubs")
     content = _content(thing, base_url)
     out: bytes | str
-    if fmt == "png":
+    if fmt == "pdf":
+        try:
+            paper = rolls.roll(roll or DEFAULT_ROLL)
+        except rolls.RollError as exc:
+            raise InvalidInput(str(exc).capitalize(), {"printer": [str(exc).capitalize() + "."]}) from None
+        out = rolls.render(content, paper)
+    elif fmt == "png":
         out = single.png(content)
     elif fmt == "svg":
         out = single.svg(content)
@@ -131,6 +166,8 @@ def zpl_batch(things: list, *, base_url: str, zpl_size: tuple[float, float], zpl
 
 
 TEMPLATE_CODES = tuple(sheets.TEMPLATES)  # the sheet geometry table is the one list
+ROLL_CODES = tuple(rolls.ROLLS)
+DEFAULT_ROLL = ROLL_CODES[0]
 DEFAULT_TEMPLATE = TEMPLATE_CODES[0]
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
 

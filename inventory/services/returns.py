@@ -6,10 +6,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Actor, Asset, AssetAction, DataPlan, KitAction, Loan, LoanItem, Role, Snapshot
-from ..visibility import sees_participant
+from ..models import Actor, Asset, AssetAction, DataPlan, KitAction, Loan, LoanItem, Location, Role, Snapshot
+from ..visibility import at_own_hubs, sees_participant
 from .assets import checked_tag, lock_assets
 from .issuing import NO_LOAN
 from .reference import find_location
@@ -21,9 +21,19 @@ def return_items(
     """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine."""
     loan = db.session.get(Loan, loan_id)
     # Advocates take returns for their own caseload; someone else's loan answers as a missing one.
-    if loan is None or (actor.role == Role.ADVOCATE and not sees_participant(loan.participant_id, actor)):
+    # Partners never address a loan (its id leads to a person): they return an item by its tag.
+    if (
+        loan is None
+        or actor.role == Role.PARTNER
+        or (actor.role == Role.ADVOCATE and not sees_participant(loan.participant_id, actor))
+    ):
         raise NotFound(NO_LOAN)
-    destination = find_location(location)
+    return _return(loan, actor, location=location, today=today, items=items, note=note)
+
+
+def _return(loan: Loan, actor: Actor, *, location: str, today: date, items: list[str] | None, note: str | None) -> Loan:
+    loan_id = loan.id
+    destination = return_place(location, actor)
     outstanding = {item.asset.tag: item for item in loan.items if item.returned_on is None}
     wanted = [checked_tag(t, "items") for t in items] if items else list(outstanding)
     if not wanted:
@@ -41,19 +51,38 @@ def return_items(
 
 
 def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: str | None = None) -> Loan:
-    """A return by scanning one item: find its open loan."""
+    """A return by scanning one item: find its open loan. Partners may do this at their own hubs (and
+    learn only that the item was on loan: the answer is narrowed for them, schemas.loans)."""
     tag = checked_tag(tag)
+    return_place(location, actor)  # a partner's other-organisation location is refused before anything is said
     loan_id = db.session.scalar(
         sa.select(LoanItem.loan_id)
         .join(Asset, Asset.id == LoanItem.asset_id)
         .where(Asset.tag == tag, LoanItem.returned_on.is_(None))
     )
     if loan_id is None:
-        status = db.session.scalar(sa.select(Asset.status).where(Asset.tag == tag))
-        if status is None:
+        found = db.session.execute(sa.select(Asset.status, Asset.location_id).where(Asset.tag == tag)).one_or_none()
+        if actor.role == Role.PARTNER and (found is None or not at_own_hubs(found.location_id, actor)):
+            raise NotFound(f"{tag} is not at your hubs")  # never whether it exists, nor where it is
+        if found is None:
             raise NotFound(f"No asset has tag {tag}")
+        status = found.status
         raise Conflict(f"{tag} is {status.value}, so it cannot be returned: it is not on loan")
-    return return_items(loan_id, actor, location=location, today=today, items=[tag], note=note)
+    loan = db.session.get(Loan, loan_id)
+    if loan is None or (actor.role == Role.ADVOCATE and not sees_participant(loan.participant_id, actor)):
+        raise NotFound(NO_LOAN)
+    return _return(loan, actor, location=location, today=today, items=[tag], note=note)
+
+
+def return_place(location: str, actor: Actor) -> Location:
+    """Where a return is taken: any location, or for a partner one of their own organisation's."""
+    destination = find_location(location)
+    if actor.role == Role.PARTNER and destination.organisation_id != actor.organisation_id:
+        raise Forbidden(
+            f"{destination.code} is not one of your hubs: partners take returns at their own hubs",
+            {"location": ["Choose one of your own hubs."]},
+        )
+    return destination
 
 
 def _take_back(item: LoanItem, asset: Asset, destination, actor: Actor, today: date, note: str | None) -> None:

@@ -11,11 +11,25 @@ import sqlalchemy as sa
 from .. import tags as tag_rules
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import ASSET_ACTIONS, KIT_ACTIONS, Actor, Asset, AssetStatus, Kit, KitStatus, Location, Role
+from ..models import (
+    ASSET_ACTIONS,
+    CONSIGNMENT_RULES,
+    KIT_ACTIONS,
+    Actor,
+    Asset,
+    AssetStatus,
+    Consignment,
+    ConsignmentAction,
+    ConsignmentStatus,
+    Kit,
+    KitStatus,
+    Location,
+    Role,
+)
 from ..models.assets import allows
 from ..models.kits import KIT_RULES
-from ..permissions import Permission, allowed, may
-from ..visibility import organisation_visible, sees_organisation
+from ..permissions import Permission, allowed, may, sees_everything
+from ..visibility import NOT_AT_YOUR_HUBS, organisation_visible, sees_organisation
 
 MAX_CODE_LENGTH = 300
 # Label QR codes hold the URL in capitals (QR alphanumeric mode), so /A/TAG as well as /a/TAG.
@@ -27,9 +41,9 @@ _DIGIT_NOISE = re.compile(r"[\s\-]")
 class Scan:
     """What a scan found: enough for a scan screen, read as columns (scans are the hottest path)."""
 
-    kind: str  # "asset" or "kit"
+    kind: str  # "asset", "kit" or "consignment"
     tag: str
-    type: str  # the asset's type, or "kit"
+    type: str  # the asset's type, "kit" or "consignment"
     status: str
     location: str | None
     matched_by: str  # "url", "tag", "serial", "imei" or "iccid"
@@ -44,6 +58,13 @@ def _tag_in_url(code: str) -> str | None:
     path = urlsplit(code).path if "://" in code else code.split("?")[0].split("#")[0]
     match = _LABEL_PATH.search(path)
     return match.group(1) if match else None
+
+
+def tag_in_code(code: str) -> str:
+    """The tag a scanned code stands for, if it is a label URL or a tag (normalised; not checked)."""
+    raw = (code or "").strip()
+    in_url = _tag_in_url(raw)
+    return tag_rules.normalise(in_url if in_url is not None else raw)
 
 
 def resolve(code: str, viewer: Actor) -> Scan:
@@ -72,7 +93,7 @@ def resolve(code: str, viewer: Actor) -> Scan:
             # A label URL holds only a tag; it cannot be a serial number.
             if tag_error:
                 raise InvalidInput(str(tag_error), {"code": [str(tag_error)]})
-            raise NotFound(f"No asset or kit has tag {tag}")
+            raise _not_found(viewer, tag, f"No asset or kit has tag {tag}")
 
     found = _by_identifier(raw, viewer)
     if found is not None:
@@ -80,7 +101,15 @@ def resolve(code: str, viewer: Actor) -> Scan:
     if tag_error is not None:
         # It looked like a tag with a typo, and nothing else has that code: say so, never guess.
         raise InvalidInput(str(tag_error), {"code": [str(tag_error)]})
-    raise NotFound(f"No asset or kit has the tag, serial number, IMEI or ICCID '{raw}'")
+    raise _not_found(viewer, raw, f"No asset or kit has the tag, serial number, IMEI or ICCID '{raw}'")
+
+
+def _not_found(viewer: Actor, code: str, message: str) -> NotFound:
+    """A partner is told only that the thing is not at their hubs: never whether it exists, nor where
+    it is (the same words for an item at another hub and for a tag nobody has)."""
+    if not sees_everything(viewer.role):
+        return NotFound(NOT_AT_YOUR_HUBS.format(code=code))
+    return NotFound(message)
 
 
 # Scans are the hottest path (every label a scanner reads), so their look-ups are prebuilt Core
@@ -101,12 +130,18 @@ _BY_TAG = _ASSET_SCAN.where(_assets_t.c.tag == sa.bindparam("tag"))
 
 
 def _visible_rows(rows, viewer: Actor):
-    # Partners resolve only what is at their own organisation's locations.
-    return [r for r in rows if sees_organisation(r.organisation_id, viewer)]
+    # Partners resolve what is at their own organisation's locations, and items on loan (which they may
+    # take back at their hubs: they learn that it is on loan, never where from or to whom).
+    return [
+        r for r in rows if sees_organisation(r.organisation_id, viewer) or AssetStatus(r.status) == AssetStatus.ON_LOAN
+    ]
 
 
 def _assets(condition, viewer: Actor, limit: int):
-    query = _ASSET_SCAN.where(condition, organisation_visible(_locations_t.c.organisation_id, viewer)).limit(limit)
+    seen = sa.or_(
+        organisation_visible(_locations_t.c.organisation_id, viewer), _assets_t.c.status == AssetStatus.ON_LOAN.value
+    )
+    query = _ASSET_SCAN.where(condition, seen).limit(limit)
     return db.session.execute(query).all()
 
 
@@ -117,7 +152,7 @@ def _asset_scan(row, matched_by: str, viewer: Actor) -> Scan:
         row.tag,
         row.type.value,
         status.value,
-        row.code,
+        row.code if sees_organisation(row.organisation_id, viewer) else None,
         matched_by,
         asset_actions(status, in_kit=row.kit_id is not None, viewer=viewer),
     )
@@ -135,10 +170,39 @@ def _by_tag(tag: str, viewer: Actor, matched_by: str) -> Scan | None:
     )
     kit = db.session.execute(query).one_or_none()
     if kit is None:
-        return None
+        return _consignment_by_tag(tag, viewer, matched_by)
     items = list(db.session.scalars(sa.select(Asset.tag).where(Asset.kit_id == kit.id).order_by(Asset.id)))
     status = KitStatus(kit.status)
     return Scan("kit", kit.tag, "kit", status.value, kit.code, matched_by, kit_actions(status, viewer), items)
+
+
+def _consignment_by_tag(tag: str, viewer: Actor, matched_by: str) -> Scan | None:
+    """A box label: consignments share the tag series. Partners see those to or from their hubs."""
+    found = db.session.execute(
+        sa.select(Consignment.tag, Consignment.status, Location.code, Location.organisation_id)
+        .join(Location, Consignment.to_location_id == Location.id)
+        .where(Consignment.tag == tag)
+    ).one_or_none()
+    if found is None:
+        return None
+    if not sees_organisation(found.organisation_id, viewer):
+        source = db.session.scalar(
+            sa.select(Location.organisation_id)
+            .join(Consignment, Consignment.from_location_id == Location.id)
+            .where(Consignment.tag == tag)
+        )
+        if not sees_organisation(source, viewer):
+            return None
+    status = ConsignmentStatus(found.status)
+    return Scan(
+        "consignment",
+        found.tag,
+        "consignment",
+        status.value,
+        found.code,
+        matched_by,
+        consignment_actions(status, viewer),
+    )
 
 
 def _by_identifier(raw: str, viewer: Actor) -> Scan | None:
@@ -167,6 +231,17 @@ def asset_actions(status: AssetStatus, *, in_kit: bool, viewer: Actor) -> list[s
     if allowed(viewer.role, Permission.READ_HISTORY):
         actions.append("history")
     return actions
+
+
+def consignment_actions(status: ConsignmentStatus, viewer: Actor) -> list[str]:
+    """What a box label's scan offers: packing and dispatch for the warehouse, receiving at the hub."""
+    needs = {
+        ConsignmentAction.PACK: Permission.HANDLE_STOCK,
+        ConsignmentAction.DISPATCH: Permission.HANDLE_STOCK,
+        ConsignmentAction.RECEIVE: Permission.RECEIVE_CONSIGNMENT,
+        ConsignmentAction.CLOSE: Permission.RECEIVE_CONSIGNMENT,
+    }
+    return [a.value for a, p in needs.items() if allowed(viewer.role, p) and status in CONSIGNMENT_RULES[a][0]]
 
 
 def kit_actions(status: KitStatus, viewer: Actor) -> list[str]:

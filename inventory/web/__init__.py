@@ -24,6 +24,9 @@ VENDORED = {
 MENU = (
     ("web.scan_station", "Scan", Permission.HANDLE_STOCK),
     ("web.deliveries", "Deliveries", Permission.HANDLE_STOCK),
+    ("web.consignments_page", "Consignments", Permission.HANDLE_STOCK),
+    ("web.hub", "Hub requests", Permission.READ_REQUESTS),
+    ("web.stock_requests_page", "Requests against stock", Permission.DECIDE_REQUESTS),
     ("web.participants", "Participants", Permission.PARTICIPANTS),
     ("web.stock", "Stock", Permission.READ_STOCK),
     ("web.stocktakes", "Stocktakes", Permission.STOCKTAKE),
@@ -104,4 +107,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, scan, stock, stocktakes  # noqa: E402,F401
+from . import admin, assets, deliveries, issuing, logistics, scan, stock, stocktakes  # noqa: E402,F401

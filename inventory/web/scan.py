@@ -34,7 +34,11 @@ MODES = {
     "restock": Mode("Restock after a wipe", "restock", "restocked"),
     "return": Mode("Receive returned items", "return", "received back"),
     "labels": Mode("Print labels", None, "labelled"),
+    # Jobs on a consignment: the box label first, then each item (pages in web/logistics.py).
+    "pack": Mode("Pack a consignment", None, "packed"),
+    "receive": Mode("Receive a delivery", None, "received"),
 }
+BOX_JOBS = ("pack", "receive")
 MAX_LIST = batches.MAX_BATCH
 
 
@@ -121,6 +125,8 @@ def _page(
 @needs(Permission.HANDLE_STOCK)
 def scan_station():
     mode_name, mode = _mode()
+    if mode_name in BOX_JOBS:
+        return redirect(url_for("web.consignment_box", job=mode_name))
     batch = [normalise(t) for t in tags_in(request.form.get("tags"))[:MAX_LIST]]
     code = request.form.get("code", "").strip()
     if request.method == "POST" and code and request.accept_mimetypes.best == "application/json":

@@ -1,7 +1,7 @@
 """stocktakes: counts of a location against what should be there
 
 Revision ID: c4e9b2d7a5f1
-Revises: 4b7e9c1d2a06
+Revises: 9c4a5e7f1b32
 Create Date: 2026-12-02 01:54:10
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e9b2d7a5f1'
-down_revision = '4b7e9c1d2a06'
+down_revision = '9c4a5e7f1b32'
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,9 @@ STOCK = {"admin", "warehouse"}
 STAFF = {"admin", "warehouse", "advocate"}
 CASEWORK = {"admin", "advocate"}
 RETURNS = {"admin", "warehouse", "advocate"}
+RETURNS_AT_HUBS = RETURNS | {"partner"}  # by the item's tag, at the partner's own hubs
+HUB_STOCK = {"admin", "warehouse", "partner"}  # requests read, consignments received, labels printed
+REQUESTERS = {"admin", "partner"}
 COUNTING = {"admin", "warehouse", "partner"}
 ADMIN = {"admin"}
 
@@ -102,7 +105,7 @@ def matrix(t, n="X"):
         ),
         ("GET", f"/api/v1/loans/{t['loan']}", None, CASEWORK),
         ("POST", f"/api/v1/loans/{t['loan']}/return", {"location": "HUB-A", "items": [t["lent_a"]]}, RETURNS),
-        ("POST", f"/api/v1/assets/{t['lent_b']}/return", {"location": "HUB-A"}, RETURNS),
+        ("POST", f"/api/v1/assets/{t['lent_b']}/return", {"location": "HUB-A"}, RETURNS_AT_HUBS),
         (
             "POST",
             "/api/v1/assessments",
@@ -116,7 +119,21 @@ def matrix(t, n="X"):
         ("GET", "/api/v1/notifications", None, CASEWORK),
         ("GET", "/api/v1/access-log", None, ADMIN),
         ("POST", "/api/v1/labels/sheet", {"tags": [t["chair"]]}, STOCK),
-        ("GET", f"/api/v1/labels/{t['chair']}.png", None, STOCK),
+        ("GET", f"/api/v1/labels/{t['chair']}.png", None, HUB_STOCK),
+        ("POST", "/api/v1/stock-requests", {"location": "HUB-A", "lines": [{"type": "chair", "count": 1}]}, REQUESTERS),
+        ("GET", "/api/v1/stock-requests", None, HUB_STOCK),
+        ("GET", f"/api/v1/stock-requests/{t['request']}", None, HUB_STOCK),
+        ("POST", f"/api/v1/stock-requests/{t['request']}/approve", {}, ADMIN),
+        ("POST", f"/api/v1/stock-requests/{t['request2']}/decline", {"reason": "none spare"}, ADMIN),
+        ("POST", "/api/v1/consignments", {"to": "HUB-A", "from": "WH-MAIN"}, STOCK),
+        ("GET", "/api/v1/consignments", None, HUB_STOCK),
+        ("GET", f"/api/v1/consignments/{t['box']}", None, HUB_STOCK),
+        ("POST", f"/api/v1/consignments/{t['box']}/items", {"items": [t["packable"]]}, STOCK),
+        ("DELETE", f"/api/v1/consignments/{t['box']}/items/{t['packable']}", None, STOCK),
+        ("POST", f"/api/v1/consignments/{t['packed_box']}/dispatch", {}, STOCK),
+        ("POST", f"/api/v1/consignments/{t['sent_box']}/receive", {"items": [t["travelling"]]}, HUB_STOCK),
+        ("POST", f"/api/v1/consignments/{t['lost_box']}/close", {"short": "missing"}, HUB_STOCK),
+        ("GET", f"/api/v1/consignments/{t['box']}/packing-list", None, HUB_STOCK),
         ("POST", f"/api/v1/participants/{t['participant']}/erase", None, ADMIN),
         ("POST", f"/api/v1/users/{t['colleague']}/unlock", None, ADMIN),
         ("POST", f"/api/v1/users/{t['colleague']}/remove-second-factor", None, ADMIN),
@@ -178,7 +195,34 @@ def things(client, world, make_asset, make_participant, issue):
     made["kit"] = client.post(
         "/api/v1/kits", json={"items": [made["kit_c"], made["kit_d"]]}, headers=world.headers["admin"]
     ).json["tag"]
+    _hub_logistics(made, client, world, make_asset)
     return made
+
+
+def _hub_logistics(made, client, world, make_asset):
+    """Requests from the partner's hub, and consignments to it from the warehouse at each stage."""
+    partner, admin = world.headers["partner"], world.headers["admin"]
+    for name in ("request", "request2"):
+        made[name] = client.post(
+            "/api/v1/stock-requests",
+            json={"location": "HUB-A", "lines": [{"type": "desk", "count": 1}]},
+            headers=partner,
+        ).json["id"]
+    made["packable"] = make_asset("desk").tag
+
+    def box(*stages):
+        tag = client.post("/api/v1/consignments", json={"to": "HUB-A", "from": "WH-MAIN"}, headers=admin).json["tag"]
+        item = make_asset("desk").tag
+        if "pack" in stages:
+            client.post(f"/api/v1/consignments/{tag}/items", json={"items": [item]}, headers=admin)
+        if "dispatch" in stages:
+            client.post(f"/api/v1/consignments/{tag}/dispatch", json={}, headers=admin)
+        return tag, item
+
+    made["box"], _ = box()
+    made["packed_box"], _ = box("pack")
+    made["sent_box"], made["travelling"] = box("pack", "dispatch")
+    made["lost_box"], _ = box("pack", "dispatch")
 
 
 def _call(client, method, path, body, headers):
@@ -228,7 +272,9 @@ def test_every_api_route_is_in_the_matrix(app, world, things):
 
 def _pattern(path: str) -> str:
     if path.startswith("/api/v1/labels/") and path.endswith(".png"):
-        return "/api/v1/labels/<tag>.<any(png, svg, zpl):fmt>"
+        return "/api/v1/labels/<tag>.<any(png, svg, zpl, pdf):fmt>"
+    if "/items/" in path:
+        return "/api/v1/consignments/<tag>/items/<item>"
     parts = path.split("/")
     out = []
     for i, part in enumerate(parts):
@@ -242,6 +288,7 @@ def _pattern(path: str) -> str:
                     "transfers": "<id:transfer_id>",
                     "data-plans": "<id:plan_id>",
                     "users": "<id:user_id>",
+                    "stock-requests": "<id:request_id>",
                     "stocktakes": "<id:stocktake_id>",
                 }[parts[i - 1]]
             )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Response, current_app
 
-from ...auth import requires
+from ...auth import current_user, requires
 from ...permissions import Permission
-from ...schemas.labels import SheetArgs
+from ...schemas.labels import OneLabelArgs, SheetArgs
 from ...services import labels
 from ..common import Blueprint
 
@@ -31,13 +31,21 @@ def sheet(args):
     return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@blp.route("/<tag>.<any(png, svg, zpl):fmt>", methods=["GET"])
-@requires(Permission.HANDLE_STOCK)
-@blp.response(200, description="One label", content_type="image/png")
-def one(tag, fmt):
+@blp.route("/<tag>.<any(png, svg, zpl, pdf):fmt>", methods=["GET"])
+@requires(Permission.PRINT_LABELS)
+@blp.arguments(OneLabelArgs(), location="query")
+@blp.response(200, description="One label (an asset's, a kit's or a consignment's box label)", content_type="image/png")
+def one(args, tag, fmt):
+    """PNG, SVG or ZPL; or a one-label PDF for a hub's roll printer (`printer`). Partners: what is at their hubs."""
     config = current_app.config
     body = labels.one_label(
-        tag, fmt, base_url=config["PUBLIC_BASE_URL"], zpl_size=config["ZPL_LABEL_SIZE"], zpl_dpi=config["ZPL_DPI"]
+        tag,
+        fmt,
+        base_url=config["PUBLIC_BASE_URL"],
+        zpl_size=config["ZPL_LABEL_SIZE"],
+        zpl_dpi=config["ZPL_DPI"],
+        viewer=current_user(),
+        roll=args["printer"],
     )
     return Response(
         body,

@@ -88,7 +88,7 @@ def return_loan_items(args, loan_id):
 
 
 @blp.route("/assets/<tag>/return", methods=["POST"])
-@requires(Permission.RETURN)
+@requires(Permission.RETURN_BY_TAG)
 @blp.arguments(AssetReturnArgs())
 @blp.response(200, LoanSchema)
 def return_asset(args, tag):

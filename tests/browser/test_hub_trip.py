@@ -1,7 +1,8 @@
 """The hub trip in a real browser (issue 14's "done when", its logistics half): a partner asks for two tablet
 kits, an admin approves one against what is in stock, the warehouse packs it by scanning the box label and then
-the kit and dispatches it, and the partner receives it on a phone with one item short, then closes it. Every
-status, location and event is checked at each step; a partner of another organisation can do none of it."""
+the kit and dispatches it, and the partner receives it on a phone with one item short, then closes it, then
+counts the hub and finds an item recorded at the warehouse (moved there at closing). Every status, location and
+event is checked at each step; a partner of another organisation can do none of it."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def test_request_approve_pack_by_scanning_dispatch_receive_one_short(browser_pag
                 (kits.build_kit([tablet.tag, sim.tag], world.warehouse, template="DII-TABLET").tag, tablet.tag, sim.tag)
             )
     kit, tablet, sim = built[0]
+    stray = make_asset("chair").tag  # recorded at the warehouse; it will turn up at the hub
 
     # The partner asks for two tablet kits for their hub.
     partner = browser_page(viewport=PHONE)
@@ -121,7 +123,29 @@ def test_request_approve_pack_by_scanning_dispatch_receive_one_short(browser_pag
     assert actions(tablet) == ["receive", "kit", "pack", "dispatch", "arrive"]
     assert actions(sim) == ["receive", "kit", "pack", "dispatch", "missing"]
     assert stored(StockRequest, id=request.id).status.value == "received"
-    # Next (the stocktake branch): the partner counts HUB-A and finds an item recorded at the warehouse.
+
+    # The partner counts HUB-A: the kit's label counts what is left of it, and a chair recorded at the
+    # warehouse turns up; closing records it at the hub.
+    partner.goto("/stocktakes")
+    partner.get_by_label("Count a location").select_option("HUB-A")
+    partner.get_by_role("button", name="Start the count").click()
+    count_url = partner.url
+    expect(partner.locator('[data-count="expected"]')).to_have_text("1")  # the tablet, in its kit
+    code = partner.get_by_label("Scan or type a code, then Enter")
+    code.fill(kit)
+    code.press("Enter")
+    expect(partner.locator("#outcome")).to_have_attribute("data-outcome", "found")
+    code.fill(stray)
+    code.press("Enter")
+    expect(partner.locator("#outcome")).to_have_attribute("data-outcome", "unexpected")
+    expect(partner.locator('[data-count="missing"]')).to_have_text("0")
+    partner.get_by_label("Items found here but recorded elsewhere").select_option("move_here")
+    partner.get_by_role("button", name="Close the stocktake").click()
+    expect(partner.get_by_text("The stocktake is closed")).to_be_visible()
+    found_chair = stored(Asset, tag=stray)
+    assert (found_chair.status.value, found_chair.location.code) == ("in_stock", "HUB-A")
+    assert actions(stray) == ["receive", "move"]
+    assert stored(Asset, tag=tablet).status.value == "in_kit" and actions(tablet)[-1] == "arrive"
 
     # A partner of another organisation can do none of it.
     with unit_of_work():
@@ -135,3 +159,4 @@ def test_request_approve_pack_by_scanning_dispatch_receive_one_short(browser_pag
     expect(stranger.get_by_text("No requests yet.")).to_be_visible()
     assert stranger.goto(f"/consignments/{box}/receive").status == 404
     assert stranger.goto("/consignments").status == 403
+    assert stranger.goto(count_url).status == 404

@@ -7,7 +7,8 @@ emptied first) with one hub holding N items (plus as many elsewhere, so the look
 serves the app and bench/bare_app.py with gunicorn (2 sync workers) and times, from one client over
 keep-alive-free HTTP as the other benchmarks do:
 
-- bare: GET /assets/ID, one primary-key look-up, per request;
+- bare: GET /assets/ID, one primary-key look-up, per request (and, for scale, bare_app's POST /writes:
+  one row inserted and committed, the least a write costs; and GET /api/v1/scan, the app's look-up);
 - single: a fresh stocktake opened (its 2,000 lines frozen), then POST /api/v1/stocktakes/ID/scans with
   one code per request, every item once;
 - repeat: the same 2,000 codes again (each already counted);
@@ -30,6 +31,7 @@ import random
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -76,6 +78,9 @@ def build(url: str, items: int) -> tuple[list[str], list[int], str]:
         ]
         for start in range(0, len(rows), 5000):
             db.session.execute(sa.insert(Asset), rows[start : start + 5000])
+        # The bare write's table (bench/bare_app.py's POST /writes), in each database's words.
+        serial = "SERIAL" if db.engine.dialect.name == "postgresql" else "INTEGER"
+        db.session.execute(sa.text(f"CREATE TABLE bench_writes (id {serial} PRIMARY KEY, note TEXT)"))
         db.session.commit()
         ids = list(db.session.scalars(sa.select(Asset.id)))
     return tags[:items], ids, token
@@ -133,6 +138,20 @@ def _bare(port: int, ids: list[int]) -> float:
     return time.perf_counter() - started
 
 
+def _bare_writes(port: int, n: int) -> float:
+    started = time.perf_counter()
+    for _ in range(n):
+        _request(port, "POST", "/writes", {})
+    return time.perf_counter() - started
+
+
+def _lookups(port: int, headers: dict, codes: list[str]) -> float:
+    started = time.perf_counter()
+    for code in codes:
+        _request(port, "GET", f"/api/v1/scan?code={code}", headers)
+    return time.perf_counter() - started
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=2000)
@@ -149,13 +168,24 @@ def main():
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(8), "PYTHONPATH": str(ROOT)}
     headers = {"Authorization": f"Bearer {token}"}
     rng = random.Random(7)
-    ms: dict[str, list[float]] = {"bare": [], "open": [], "single": [], "repeat": [], "batch": [], "parallel": []}
+    ms: dict[str, list[float]] = {
+        "bare": [],
+        "bare_write": [],
+        "lookup": [],
+        "open": [],
+        "single": [],
+        "repeat": [],
+        "batch": [],
+        "parallel": [],
+    }
 
     bare = serve("bench.bare_app:create_app()", env, 5911)
     app = serve("inventory:create_app()", env, 5912)
     try:
         for _ in range(args.rounds):
             ms["bare"].append(_bare(5911, rng.sample(ids, args.items)) * 1000 / args.items)
+            ms["bare_write"].append(_bare_writes(5911, 500) * 1000 / 500)
+            ms["lookup"].append(_lookups(5912, headers, rng.sample(tags, 500)) * 1000 / 500)
 
             codes = rng.sample(tags, len(tags))
             started = time.perf_counter()
@@ -192,13 +222,19 @@ def main():
     finally:
         for server in (bare, app):
             server.send_signal(signal.SIGTERM)
-            server.wait(10)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:  # a busy machine: do not leave it serving
+                server.kill()
+                server.wait()
 
     best = {name: min(values) for name, values in ms.items()}
     base = best["bare"]
     print(f"\nbest of {args.rounds}, {args.items:,} items, ms per scan (and as a multiple of the bare look-up):")
     print(f"  bare primary-key look-up  {base:6.2f} ms")
     for name, label in (
+        ("bare_write", "bare one-row insert and commit"),
+        ("lookup", "GET /api/v1/scan (a look-up, no count)"),
         ("single", "one code per request"),
         ("repeat", "again, already counted"),
         ("batch", f"{args.batch} codes per request"),

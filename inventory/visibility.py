@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import Actor, Location, Participant
+from .models import Actor, Asset, AssetStatus, Location, Participant
 from .permissions import sees_everything, whole_caseload
 
 
@@ -44,6 +44,16 @@ def where_visible(query: sa.Select, location_column, viewer: Actor) -> sa.Select
         return query
     own = sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
     return query.where(location_column.in_(own))
+
+
+def asset_visible(viewer: Actor):
+    """A condition on assets: what the viewer may look up. Partners: what is at their own organisation's
+    locations, and items on loan (which they may take back at their hubs, never learning to whom)."""
+    if sees_everything(viewer.role):
+        return sa.true()
+
+    own = sa.select(Location.id).where(Location.organisation_id == viewer.organisation_id)
+    return sa.or_(Asset.location_id.in_(own), Asset.status == AssetStatus.ON_LOAN)
 
 
 def in_caseload(advocate_column, viewer: Actor):

@@ -10,7 +10,8 @@ from .. import tags as tag_rules
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Actor, Asset, AssetStatus, AssetType, Event, Location, Programme
-from ..visibility import where_visible
+from ..permissions import sees_everything
+from ..visibility import NOT_AT_YOUR_HUBS, asset_visible, where_visible
 from .reference import code_of
 from .search import starts_with
 
@@ -28,8 +29,10 @@ def checked_tag(code: str, field: str = "tag") -> str:
 
 def get_asset(tag: str, viewer: Actor) -> Asset:
     tag = checked_tag(tag)
-    asset = db.session.scalar(where_visible(sa.select(Asset).where(Asset.tag == tag), Asset.location_id, viewer))
+    asset = db.session.scalar(sa.select(Asset).where(Asset.tag == tag, asset_visible(viewer)))
     if asset is None:
+        if not sees_everything(viewer.role):
+            raise NotFound(NOT_AT_YOUR_HUBS.format(code=tag))  # never whether it exists, nor where
         raise NotFound(f"No asset has tag {tag}")
     return asset
 

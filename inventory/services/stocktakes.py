@@ -208,7 +208,7 @@ def record_scans(stocktake_id: int, codes: list[str], actor: Actor, now: datetim
     have_line = newly_found | set(db.session.scalars(_HAVE_LINE, {"stocktake": stocktake_id, "ids": ids}))
     newly_unexpected: set[int] = set()
     add_unexpected = _ADD_UNEXPECTED[db.session.get_bind().dialect.name]
-    for asset in assets.values():
+    for asset in sorted(assets.values(), key=lambda a: a.id):  # in id order: two batches never deadlock
         if asset.id in have_line:
             continue
         made = db.session.execute(
@@ -373,7 +373,9 @@ def close_stocktake(stocktake_id: int, missing: str, unexpected: str, actor: Act
     """Close the count and apply the chosen actions, each change with its event. An item whose state no
     longer allows the change (issued or moved since the count opened, say) is left as it is, with the
     reason on its line: the count closes either way, and the report says what was left and why. Items
-    expected here that were missing and are found again go back into stock whatever the choices."""
+    expected here that were missing and are found again go back into stock whatever the choices.
+    Whoever may count a place may apply these (a partner at their own hub included: DESIGN.md lets them
+    move here what they found there), and only through the transition table's rules."""
     missing_choice = MissingChoice(missing)
     unexpected_choice = UnexpectedChoice(unexpected)
     stocktake = get_stocktake(stocktake_id, actor, lock=True)

@@ -45,7 +45,8 @@ def asset_page(code: str, *, refused: DomainError | None = None, status: int = 2
     except DomainError as not_found:
         return render_template("not_found.html", code=code, message=not_found.message), not_found.status
     can_see_history = allowed(viewer.role, Permission.READ_HISTORY)
-    handles_stock = allowed(viewer.role, Permission.HANDLE_STOCK)
+    # Replacement labels: staff for anything, partners for what is at their hubs (hub printers' rolls too).
+    may_print = allowed(viewer.role, Permission.PRINT_LABELS) and found.location is not None
     if found.kind == "consignment":  # a box label: its own page
         return redirect(url_for("web.consignment_job", tag=found.tag))
     locations = reference.list_locations(viewer) if found.actions else []
@@ -59,7 +60,8 @@ def asset_page(code: str, *, refused: DomainError | None = None, status: int = 2
             history=history,
             locations=locations,
             refused=refused,
-            labels_allowed=handles_stock,
+            labels_allowed=may_print,
+            rolls=labels.ROLL_CODES,
         ), status
     asset = asset_service.get_asset(found.tag, viewer)
     fields = [f for f in DETAIL_FIELDS if sees_everything(viewer.role) or f in PARTNER_ASSET_FIELDS]
@@ -75,7 +77,8 @@ def asset_page(code: str, *, refused: DomainError | None = None, status: int = 2
         refused=refused,
         conditions=[c.value for c in Condition],
         reasons=[r.value for r in RetireReason],
-        labels_allowed=handles_stock,
+        labels_allowed=may_print,
+        rolls=labels.ROLL_CODES,
     ), status
 
 

@@ -112,3 +112,21 @@ def test_a_partner_counts_the_hub_finds_a_warehouse_item_and_moves_it_here(brows
     page.goto("/stock")
     expect(page.locator('tr[data-location="HUB-A"]')).not_to_contain_text("Never counted")
     expect(page.locator('tr[data-location="HUB-A"] .overdue')).to_have_count(0)
+
+
+def test_counting_with_the_phone_camera(browser_page, chromium, world, make_asset, live_server):
+    """Chromium's fake camera shows an item's label; the camera button reads it into the count."""
+    from tests.browser.conftest import write_camera_video
+
+    chair = make_asset("chair", location="HUB-A")
+    write_camera_video(chromium.fake_video, f"{BASE_URL.upper()}/A/{chair.tag}")
+    page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.context.grant_permissions(["camera"], origin=live_server)
+    sign_in(page, "partner", "/stocktakes")
+    page.get_by_label("Count a location").select_option("HUB-A")
+    page.get_by_role("button", name="Start the count").click()
+    page.get_by_role("button", name="Use the camera").click()
+    expect(page.locator("#outcome")).to_have_attribute("data-outcome", "found", timeout=20_000)
+    expect(page.locator('[data-count="found"]')).to_have_text("1")
+    page.get_by_role("button", name="Stop the camera").click()
+    expect(page.locator("#camera")).to_be_hidden()

@@ -100,3 +100,13 @@ def test_bad_single_sign_on_settings_stop_the_app_starting(monkeypatch, tmp_path
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         load(str(tmp_path))
+
+
+def test_stocktakes_are_due_after_90_days_unless_set_otherwise(monkeypatch, tmp_path):
+    monkeypatch.delenv("STOCKTAKE_DAYS", raising=False)
+    assert load(str(tmp_path))["STOCKTAKE_DAYS"] == 90
+    monkeypatch.setenv("STOCKTAKE_DAYS", "30")
+    assert load(str(tmp_path))["STOCKTAKE_DAYS"] == 30
+    monkeypatch.setenv("STOCKTAKE_DAYS", "0")
+    with pytest.raises(ConfigError, match="STOCKTAKE_DAYS"):
+        load(str(tmp_path))

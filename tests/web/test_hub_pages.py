@@ -124,3 +124,40 @@ def test_a_partner_of_another_organisation_sees_no_page_of_it(client, world, mak
     assert client.get("/stock-requests").status_code == 200 and "No requests" in client.get("/stock-requests").get_data(
         as_text=True
     )
+
+
+def test_a_partner_takes_back_an_item_on_loan_from_its_page_and_is_told_not_at_your_hubs_otherwise(
+    client, world, make_asset, make_participant, issue
+):
+    lent, shelved = make_asset("tablet"), make_asset("tablet")
+    issue(make_participant(), lent.tag)
+    sign_in(client, "partner@test.example")
+    page = client.get(f"/a/{lent.tag}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "on loan" in text.replace("_", " ")
+    assert "Person" not in text and "REF-" not in text  # nothing about whom
+    client.post(f"/a/{lent.tag}/return", data={"csrf_token": csrf_from(page), "location": "HUB-A"})
+    assert _status(lent.tag) == "quarantine"
+    assert db.session.scalar(sa.select(Asset.location_id).where(Asset.tag == lent.tag)) == world.hub_a.id
+    elsewhere = client.get(f"/a/{shelved.tag}")
+    assert elsewhere.status_code == 404 and f"{shelved.tag} is not at your hubs" in elsewhere.get_data(as_text=True)
+    assert "WH-MAIN" not in elsewhere.get_data(as_text=True)
+
+
+def test_a_partner_prints_a_replacement_label_for_a_hub_roll_from_an_items_page(client, world, make_asset):
+    import io
+
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    chair = make_asset("chair", location="HUB-A")
+    sign_in(client, "partner@test.example")
+    page = client.get(f"/a/{chair.tag}").get_data(as_text=True)
+    link = f"/a/{chair.tag}/label.pdf?printer=brother-dk11209"
+    assert link in page
+    pdf = client.get(link)
+    doc = pdfium.PdfDocument(io.BytesIO(pdf.data))
+    image = doc[0].render(scale=300 / 72).to_pil()
+    doc.close()
+    assert [c.text for c in zxingcpp.read_barcodes(image)] == [f"HTTPS://KIT.EXAMPLE.ORG/A/{chair.tag}"]
+    assert client.get(f"/a/{make_asset('chair').tag}/label.pdf").status_code == 404  # at the warehouse

@@ -78,10 +78,12 @@ class StockRequestSchema(Schema):
     note = fields.Str(allow_none=True)
     decline_reason = fields.Str(allow_none=True)
     requested_at = Derived(lambda r: _iso(r.requested_at), format="date-time")
-    lines = fields.Method("_lines", metadata={"type": "array", "items": RequestLineSchema})
+    lines = fields.Nested(RequestLineSchema, many=True, dump_only=True)
 
-    def _lines(self, request):
-        return RequestLineSchema(many=True).dump(stock_requests.progress(request))
+    def get_attribute(self, obj, attr, default):
+        if attr == "lines":  # each line with what was sent and received against it
+            return stock_requests.progress(obj)
+        return super().get_attribute(obj, attr, default)
 
 
 # --- consignments ---------------------------------------------------------------------------------
@@ -158,26 +160,28 @@ class ConsignmentSchema(Schema):
     )
     to = Derived(lambda c: c.to_location.code)
     request = Derived(lambda c: c.request_id, type="integer", nullable=True)
-    items = fields.Method("_items", metadata={"type": "array", "items": {"type": "string"}})
-    contents = fields.Method("_contents", metadata={"type": "array", "items": ConsignmentItemSchema})
-    kits = fields.Method("_kits", metadata={"type": "array", "items": {"type": "string"}})
-    outstanding = fields.Method("_outstanding", allow_none=True, metadata={"type": "array", "items": OutstandingSchema})
+    items = Derived(lambda c: [i.asset.tag for i in c.items], type="array", items="string")
+    contents = fields.Nested(
+        ConsignmentItemSchema, many=True, attribute="items", dump_only=True, metadata={"description": "item by item"}
+    )
+    kits = Derived(
+        lambda c: list(dict.fromkeys(i.kit.tag for i in c.items if i.kit is not None)), type="array", items="string"
+    )
+    outstanding = fields.Nested(
+        OutstandingSchema,
+        many=True,
+        allow_none=True,
+        dump_only=True,
+        metadata={"description": "for a request: what is still to pack; null without one"},
+    )
     dispatched_at = Derived(lambda c: _iso(c.dispatched_at), nullable=True, format="date-time")
     received_at = Derived(lambda c: _iso(c.received_at), nullable=True, format="date-time")
     closed_at = Derived(lambda c: _iso(c.closed_at), nullable=True, format="date-time")
 
-    def _items(self, c):
-        return [i.asset.tag for i in c.items]
-
-    def _contents(self, c):
-        return ConsignmentItemSchema(many=True).dump(c.items)
-
-    def _kits(self, c):
-        return list(dict.fromkeys(i.kit.tag for i in c.items if i.kit is not None))
-
-    def _outstanding(self, c):
-        left = consignments.outstanding(c)
-        return None if left is None else OutstandingSchema(many=True).dump(left)
+    def get_attribute(self, obj, attr, default):
+        if attr == "outstanding":
+            return consignments.outstanding(obj)
+        return super().get_attribute(obj, attr, default)
 
 
 class ReceiptSchema(Schema):

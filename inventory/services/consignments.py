@@ -30,6 +30,7 @@ from ..models import (
     Snapshot,
     allocate_tags,
 )
+from ..models.assets import refusal_reason
 from ..visibility import organisation_visible
 from . import stock_requests
 from .assets import checked_tag, lock_assets
@@ -76,13 +77,12 @@ def get_consignment(tag: str, viewer: Actor, *, lock: bool = False) -> Consignme
     tag = checked_tag(tag)
     query = _visible(sa.select(Consignment).where(Consignment.tag == tag), viewer)
     if lock:
-        # One change of a consignment at a time: two people receiving it at once queue here.
+        # One change of a consignment at a time: two people receiving it at once queue here, and the
+        # second then reads the first one's items afresh (populate_existing reaches the eager-loaded items).
         query = query.with_for_update(of=Consignment).execution_options(populate_existing=True)
     found = db.session.scalar(query)
     if found is None:
         raise NotFound(NO_CONSIGNMENT.format(tag=tag))
-    if lock:
-        db.session.refresh(found, ["items"])
     return found
 
 
@@ -119,7 +119,8 @@ def outstanding(consignment: Consignment) -> list[Outstanding] | None:
 # --- packing ---------------------------------------------------------------------------------------
 
 
-def _event(thing, before: Snapshot, action: str, actor: Actor, consignment: Consignment, note: str | None = None):
+def _event(before: Snapshot, action: str, actor: Actor, consignment: Consignment, note: str | None = None):
+    """The asset's or kit's event for a step, naming the consignment (the ledger is per asset and kit)."""
     db.session.add(before.event(action, actor, note=note, details={"consignment": consignment.tag}))
 
 
@@ -146,19 +147,13 @@ def _refusal_for_asset(asset: Asset, consignment: Consignment, elsewhere: dict[i
         return f"{asset.describe()} is already packed in consignment {elsewhere[asset.id]}"
     if asset.kit_id is not None and asset.kit is not None:
         return f"{asset.describe()} is in kit {asset.kit.tag}: pack the kit, or take the item out of it first"
-    reason = None if asset.can(AssetAction.DISPATCH) else asset.refusal("packed", _why(asset)).message
-    if reason:
-        return reason
+    if not asset.can(AssetAction.DISPATCH):
+        why = refusal_reason(AssetAction.DISPATCH, asset.status, in_kit=asset.kit_id is not None)
+        return asset.refusal("packed", why).message
     if asset.location_id != source.id:
         where = asset.location.code if asset.location else "no location"
         return f"{asset.describe()} is at {where}, not at {source.code} where this consignment leaves from"
     return None
-
-
-def _why(asset: Asset) -> str | None:
-    from ..models.assets import refusal_reason
-
-    return refusal_reason(AssetAction.DISPATCH, asset.status, in_kit=asset.kit_id is not None)
 
 
 def _things(codes: list[str], field: str = "items") -> list[Asset | Kit]:
@@ -216,9 +211,9 @@ def add_items(tag: str, codes: list[str], actor: Actor, *, note: str | None = No
         members = thing.items if isinstance(thing, Kit) else [thing]
         for asset in members:
             consignment.items.append(ConsignmentItem(asset=asset, kit_id=thing.id if isinstance(thing, Kit) else None))
-            _event(asset, Snapshot(asset), "pack", actor, consignment, note)
+            _event(Snapshot(asset), "pack", actor, consignment, note)
         if isinstance(thing, Kit):
-            _event(thing, Snapshot(thing), "pack", actor, consignment, note)
+            _event(Snapshot(thing), "pack", actor, consignment, note)
     db.session.flush()
     return consignment
 
@@ -240,9 +235,9 @@ def remove_item(tag: str, code: str, actor: Actor) -> Consignment:
         raise NotFound(f"{thing.tag} is not on {consignment.describe()}")
     for item in taken:
         consignment.items.remove(item)
-        _event(item.asset, Snapshot(item.asset), "unpack", actor, consignment)
+        _event(Snapshot(item.asset), "unpack", actor, consignment)
     if isinstance(thing, Kit):
-        _event(thing, Snapshot(thing), "unpack", actor, consignment)
+        _event(Snapshot(thing), "unpack", actor, consignment)
     db.session.flush()
     return consignment
 
@@ -275,11 +270,11 @@ def dispatch(tag: str, actor: Actor, now: datetime, *, note: str | None = None) 
     for asset in assets:
         before = Snapshot(asset)
         asset.apply(AssetAction.DISPATCH_WITH_KIT if kit_of[asset.id] is not None else AssetAction.DISPATCH)
-        _event(asset, before, "dispatch", actor, consignment, note)
+        _event(before, "dispatch", actor, consignment, note)
     for kit in kits.values():
         before = Snapshot(kit)
         kit.apply(KitAction.DISPATCH)
-        _event(kit, before, "dispatch", actor, consignment, note)
+        _event(before, "dispatch", actor, consignment, note)
     consignment.status = ConsignmentStatus.IN_TRANSIT
     consignment.dispatched_at = now
     if consignment.request is not None:
@@ -362,7 +357,7 @@ def receive(
             item.outcome = ItemOutcome.RECEIVED
         asset.location = destination
         item.received_at = now
-        _event(asset, before, "arrive_damaged" if arriving[asset.tag] else "arrive", actor, consignment, note)
+        _event(before, "arrive_damaged" if arriving[asset.tag] else "arrive", actor, consignment, note)
         if item.kit is not None:
             touched_kits.add(item.kit)
     db.session.flush()
@@ -388,10 +383,10 @@ def _settle_kit(kit: Kit, consignment: Consignment, actor: Actor, note: str | No
     if kit.items:
         kit.apply(KitAction.RECEIVE)
         kit.location = consignment.to_location
-        _event(kit, before, "arrive", actor, consignment, note)
+        _event(before, "arrive", actor, consignment, note)
     else:
         kit.apply(KitAction.EMPTIED)
-        _event(kit, before, "emptied", actor, consignment, note)
+        _event(before, "emptied", actor, consignment, note)
 
 
 def _settle(consignment: Consignment, now: datetime) -> None:
@@ -418,7 +413,7 @@ def close(tag: str, actor: Actor, now: datetime, *, short: str, note: str | None
         before = Snapshot(asset)
         asset.go_missing()
         item.outcome = ItemOutcome.MISSING
-        _event(asset, before, "missing", actor, consignment, note)
+        _event(before, "missing", actor, consignment, note)
         if item.kit is not None:
             kits.add(item.kit)
     db.session.flush()

@@ -194,6 +194,15 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_SIGN_IN": _flag(env, "PASSWORD_SIGN_IN", True),
         # GET /metrics answers only a scraper sending this as its bearer token; unset, /metrics is a 404.
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # Where kept documents (handover records) are stored: a folder (default: instance/files).
+        "FILE_STORAGE_DIR": env.get("FILE_STORAGE_DIR", ""),
+        # The key and certificate (PEM files) that sign the PDFs we issue. Unset outside production: a
+        # self-signed pair is made in the instance folder on first start.
+        "PDF_SIGNING_KEY": env.get("PDF_SIGNING_KEY", ""),
+        "PDF_SIGNING_CERT": env.get("PDF_SIGNING_CERT", ""),
+        "PDF_SIGNING_KEY_PASSWORD": env.get("PDF_SIGNING_KEY_PASSWORD", ""),
+        # How many days GOV.UK Notify keeps a file we send by email (its default is 26 weeks).
+        "NOTIFY_FILE_RETENTION": env.get("NOTIFY_FILE_RETENTION", "26 weeks"),
         # json: one JSON object a line (production's default); text: for people at a terminal.
         "LOG_FORMAT": default_log_format(env),
     }
@@ -264,6 +273,9 @@ def _refuse_unsafe_production(cfg: dict) -> None:
         raise ConfigError("Debug mode must be off in production (unset FLASK_DEBUG; do not run with --debug)")
     if not cfg["PUBLIC_BASE_URL"].startswith("https://"):
         raise ConfigError(f"PUBLIC_BASE_URL must be https:// in production, not {cfg['PUBLIC_BASE_URL']!r}")
+    if not (cfg["PDF_SIGNING_KEY"] and cfg["PDF_SIGNING_CERT"]):
+        # A self-signed key made on the spot would sign certificates nobody can trust.
+        raise ConfigError("PDF_SIGNING_KEY and PDF_SIGNING_CERT (PEM files) must be set in production")
 
 
 def _check_oidc(cfg: dict) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..models import Venue
-from ..services import data_plans, issuing
+from ..models import SignatureMethod, Venue
+from ..services import data_plans, issuing, signatures
 from .fields import Choice, Id, IsoDate, Text
 
 
@@ -28,6 +28,32 @@ class TransferSchema(Schema):
     transferred_on = IsoDate()
 
 
+class AgreementRefSchema(Schema):
+    version = fields.Int(metadata={"description": "the version of the programme's agreement accepted"})
+    sha256 = fields.Str(metadata={"description": "sha256 of that version's exact text (UTF-8)"})
+
+
+class SignatureArgs(Schema):
+    """How the participant signed. Checked fully by services.signatures (the pages send the same)."""
+
+    method = Choice(SignatureMethod, required=True)
+    svg = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=signatures.MAX_SVG_CHARS),
+        metadata={
+            "description": "drawn: an <svg> with a viewBox holding only <path d> and <polyline points> strokes; "
+            "it is rewritten from its numbers, and anything else is refused"
+        },
+    )
+    note = Text(
+        signatures.MAX_NOTE,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "verbal: that it was read aloud and agreed, and why they could not sign"},
+    )
+
+
 class LoanSchema(Schema):
     """Dumped from services.issuing.loan_receipt()."""
 
@@ -36,6 +62,8 @@ class LoanSchema(Schema):
     items = fields.List(fields.Str())
     kits = fields.List(fields.Str())
     issued_on = IsoDate()
+    agreement = fields.Nested(AgreementRefSchema)
+    signature = fields.Str(allow_none=True, metadata={"enum": ["drawn", "verbal", None]})
     data_plans = fields.List(fields.Nested(DataPlanSchema))
     transfer = fields.Nested(TransferSchema, allow_none=True)
 
@@ -49,6 +77,14 @@ class LoanCreateArgs(Schema):
         metadata={"description": "asset or kit tags"},
     )
     agreement_accepted = fields.Bool(required=True)
+    agreement_version = fields.Int(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(1, 1_000_000),
+        metadata={"description": "the version the participant was shown; refused (409) if no longer current"},
+    )
+    signature = fields.Nested(SignatureArgs, load_default=None, allow_none=True)
     issued_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
 
 

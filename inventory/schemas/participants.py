@@ -64,8 +64,19 @@ class ParticipantDetailSchema(ParticipantSchema):
     transfers = fields.List(fields.Nested(TransferSchema))
 
 
+class DocumentSchema(Schema):
+    kind = fields.Str(metadata={"enum": ["handover_record", "ownership_certificate"]})
+    loan = fields.Int(allow_none=True)
+    transfer = fields.Int(allow_none=True)
+    href = fields.Str(metadata={"description": "where to download it (a PDF)"})
+
+
 class SubjectAccessExportSchema(ParticipantDetailSchema):
-    """Dumped from services.privacy.export(): the case file and who has accessed it."""
+    """Dumped from services.privacy.export(): the case file, who has accessed it, and their documents."""
+
+    documents = fields.List(
+        fields.Nested(DocumentSchema), metadata={"description": "handover records and certificates, as PDFs"}
+    )
 
     access_log = fields.List(
         fields.Nested(AccessRecordSchema),

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..models import Area, AssetType, LocationKind, OwnershipRule
 from .common import Derived, code_of
-from .fields import Choice, Text
+from .fields import Choice, IsoDate, Text
 
 CODE = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", error="Use letters, digits, '-' and '_' only, starting with a letter or digit."
@@ -25,6 +25,19 @@ class ProgrammeSchema(Schema):
     assessment_name = fields.Str()
     pass_mark = fields.Int()
     reminder_days = fields.List(fields.Int())
+    signature_required = fields.Bool()
+
+
+class AgreementSchema(Schema):
+    version = fields.Int()
+    sha256 = fields.Str(metadata={"description": "sha256 of the exact text, as UTF-8"})
+    created_on = IsoDate()
+    text = fields.Str()
+
+
+class AgreementCreateArgs(Schema):
+    # Not stripped: the text is kept exactly as written, and its sha256 is of exactly that.
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=20_000))
 
 
 class ProgrammeCreateArgs(Schema):
@@ -41,6 +54,9 @@ class ProgrammeCreateArgs(Schema):
         load_default=None,
         validate=validate.Length(max=10),
         metadata={"description": "days before a data plan ends; default [30, 7, 0]"},
+    )
+    signature_required = fields.Bool(
+        load_default=False, metadata={"description": "a loan needs the participant's signature (drawn or verbal)"}
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import date
 from typing import TypedDict, cast
 
@@ -31,6 +32,7 @@ from ..models import (
 )
 from ..tags import TagError, check, normalise
 from ..visibility import sees_participant
+from . import agreements, signatures
 from .assets import lock_assets
 from .ownership import TransferSummary, transfer_on_loan, transfer_summary
 from .participants import PlanSummary, get_participant, plan_summary
@@ -54,9 +56,14 @@ def issue(
     today: date,
     idempotency_key: str | None = None,
     body_hash: str | None = None,
+    signature: dict | None = None,
+    agreement_version: int | None = None,
 ) -> tuple[LoanReceipt, bool]:
     """Issue assets and kits to a participant. Returns (receipt, replayed): a retry with the same
-    Idempotency-Key gets the first receipt back and issues nothing."""
+    Idempotency-Key gets the first receipt back and issues nothing. The loan records the current
+    version of the programme's agreement (`agreement_version`, when given, is the one the participant
+    was shown, and must still be current) and the participant's signature ({"method": "drawn", "svg"}
+    or {"method": "verbal", "note"}), which a programme may require."""
     if not agreement_accepted:
         raise InvalidInput(
             "The participant must accept the loan agreement before anything is issued",
@@ -71,6 +78,7 @@ def issue(
         raise InvalidInput("Scan at least one item to issue", {"items": ["At least one tag."]})
     if len(items) > MAX_ITEMS:
         raise InvalidInput(f"At most {MAX_ITEMS} items in one loan", {"items": [f"At most {MAX_ITEMS}."]})
+    signed = signatures.check(signature, required=False, what="a loan")  # the programme's rule is checked below
     claim = None
     if idempotency_key:
         claim, replay = _claim(actor, idempotency_key, body_hash or "")
@@ -80,6 +88,10 @@ def issue(
     if participant.erased:
         raise Conflict(f"Participant {participant.id}'s record has been erased: nothing can be issued to them")
     programme = participant.programme
+    if programme.signature_required and signed is None:
+        signatures.check(None, required=True, what="a loan")  # refuses, saying what is needed
+    agreement = agreements.current(programme)
+    agreements.check_shown(agreement, agreement_version)
 
     assets, kits = _lock_items(items)
     for asset in assets:
@@ -100,7 +112,9 @@ def issue(
         programme_id=programme.id,
         issued_on=issued_on,
         issued_by_id=actor.id,
-        agreement_accepted=True,
+        agreement=agreement,
+        signature=signatures.record(signed, participant.id, actor, issued_on),
+        document_key=secrets.token_hex(12),
         items=[],
         data_plans=[],
     )
@@ -207,8 +221,15 @@ class LoanReceipt(TypedDict):
     items: list[str]
     kits: list[str]
     issued_on: str
+    agreement: AgreementSummary
+    signature: str | None  # how they signed: "drawn", "verbal", or None
     data_plans: list[PlanSummary]
     transfer: TransferSummary | None
+
+
+class AgreementSummary(TypedDict):
+    version: int
+    sha256: str
 
 
 def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> LoanReceipt:
@@ -219,6 +240,8 @@ def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> L
         "items": [item.asset.tag for item in loan.items],
         "kits": sorted({item.kit.tag for item in loan.items if item.kit is not None}),
         "issued_on": loan.issued_on.isoformat(),
+        "agreement": {"version": loan.agreement.version, "sha256": loan.agreement.sha256},
+        "signature": loan.signature.method.value if loan.signature is not None else None,
         "data_plans": [plan_summary(p, today) for p in loan.data_plans],
         "transfer": transfer_summary(transfer),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..errors import InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
 from ..models import (
@@ -17,6 +18,7 @@ from ..models import (
     Programme,
 )
 from ..visibility import organisation_visible, sees_organisation
+from .agreements import add_version, default_text
 
 
 def code_of(value: str) -> str:
@@ -60,9 +62,10 @@ def create_programme(
     assessment_name: str,
     pass_mark: int,
     reminder_days: list[int] | None = None,
+    signature_required: bool = False,
 ) -> Programme:
     days = sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True)
-    return _add_new(
+    programme = _add_new(
         Programme(
             code=code_of(code),
             name=name.strip(),
@@ -71,10 +74,13 @@ def create_programme(
             assessment_name=assessment_name.strip(),
             pass_mark=pass_mark,
             reminder_days=days,
+            signature_required=signature_required,
         ),
         "programme",
         code_of(code),
     )
+    add_version(programme, default_text(programme), None, clock.today())  # until an admin writes their own
+    return programme
 
 
 def list_programmes() -> list[Programme]:

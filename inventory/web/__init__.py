@@ -103,4 +103,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, scan, stock  # noqa: E402,F401
+from . import admin, assets, deliveries, issuing, scan, stock, verify  # noqa: E402,F401

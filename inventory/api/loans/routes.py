@@ -21,7 +21,7 @@ from ...schemas.loans import (
     PlanQueryArgs,
     ReturnArgs,
 )
-from ...services import access_log, assessments, certificates, data_plans, issuing, returns
+from ...services import access_log, assessments, certificates, data_plans, handovers, issuing, returns
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
 from ..common import Blueprint, paginate
@@ -60,6 +60,8 @@ def issue(args):
         today=day,
         idempotency_key=key,
         body_hash=issuing.request_hash(request.get_json(silent=True) or {}),
+        signature=args["signature"],
+        agreement_version=args["agreement_version"],
     )
     if not replayed:  # the participant's case file has a new loan (a replay changes nothing)
         what = f"loan {receipt['id']} issued"
@@ -72,6 +74,31 @@ def issue(args):
 @blp.response(200, LoanSchema)
 def get_loan(loan_id):
     return issuing.loan_receipt(issuing.get_loan(loan_id, current_user()), today())
+
+
+@blp.route("/loans/<id:loan_id>/handover", methods=["GET"])
+@writes  # records the access log
+@requires(Permission.ISSUE)
+@blp.response(200, description="The handover record, a signed PDF", content_type="application/pdf")
+def handover_record(loan_id):
+    """What was handed over and agreed: programme, agreement text with its version and sha256, every item,
+    the date, the advocate and the participant's signature. The participant's advocate and admins only."""
+    loan = issuing.get_loan(loan_id, current_user())
+    access_log.record(
+        current_user(),
+        AccessAction.VIEWED,
+        [loan.participant_id],
+        f"handover record, loan {loan.id}",
+        AccessChannel.API,
+    )
+    return Response(
+        handovers.handover_pdf(loan),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="handover-{loan.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @blp.route("/loans/<id:loan_id>/return", methods=["POST"])

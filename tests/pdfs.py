@@ -5,6 +5,7 @@ decoded with zxing-cpp)."""
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdfium2
 import zxingcpp
@@ -17,11 +18,17 @@ from pypdf import PdfReader
 
 
 def signature_status(data: bytes):
-    """The service's signature on the PDF, validated against our certificate as the trusted root."""
+    """The service's signature on the PDF, validated against our certificate as the trusted root. In a
+    thread of its own: pyHanko runs an event loop, and Playwright's sync API already runs one in ours."""
     cert = load_cert_from_pemder(current_app.config["PDF_SIGNING_CERT"])
-    reader = PdfFileReader(io.BytesIO(data))
-    [embedded] = reader.embedded_signatures
-    return validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+
+    def validate():
+        reader = PdfFileReader(io.BytesIO(data))
+        [embedded] = reader.embedded_signatures
+        return validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(validate).result()
 
 
 def assert_signed_by_us(data: bytes) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -201,7 +202,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PDF_SIGNING_KEY": env.get("PDF_SIGNING_KEY", ""),
         "PDF_SIGNING_CERT": env.get("PDF_SIGNING_CERT", ""),
         "PDF_SIGNING_KEY_PASSWORD": env.get("PDF_SIGNING_KEY_PASSWORD", ""),
-        # How many days GOV.UK Notify keeps a file we send by email (its default is 26 weeks).
+        # Send participants who consented a copy of their handover record and certificate (by email as a
+        # file; by SMS a note). Needs Notify templates for the kinds handover and certificate.
+        "PAPERWORK_COPIES": _flag(env, "PAPERWORK_COPIES", True),
+        # How long GOV.UK Notify keeps a file we send by email (1 to 78 weeks; its default is 26).
         "NOTIFY_FILE_RETENTION": env.get("NOTIFY_FILE_RETENTION", "26 weeks"),
         # json: one JSON object a line (production's default); text: for people at a terminal.
         "LOG_FORMAT": default_log_format(env),
@@ -251,6 +255,9 @@ def _check(cfg: dict) -> None:
     _check_oidc(cfg)
     if cfg["LOG_FORMAT"] not in ("json", "text"):
         raise ConfigError(f"LOG_FORMAT must be json or text, not {cfg['LOG_FORMAT']!r}")
+    weeks = re.fullmatch(r"(\d{1,2}) weeks?", cfg["NOTIFY_FILE_RETENTION"].strip())
+    if not weeks or not 1 <= int(weeks.group(1)) <= 78:
+        raise ConfigError("NOTIFY_FILE_RETENTION must be a number of weeks from 1 to 78, like '26 weeks'")
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")
     if cfg["NOTIFIER"] == "govuk_notify" and len(cfg["NOTIFY_API_KEY"]) < 74:

@@ -43,6 +43,9 @@ def app(database_url, tmp_path_factory):
     app = create_app(
         {
             "FILE_STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
+            # Copies of the paperwork would add outbox rows to every reminder test; tests/api/test_copies.py
+            # turns them on.
+            "PAPERWORK_COPIES": False,
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "PUBLIC_BASE_URL": BASE_URL,

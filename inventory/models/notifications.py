@@ -43,6 +43,8 @@ class NotificationKind(enum.StrEnum):
     PLAN_ENDED = "plan_ended"  # to the participant, on the day: what to do next
     ADVOCATE_DIGEST = "advocate_digest"  # to an advocate, daily: their participants' plans ending soon
     ASSESSMENT_DUE = "assessment_due"  # to an advocate: kit on loan for weeks, no assessment yet
+    HANDOVER = "handover"  # to the participant: their handover record (a file by email; by SMS a note)
+    CERTIFICATE = "certificate"  # to the participant: their ownership certificate, the same way
 
 
 class Notification(Model):
@@ -63,6 +65,9 @@ class Notification(Model):
     advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     data_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("data_plans.id"), index=True)
     days_before: Mapped[int | None]
+    # The document a handover or certificate copy sends.
+    loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id"))
+    transfer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("transfers.id"))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

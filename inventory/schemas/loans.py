@@ -97,11 +97,13 @@ class ReturnArgs(Schema):
     )
     location = Text(20, required=True)
     note = Text(500, load_default=None, allow_none=True)
+    signature = fields.Nested(SignatureArgs, load_default=None, allow_none=True)
 
 
 class AssetReturnArgs(Schema):
     location = Text(20, required=True)
     note = Text(500, load_default=None, allow_none=True)
+    signature = fields.Nested(SignatureArgs, load_default=None, allow_none=True)
 
 
 class AssessmentCreateArgs(Schema):
@@ -110,6 +112,12 @@ class AssessmentCreateArgs(Schema):
     max_score = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000))
     taken_on = fields.Date(required=True)
     venue = Choice(Venue, required=True)
+    signature = fields.Nested(
+        SignatureArgs,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "kept on the ownership transfer a pass brings, and shown on its certificate"},
+    )
 
 
 class AssessmentResultSchema(Schema):

@@ -26,13 +26,14 @@ from ..models import (
     KitAction,
     Loan,
     LoanItem,
+    NotificationKind,
     OwnershipRule,
     Snapshot,
     Transfer,
 )
 from ..tags import TagError, check, normalise
 from ..visibility import sees_participant
-from . import agreements, signatures
+from . import agreements, copies, signatures
 from .assets import lock_assets
 from .ownership import TransferSummary, transfer_on_loan, transfer_summary
 from .participants import PlanSummary, get_participant, plan_summary
@@ -134,6 +135,7 @@ def issue(
         kit_before = Snapshot(kit)
         kit.apply(KitAction.ISSUE)
         db.session.add(kit_before.event("issue", actor, details={"loan": loan.id}))
+    copies.queue(NotificationKind.HANDOVER, participant, today, loan_id=loan.id)
     db.session.flush()
 
     transfer = None
@@ -145,7 +147,8 @@ def issue(
     if programme.ownership_rule == OwnershipRule.ON_ISSUE or (
         programme.ownership_rule == OwnershipRule.ON_ASSESSMENT_PASS and already_passed is not None
     ):
-        transfer = transfer_on_loan(participant, actor, issued_on, loan_id=loan.id)
+        # Theirs on issue: the signature for the handover is the one for the transfer too.
+        transfer = transfer_on_loan(participant, actor, issued_on, loan_id=loan.id, signature_id=loan.signature_id)
 
     receipt = loan_receipt(loan, today, transfer)
     if claim is not None:

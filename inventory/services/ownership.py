@@ -17,11 +17,13 @@ from ..models import (
     KitAction,
     Loan,
     LoanItem,
+    NotificationKind,
     Participant,
     Snapshot,
     Transfer,
     TransferItem,
 )
+from . import copies
 
 
 def transfer_on_loan(
@@ -67,6 +69,7 @@ def transfer_on_loan(
     )
     db.session.add(transfer)
     db.session.flush()
+    copies.queue(NotificationKind.CERTIFICATE, participant, on, transfer_id=transfer.id)
     kits = {}
     for asset in assets:
         before = Snapshot(asset)

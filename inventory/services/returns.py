@@ -10,15 +10,25 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Actor, Asset, AssetAction, DataPlan, KitAction, Loan, LoanItem, Role, Snapshot
 from ..visibility import sees_participant
+from . import handovers, signatures
 from .assets import checked_tag, lock_assets
 from .issuing import NO_LOAN
 from .reference import find_location
 
 
 def return_items(
-    loan_id: int, actor: Actor, *, location: str, today: date, items: list[str] | None = None, note: str | None = None
+    loan_id: int,
+    actor: Actor,
+    *,
+    location: str,
+    today: date,
+    items: list[str] | None = None,
+    note: str | None = None,
+    signature: dict | None = None,
 ) -> Loan:
-    """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine."""
+    """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine,
+    with the participant's signature for the return when they give one (shown on the handover record)."""
+    signed = signatures.check(signature, required=False, what="a return")
     loan = db.session.get(Loan, loan_id)
     # Advocates take returns for their own caseload; someone else's loan answers as a missing one.
     if loan is None or (actor.role == Role.ADVOCATE and not sees_participant(loan.participant_id, actor)):
@@ -34,13 +44,18 @@ def return_items(
             f"{', '.join(strangers)} not outstanding on loan {loan_id}",
             {"items": [f"{t} is not on this loan, or has already come back." for t in strangers]},
         )
+    signed_for = signatures.record(signed, loan.participant_id, actor, today)
     for asset in lock_assets(wanted):
         _take_back(outstanding[asset.tag], asset, destination, actor, today, note)
+        outstanding[asset.tag].return_signature = signed_for
     db.session.flush()
+    handovers.forget(loan)  # the next copy of the handover record lists the return
     return loan
 
 
-def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: str | None = None) -> Loan:
+def return_asset(
+    tag: str, actor: Actor, *, location: str, today: date, note: str | None = None, signature: dict | None = None
+) -> Loan:
     """A return by scanning one item: find its open loan."""
     tag = checked_tag(tag)
     loan_id = db.session.scalar(
@@ -53,7 +68,7 @@ def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: st
         if status is None:
             raise NotFound(f"No asset has tag {tag}")
         raise Conflict(f"{tag} is {status.value}, so it cannot be returned: it is not on loan")
-    return return_items(loan_id, actor, location=location, today=today, items=[tag], note=note)
+    return return_items(loan_id, actor, location=location, today=today, items=[tag], note=note, signature=signature)
 
 
 def _take_back(item: LoanItem, asset: Asset, destination, actor: Actor, today: date, note: str | None) -> None:

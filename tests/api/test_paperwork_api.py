@@ -233,3 +233,52 @@ def test_a_tampered_pdf_fails_the_signature_check(client, world, make_participan
     at = pdf.index(b"Handover record") if b"Handover record" in pdf else len(pdf) // 3
     tampered = pdf[:at] + bytes([pdf[at] ^ 1]) + pdf[at + 1 :]
     assert not signature_status(tampered).intact
+
+
+def test_a_signed_return_is_on_the_next_copy_of_the_handover_record(client, world, make_participant, make_asset):
+    from tests.pdfs import assert_signed_by_us, structure, text
+
+    person, tablet, sim = make_participant(), make_asset(), make_asset("sim")
+    loan = _loan(client, world, person, tablet.tag, sim.tag).json
+    before = client.get(f"/api/v1/loans/{loan['id']}/handover", headers=world.headers["advocate"]).data
+    assert "Returns" not in text(before)
+    returned = client.post(
+        f"/api/v1/loans/{loan['id']}/return",
+        json={"items": [tablet.tag], "location": "HUB-A", "signature": {"method": "drawn", "svg": DRAWN}},
+        headers=world.headers["advocate"],
+    )
+    assert returned.status_code == 200, returned.json
+    after = client.get(f"/api/v1/loans/{loan['id']}/handover", headers=world.headers["advocate"]).data
+    assert_signed_by_us(after)
+    assert "Returns" in text(after) and "22 November 2026" in text(after)
+    assert "The participant's signature for the return" in structure(after)["figures"]
+    bad = client.post(
+        f"/api/v1/assets/{sim.tag}/return",
+        json={"location": "HUB-A", "signature": {"method": "drawn", "svg": "<svg><text>hi</text></svg>"}},
+        headers=world.headers["warehouse"],
+    )
+    assert bad.status_code == 422 and "svg" in bad.json["errors"]["signature"]
+    assert client.get(f"/api/v1/assets/{sim.tag}", headers=world.headers["warehouse"]).json["status"] == "on_loan"
+
+
+def test_a_transfer_keeps_the_signature_given_with_the_passing_assessment(client, world, make_participant, make_asset):
+    from tests.pdfs import text
+
+    person, tablet = make_participant(), make_asset()
+    _loan(client, world, person, tablet.tag)
+    passed = client.post(
+        "/api/v1/assessments",
+        json={
+            "participant": person.id,
+            "score": 20,
+            "max_score": 20,
+            "taken_on": "2026-11-22",
+            "venue": "classroom",
+            "signature": {"method": "verbal", "note": "Agreed the equipment is now theirs, read aloud"},
+        },
+        headers=world.headers["advocate"],
+    ).json
+    pdf = client.get(
+        f"/api/v1/transfers/{passed['transfer']['id']}/certificate", headers=world.headers["advocate"]
+    ).data
+    assert "Agreed the equipment is now theirs, read aloud" in text(pdf)

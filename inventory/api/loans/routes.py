@@ -109,7 +109,13 @@ def return_loan_items(args, loan_id):
     """Some or all of a loan's items back to a location, into quarantine."""
     day = today()
     loan = returns.return_items(
-        loan_id, current_user(), location=args["location"], today=day, items=args["items"], note=args["note"]
+        loan_id,
+        current_user(),
+        location=args["location"],
+        today=day,
+        items=args["items"],
+        note=args["note"],
+        signature=args["signature"],
     )
     return issuing.loan_receipt(loan, day)
 
@@ -121,7 +127,9 @@ def return_loan_items(args, loan_id):
 def return_asset(args, tag):
     """Take one item back by scanning it: its open loan is found for you."""
     day = today()
-    loan = returns.return_asset(tag, current_user(), location=args["location"], today=day, note=args["note"])
+    loan = returns.return_asset(
+        tag, current_user(), location=args["location"], today=day, note=args["note"], signature=args["signature"]
+    )
     return issuing.loan_receipt(loan, day)
 
 
@@ -138,6 +146,7 @@ def record_assessment(args):
         venue=args["venue"],
         actor=current_user(),
         today=today(),
+        signature=args["signature"],
     )
     access_log.record(
         current_user(), AccessAction.CHANGED, [assessment.participant_id], "assessment recorded", AccessChannel.API

@@ -10,8 +10,6 @@ import base64
 from pathlib import Path
 
 import jinja2
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from labels.qr import matrix, runs
 
@@ -24,6 +22,10 @@ _templates = jinja2.Environment(
 
 def render(template: str, **context) -> bytes:
     """A PDF/UA-1 document (tagged, with its title and language) from one of our templates."""
+    # Imported here: WeasyPrint takes seconds to load, and most processes (the CLI, the scheduler) never make a PDF.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     html = _templates.get_template(template).render(**context)
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf(pdf_variant="pdf/ua-1")
 

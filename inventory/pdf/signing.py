@@ -8,6 +8,7 @@ production refuses to start without a real one (config.py)."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,25 +17,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from flask import Flask, current_app
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
 
 from .. import clock
+from ..config import ConfigError
 
 FIELD = "ServiceSignature"
-
-
-class _SignerOnOurClock(signers.PdfSigner):
-    """pyHanko stamps a signature with the wall clock; ours says when by the app's one clock."""
-
-    def __init__(self, meta, signer, now: datetime):
-        super().__init__(meta, signer=signer)
-        self._now = now
-
-    def init_signing_session(self, pdf_out, existing_fields_only=False):
-        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
-        session.system_time = self._now
-        return session
 
 
 def make_development_pair(folder: Path, now: datetime, name: str) -> tuple[Path, Path]:
@@ -87,18 +74,43 @@ def init_app(app: Flask) -> None:
             Path(app.instance_path), app.config["CLOCK"].now(), "Device-lending inventory (development)"
         )
         app.config["PDF_SIGNING_KEY"], app.config["PDF_SIGNING_CERT"] = str(key), str(cert)
-    password = app.config["PDF_SIGNING_KEY_PASSWORD"]
-    signer = signers.SimpleSigner.load(
-        app.config["PDF_SIGNING_KEY"], app.config["PDF_SIGNING_CERT"], key_passphrase=password.encode() or None
-    )
+    for name in ("PDF_SIGNING_KEY", "PDF_SIGNING_CERT"):
+        if not os.access(app.config[name], os.R_OK):  # fail at start, not at the first handover
+            raise ConfigError(f"{name} names a file this process cannot read: {app.config[name]}")
+
+
+def _signer():
+    """The key and certificate, loaded on first use (pyHanko takes a second to import)."""
+    from pyhanko.sign import signers
+
+    signer = current_app.extensions.get("pdf_signer")
     if signer is None:
-        raise RuntimeError("PDF_SIGNING_KEY and PDF_SIGNING_CERT could not be read as a PEM key and certificate")
-    app.extensions["pdf_signer"] = signer
+        password = current_app.config["PDF_SIGNING_KEY_PASSWORD"]
+        signer = signers.SimpleSigner.load(
+            current_app.config["PDF_SIGNING_KEY"],
+            current_app.config["PDF_SIGNING_CERT"],
+            key_passphrase=password.encode() or None,
+        )
+        if signer is None:
+            raise RuntimeError("PDF_SIGNING_KEY and PDF_SIGNING_CERT could not be read as a PEM key and certificate")
+        current_app.extensions["pdf_signer"] = signer
+    return signer
 
 
 def sign(pdf: bytes, *, reason: str) -> bytes:
     """The PDF with the service's signature added (an incremental update: the tagged document is unchanged)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    class SignerOnOurClock(signers.PdfSigner):
+        """pyHanko stamps a signature with the wall clock; ours says when by the app's one clock."""
+
+        def init_signing_session(self, pdf_out, existing_fields_only=False):
+            session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+            session.system_time = now
+            return session
+
+    now = clock.now()
     meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, name=current_app.config["API_TITLE"])
-    signer = _SignerOnOurClock(meta, current_app.extensions["pdf_signer"], clock.now())
-    out = signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
+    out = SignerOnOurClock(meta, signer=_signer()).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
     return out.getvalue()

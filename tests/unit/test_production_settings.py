@@ -51,6 +51,7 @@ def test_safe_production_settings_start_with_secure_cookies():
         ({"PUBLIC_BASE_URL": "http://kit.example.org"}, "PUBLIC_BASE_URL must be https:// in production"),
         ({"PDF_SIGNING_KEY": ""}, "PDF_SIGNING_KEY and PDF_SIGNING_CERT .* must be set in production"),
         ({"PDF_SIGNING_CERT": ""}, "PDF_SIGNING_KEY and PDF_SIGNING_CERT .* must be set in production"),
+        ({"PDF_SIGNING_KEY": "/no/such/key.pem"}, "PDF_SIGNING_KEY names a file this process cannot read"),
     ],
 )
 def test_production_refuses_unsafe_settings(change, message):

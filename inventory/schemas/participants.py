@@ -24,6 +24,8 @@ class LoanItemSchema(Schema):
 class CaseLoanSchema(Schema):
     id = fields.Int()
     issued_on = IsoDate()
+    agreement_version = fields.Int(metadata={"description": "the version of the programme's agreement accepted"})
+    signature = fields.Str(allow_none=True, metadata={"enum": ["drawn", "verbal", None]})
     items = fields.List(fields.Nested(LoanItemSchema))
 
 

@@ -197,6 +197,8 @@ class LoanItemRecord(TypedDict):
 class LoanRecord(TypedDict):
     id: int
     issued_on: str
+    agreement_version: int
+    signature: str | None  # "drawn", "verbal", or None
     items: list[LoanItemRecord]
 
 
@@ -257,6 +259,8 @@ def casefile(p: Participant, today: date) -> CaseFile:
             {
                 "id": loan.id,
                 "issued_on": loan.issued_on.isoformat(),
+                "agreement_version": loan.agreement.version,
+                "signature": loan.signature.method.value if loan.signature is not None else None,
                 "items": [
                     {
                         "tag": i.asset.tag,

@@ -91,7 +91,7 @@ def test_the_advocate_downloads_the_handover_from_the_participants_page(as_role,
     client, _ = as_role("advocate")
     page = client.get(f"/participants/{person.id}").get_data(as_text=True)
     link = f"/participants/{person.id}/loans/{receipt['id']}/handover"
-    assert link in page
+    assert link in page and "Agreement version 1, signed on the screen." in page
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.headers["Cache-Control"] == "no-store"

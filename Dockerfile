@@ -37,11 +37,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     INVENTORY_ENV=production \
     VENDOR_DIR=/app/node_modules
-# pg_dump and pg_restore for `inventory backup` and `inventory restore` (Debian 12's are PostgreSQL 15's).
+# pg_dump and pg_restore for `inventory backup` and `inventory restore` (Debian 12's are PostgreSQL 15's);
+# Pango and a font for WeasyPrint, which makes the tagged PDFs (handover records, certificates).
+# Pango and a font for WeasyPrint, which makes the tagged PDFs (handover records, certificates).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && apt-get install -y --no-install-recommends postgresql-client-15 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
-RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin inventory
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin inventory \
+    && install -d -o inventory -m 700 /var/lib/inventory/files
 WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=vendor /build/node_modules ./node_modules

@@ -8,9 +8,10 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import errors, logging_setup, metrics, security_headers
+from . import errors, logging_setup, metrics, security_headers, storage
 from . import extensions as ext
 from .http import JSONProvider
+from .pdf import signing as pdf_signing
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)  # after the Api, so our JSON errors replace flask-smorest's
     security_headers.register(app)
     metrics.init_app(app)
+    storage.init_app(app)
+    pdf_signing.init_app(app)
 
     from . import api as http_api
     from . import web

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -196,6 +197,18 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_SIGN_IN": _flag(env, "PASSWORD_SIGN_IN", True),
         # GET /metrics answers only a scraper sending this as its bearer token; unset, /metrics is a 404.
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # Where kept documents (handover records) are stored: a folder (default: instance/files).
+        "FILE_STORAGE_DIR": env.get("FILE_STORAGE_DIR", ""),
+        # The key and certificate (PEM files) that sign the PDFs we issue. Unset outside production: a
+        # self-signed pair is made in the instance folder on first start.
+        "PDF_SIGNING_KEY": env.get("PDF_SIGNING_KEY", ""),
+        "PDF_SIGNING_CERT": env.get("PDF_SIGNING_CERT", ""),
+        "PDF_SIGNING_KEY_PASSWORD": env.get("PDF_SIGNING_KEY_PASSWORD", ""),
+        # Send participants who consented a copy of their handover record and certificate (by email as a
+        # file; by SMS a note). Needs Notify templates for the kinds handover and certificate.
+        "PAPERWORK_COPIES": _flag(env, "PAPERWORK_COPIES", True),
+        # How long GOV.UK Notify keeps a file we send by email (1 to 78 weeks; its default is 26).
+        "NOTIFY_FILE_RETENTION": env.get("NOTIFY_FILE_RETENTION", "26 weeks"),
         # json: one JSON object a line (production's default); text: for people at a terminal.
         "LOG_FORMAT": default_log_format(env),
     }
@@ -246,6 +259,9 @@ def _check(cfg: dict) -> None:
     _check_oidc(cfg)
     if cfg["LOG_FORMAT"] not in ("json", "text"):
         raise ConfigError(f"LOG_FORMAT must be json or text, not {cfg['LOG_FORMAT']!r}")
+    weeks = re.fullmatch(r"(\d{1,2}) weeks?", cfg["NOTIFY_FILE_RETENTION"].strip())
+    if not weeks or not 1 <= int(weeks.group(1)) <= 78:
+        raise ConfigError("NOTIFY_FILE_RETENTION must be a number of weeks from 1 to 78, like '26 weeks'")
     if cfg["NOTIFIER"] not in ("log", "govuk_notify"):
         raise ConfigError("NOTIFIER must be 'log' or 'govuk_notify'")
     if cfg["NOTIFIER"] == "govuk_notify" and len(cfg["NOTIFY_API_KEY"]) < 74:
@@ -268,6 +284,9 @@ def _refuse_unsafe_production(cfg: dict) -> None:
         raise ConfigError("Debug mode must be off in production (unset FLASK_DEBUG; do not run with --debug)")
     if not cfg["PUBLIC_BASE_URL"].startswith("https://"):
         raise ConfigError(f"PUBLIC_BASE_URL must be https:// in production, not {cfg['PUBLIC_BASE_URL']!r}")
+    if not (cfg["PDF_SIGNING_KEY"] and cfg["PDF_SIGNING_CERT"]):
+        # A self-signed key made on the spot would sign certificates nobody can trust.
+        raise ConfigError("PDF_SIGNING_KEY and PDF_SIGNING_CERT (PEM files) must be set in production")
 
 
 def _check_oidc(cfg: dict) -> None:

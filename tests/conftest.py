@@ -37,11 +37,15 @@ def database_url():
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
     app = create_app(
         {
+            "FILE_STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
+            # Copies of the paperwork would add outbox rows to every reminder test; tests/api/test_copies.py
+            # turns them on.
+            "PAPERWORK_COPIES": False,
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "PUBLIC_BASE_URL": BASE_URL,

@@ -46,6 +46,7 @@ from .notifications import (  # noqa: F401, E402
     NotificationKind,
     NotificationStatus,
 )
+from .paperwork import Agreement, Signature, SignatureMethod, text_sha256  # noqa: F401, E402
 from .participants import Participant, ReferralSource  # noqa: F401, E402
 from .reference import (  # noqa: F401
     DEFAULT_REMINDER_DAYS,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from .assets import Asset
 from .columns import BigId, enum_type, utcnow
+from .paperwork import Signature
 from .participants import Participant
 from .reference import Programme
 
@@ -55,10 +56,14 @@ class Transfer(Model):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"))
     transferred_on: Mapped[date] = mapped_column(sa.Date)
     assessment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessments.id"))
+    # What the certificate's QR code carries (PUBLIC_BASE_URL/verify/CODE): unguessable, nothing personal.
+    verify_code: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    signature_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatures.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     participant: Mapped[Participant] = relationship()
     programme: Mapped[Programme] = relationship(lazy="joined")
+    signature: Mapped[Signature | None] = relationship()
     items: Mapped[list[TransferItem]] = relationship(order_by="TransferItem.id", lazy="selectin")
 
 

@@ -14,6 +14,7 @@ from ..extensions import Model
 from .assets import Asset, AssetType
 from .columns import BigId, enum_type, utcnow
 from .kits import Kit
+from .paperwork import Agreement, Signature
 from .participants import Participant
 from .reference import Location, Programme
 
@@ -29,13 +30,20 @@ class Loan(Model):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"))
     issued_on: Mapped[date] = mapped_column(sa.Date, index=True)
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    agreement_accepted: Mapped[bool]
+    # The version of the programme's agreement the participant accepted, and how they signed it.
+    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreements.id"))
+    signature_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatures.id"))
+    # Names the loan's files in file storage (the handover record): random, so a file is never
+    # served for another loan that reuses the id (after a restore) and the name says nothing.
+    document_key: Mapped[str] = mapped_column(sa.String(24), unique=True)
     # When everything should be back: set for loan_only programmes with loan_weeks (services.issuing).
     due_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     participant: Mapped[Participant] = relationship()
     programme: Mapped[Programme] = relationship(lazy="joined")
+    agreement: Mapped[Agreement] = relationship()
+    signature: Mapped[Signature | None] = relationship()
     items: Mapped[list[LoanItem]] = relationship(back_populates="loan", order_by="LoanItem.id", lazy="selectin")
     data_plans: Mapped[list[DataPlan]] = relationship(back_populates="loan", order_by="DataPlan.id", lazy="selectin")
     swaps: Mapped[list[LoanSwap]] = relationship(back_populates="loan", order_by="LoanSwap.id", lazy="selectin")
@@ -76,11 +84,14 @@ class LoanItem(Model):
     returned_on: Mapped[date | None] = mapped_column(sa.Date)
     closed_as: Mapped[ItemClosure | None] = mapped_column(enum_type(ItemClosure, "item_closure"))
     return_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
+    # The participant's signature for the return, when they gave one.
+    return_signature_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatures.id"))
 
     loan: Mapped[Loan] = relationship(back_populates="items")
     asset: Mapped[Asset] = relationship(lazy="joined")
     kit: Mapped[Kit | None] = relationship(lazy="joined")
     return_location: Mapped[Location | None] = relationship()
+    return_signature: Mapped[Signature | None] = relationship()
 
 
 class PlanStatus(enum.StrEnum):

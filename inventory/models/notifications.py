@@ -45,6 +45,8 @@ class NotificationKind(enum.StrEnum):
     ASSESSMENT_DUE = "assessment_due"  # to an advocate: kit on loan for weeks, no assessment yet
     RETURN_DUE = "return_due"  # to the participant: a loan's return date is a week away, or today
     ADVOCATE_RETURN = "advocate_return"  # to the advocate: the same, for one of their participants
+    HANDOVER = "handover"  # to the participant: their handover record (a file by email; by SMS a note)
+    CERTIFICATE = "certificate"  # to the participant: their ownership certificate, the same way
 
 
 class Notification(Model):
@@ -64,9 +66,12 @@ class Notification(Model):
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"), index=True)
     advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     data_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("data_plans.id"), index=True)
-    # A loan's return-date reminder names its loan, as a plan's reminder names its plan.
+    # A loan's return-date reminder names its loan, as a plan's reminder names its plan; so does a
+    # handover record's copy.
     loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id"), index=True)
     days_before: Mapped[int | None]
+    # The document a handover or certificate copy sends (a handover's loan is loan_id, above).
+    transfer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("transfers.id"))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

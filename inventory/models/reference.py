@@ -51,6 +51,8 @@ class Programme(Model):
     assessment_name: Mapped[str] = mapped_column(sa.String(200))
     pass_mark: Mapped[int]
     reminder_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_REMINDER_DAYS))
+    # A loan on this programme needs the participant's signature, drawn or verbal.
+    signature_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # loan_only programmes: how long a loan lasts, so each loan gets a return date (due_on).
     loan_weeks: Mapped[int | None]
 

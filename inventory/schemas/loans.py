@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..models import Venue, as_utc
-from ..services import data_plans, issuing
+from ..models import SignatureMethod, Venue, as_utc
+from ..services import data_plans, issuing, signatures
 from .common import Derived, PartnerNarrowing
 from .fields import Choice, Id, IsoDate, Text
 
@@ -42,6 +42,32 @@ class SwapSchema(Schema):
     reason = fields.Str()
 
 
+class AgreementRefSchema(Schema):
+    version = fields.Int(metadata={"description": "the version of the programme's agreement accepted"})
+    sha256 = fields.Str(metadata={"description": "sha256 of that version's exact text (UTF-8)"})
+
+
+class SignatureArgs(Schema):
+    """How the participant signed. Checked fully by services.signatures (the pages send the same)."""
+
+    method = Choice(SignatureMethod, required=True)
+    svg = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=signatures.MAX_SVG_CHARS),
+        metadata={
+            "description": "drawn: an <svg> with a viewBox holding only <path d> and <polyline points> strokes; "
+            "it is rewritten from its numbers, and anything else is refused"
+        },
+    )
+    note = Text(
+        signatures.MAX_NOTE,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "verbal: that it was read aloud and agreed, and why they could not sign"},
+    )
+
+
 class LoanSchema(PartnerNarrowing, Schema):
     """Dumped from services.issuing.loan_receipt(). A partner taking a return at their hub sees the items
     only: not the loan's id, its participant or data plans (DESIGN.md: never to whom)."""
@@ -53,6 +79,8 @@ class LoanSchema(PartnerNarrowing, Schema):
     items = fields.List(fields.Str())
     kits = fields.List(fields.Str())
     issued_on = IsoDate()
+    agreement = fields.Nested(AgreementRefSchema)
+    signature = fields.Str(allow_none=True, metadata={"enum": ["drawn", "verbal", None]})
     data_plans = fields.List(fields.Nested(DataPlanSchema))
     transfer = fields.Nested(TransferSchema, allow_none=True)
     due_on = IsoDate(allow_none=True, metadata={"description": "loan_only programmes: when it is due back"})
@@ -116,6 +144,14 @@ class LoanCreateArgs(Schema):
         metadata={"description": "asset or kit tags"},
     )
     agreement_accepted = fields.Bool(required=True)
+    agreement_version = fields.Int(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(1, 1_000_000),
+        metadata={"description": "the version the participant was shown; refused (409) if no longer current"},
+    )
+    signature = fields.Nested(SignatureArgs, load_default=None, allow_none=True)
     issued_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
 
 
@@ -128,11 +164,13 @@ class ReturnArgs(Schema):
     )
     location = Text(20, required=True)
     note = Text(500, load_default=None, allow_none=True)
+    signature = fields.Nested(SignatureArgs, load_default=None, allow_none=True)
 
 
 class AssetReturnArgs(Schema):
     location = Text(20, required=True)
     note = Text(500, load_default=None, allow_none=True)
+    signature = fields.Nested(SignatureArgs, load_default=None, allow_none=True)
 
 
 class AssessmentCreateArgs(Schema):
@@ -141,6 +179,12 @@ class AssessmentCreateArgs(Schema):
     max_score = fields.Int(required=True, strict=True, validate=validate.Range(1, 10_000))
     taken_on = fields.Date(required=True)
     venue = Choice(Venue, required=True)
+    signature = fields.Nested(
+        SignatureArgs,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "kept on the ownership transfer a pass brings, and shown on its certificate"},
+    )
 
 
 class AssessmentResultSchema(Schema):

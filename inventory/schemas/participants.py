@@ -27,6 +27,8 @@ class CaseLoanSchema(Schema):
     issued_on = IsoDate()
     due_on = IsoDate(allow_none=True)
     overdue_days = fields.Int(metadata={"description": "days past its return date with something still out"})
+    agreement_version = fields.Int(metadata={"description": "the version of the programme's agreement accepted"})
+    signature = fields.Str(allow_none=True, metadata={"enum": ["drawn", "verbal", None]})
     items = fields.List(fields.Nested(LoanItemSchema))
     swaps = fields.List(fields.Nested(SwapSchema))
 
@@ -68,8 +70,19 @@ class ParticipantDetailSchema(ParticipantSchema):
     transfers = fields.List(fields.Nested(TransferSchema))
 
 
+class DocumentSchema(Schema):
+    kind = fields.Str(metadata={"enum": ["handover_record", "ownership_certificate"]})
+    loan = fields.Int(allow_none=True)
+    transfer = fields.Int(allow_none=True)
+    href = fields.Str(metadata={"description": "where to download it (a PDF)"})
+
+
 class SubjectAccessExportSchema(ParticipantDetailSchema):
-    """Dumped from services.privacy.export(): the case file and who has accessed it."""
+    """Dumped from services.privacy.export(): the case file, who has accessed it, and their documents."""
+
+    documents = fields.List(
+        fields.Nested(DocumentSchema), metadata={"description": "handover records and certificates, as PDFs"}
+    )
 
     access_log = fields.List(
         fields.Nested(AccessRecordSchema),

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..models import Area, AssetType, LocationKind, OwnershipRule, Programme
 from .common import Derived, code_of
-from .fields import Choice, Text
+from .fields import Choice, IsoDate, Text
 
 CODE = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", error="Use letters, digits, '-' and '_' only, starting with a letter or digit."
@@ -26,6 +26,19 @@ class ProgrammeSchema(Schema):
     pass_mark = fields.Int()
     reminder_days = fields.List(fields.Int())
     loan_weeks = fields.Int(allow_none=True, metadata={"description": "loan_only: weeks until a loan is due back"})
+    signature_required = fields.Bool()
+
+
+class AgreementSchema(Schema):
+    version = fields.Int()
+    sha256 = fields.Str(metadata={"description": "sha256 of the exact text, as UTF-8"})
+    created_on = IsoDate()
+    text = fields.Str()
+
+
+class AgreementCreateArgs(Schema):
+    # Not stripped: the text is kept exactly as written, and its sha256 is of exactly that.
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=20_000))
 
 
 class ProgrammeCreateArgs(Schema):
@@ -49,6 +62,9 @@ class ProgrammeCreateArgs(Schema):
         strict=True,
         validate=validate.Range(1, Programme.MAX_LOAN_WEEKS),
         metadata={"description": "loan_only programmes: weeks until each loan is due back (gives loans a due_on)"},
+    )
+    signature_required = fields.Bool(
+        load_default=False, metadata={"description": "a loan needs the participant's signature (drawn or verbal)"}
     )
 
 

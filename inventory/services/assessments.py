@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import Actor, Assessment, OwnershipRule, Transfer
+from . import signatures
 from .ownership import transfer_on_loan
 from .participants import get_participant
 
@@ -19,8 +20,19 @@ def passes(score: int, max_score: int, pass_mark: int) -> bool:
 
 
 def record(
-    *, participant_id: int, score: int, max_score: int, taken_on: date, venue: str, actor: Actor, today: date
+    *,
+    participant_id: int,
+    score: int,
+    max_score: int,
+    taken_on: date,
+    venue: str,
+    actor: Actor,
+    today: date,
+    signature: dict | None = None,
 ) -> tuple[Assessment, Transfer | None]:
+    """Record an attempt. A first pass, when the programme says so, transfers what is on loan; the
+    participant's signature (optional) is kept on that transfer and shown on its certificate."""
+    signed = signatures.check(signature, required=False, what="a transfer")
     if max_score <= 0:
         raise InvalidInput("The maximum score must be at least 1", {"max_score": ["Must be at least 1."]})
     if not 0 <= score <= max_score:
@@ -58,5 +70,7 @@ def record(
     transfer = None
     if assessment.passed and not passed_before and programme.ownership_rule == OwnershipRule.ON_ASSESSMENT_PASS:
         transfer = transfer_on_loan(participant, actor, taken_on, assessment_id=assessment.id)
+    if transfer is not None and signed is not None:  # a signature for a transfer that did not happen is not kept
+        transfer.signature = signatures.record(signed, participant.id, actor, taken_on)
     db.session.flush()
     return assessment, transfer

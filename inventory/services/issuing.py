@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import date, timedelta
 from typing import TypedDict, cast
 
@@ -25,6 +26,7 @@ from ..models import (
     KitAction,
     Loan,
     LoanItem,
+    NotificationKind,
     OwnershipRule,
     Programme,
     Snapshot,
@@ -32,6 +34,7 @@ from ..models import (
 )
 from ..tags import TagError, check, normalise
 from ..visibility import sees_participant
+from . import agreements, copies, signatures
 from .assets import lock_assets
 from .ownership import TransferSummary, transfer_on_loan, transfer_summary
 from .participants import PlanSummary, get_participant, plan_summary
@@ -56,9 +59,14 @@ def issue(
     today: date,
     idempotency_key: str | None = None,
     body_hash: str | None = None,
+    signature: dict | None = None,
+    agreement_version: int | None = None,
 ) -> tuple[LoanReceipt, bool]:
     """Issue assets and kits to a participant. Returns (receipt, replayed): a retry with the same
-    Idempotency-Key gets the first receipt back and issues nothing."""
+    Idempotency-Key gets the first receipt back and issues nothing. The loan records the current
+    version of the programme's agreement (`agreement_version`, when given, is the one the participant
+    was shown, and must still be current) and the participant's signature ({"method": "drawn", "svg"}
+    or {"method": "verbal", "note"}), which a programme may require."""
     if not agreement_accepted:
         raise InvalidInput(
             "The participant must accept the loan agreement before anything is issued",
@@ -73,6 +81,7 @@ def issue(
         raise InvalidInput("Scan at least one item to issue", {"items": ["At least one tag."]})
     if len(items) > MAX_ITEMS:
         raise InvalidInput(f"At most {MAX_ITEMS} items in one loan", {"items": [f"At most {MAX_ITEMS}."]})
+    signed = signatures.check(signature, required=False, what="a loan")  # the programme's rule is checked below
     claim = None
     if idempotency_key:
         claim, replay = _claim(actor, idempotency_key, body_hash or "")
@@ -82,6 +91,10 @@ def issue(
     if participant.erased:
         raise Conflict(f"Participant {participant.id}'s record has been erased: nothing can be issued to them")
     programme = participant.programme
+    if programme.signature_required and signed is None:
+        signatures.check(None, required=True, what="a loan")  # refuses, saying what is needed
+    agreement = agreements.current(programme)
+    agreements.check_shown(agreement, agreement_version)
 
     assets, kits = _lock_items(items)
     for asset in assets:
@@ -102,7 +115,9 @@ def issue(
         programme_id=programme.id,
         issued_on=issued_on,
         issued_by_id=actor.id,
-        agreement_accepted=True,
+        agreement=agreement,
+        signature=signatures.record(signed, participant.id, actor, issued_on),
+        document_key=secrets.token_hex(12),
         due_on=due_on(programme, issued_on),
         items=[],
         data_plans=[],
@@ -124,6 +139,7 @@ def issue(
         kit_before = Snapshot(kit)
         kit.apply(KitAction.ISSUE)
         db.session.add(kit_before.event("issue", actor, details={"loan": loan.id}))
+    copies.queue(NotificationKind.HANDOVER, participant, today, loan_id=loan.id)
     db.session.flush()
 
     transfer = None
@@ -135,7 +151,8 @@ def issue(
     if programme.ownership_rule == OwnershipRule.ON_ISSUE or (
         programme.ownership_rule == OwnershipRule.ON_ASSESSMENT_PASS and already_passed is not None
     ):
-        transfer = transfer_on_loan(participant, actor, issued_on, loan_id=loan.id)
+        # Theirs on issue: the signature for the handover is the one for the transfer too.
+        transfer = transfer_on_loan(participant, actor, issued_on, loan_id=loan.id, signature_id=loan.signature_id)
 
     receipt = loan_receipt(loan, today, transfer)
     if claim is not None:
@@ -211,6 +228,8 @@ class LoanReceipt(TypedDict):
     items: list[str]
     kits: list[str]
     issued_on: str
+    agreement: AgreementSummary
+    signature: str | None  # how they signed: "drawn", "verbal", or None
     data_plans: list[PlanSummary]
     transfer: TransferSummary | None
     due_on: str | None
@@ -224,6 +243,11 @@ def due_on(programme: Programme, issued_on: date) -> date | None:
     return issued_on + timedelta(weeks=programme.loan_weeks)
 
 
+class AgreementSummary(TypedDict):
+    version: int
+    sha256: str
+
+
 def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> LoanReceipt:
     """What issuing answers: the loan, its items, and a data plan for each SIM."""
     return {
@@ -232,6 +256,8 @@ def loan_receipt(loan: Loan, today: date, transfer: Transfer | None = None) -> L
         "items": [item.asset.tag for item in loan.items],
         "kits": sorted({item.kit.tag for item in loan.items if item.kit is not None}),
         "issued_on": loan.issued_on.isoformat(),
+        "agreement": {"version": loan.agreement.version, "sha256": loan.agreement.sha256},
+        "signature": loan.signature.method.value if loan.signature is not None else None,
         "data_plans": [plan_summary(p, today) for p in loan.data_plans],
         "transfer": transfer_summary(transfer),
         "due_on": loan.due_on.isoformat() if loan.due_on else None,

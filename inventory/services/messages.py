@@ -3,13 +3,18 @@ participant who withdrew consent or was erased in the meantime gets nothing."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..extensions import db
-from ..models import DataPlan, Loan, Notification, NotificationKind, NotificationStatus, Participant, User
+from ..models import DataPlan, Loan, Notification, NotificationKind, NotificationStatus, Participant, Transfer, User
 from ..notifiers import Message
+from . import certificates, handovers
+
+DOCUMENTS = {NotificationKind.HANDOVER: "handover record", NotificationKind.CERTIFICATE: "certificate of ownership"}
 
 
 class NoRecipient(Exception):
@@ -58,7 +63,40 @@ def _loan_due(row: Notification) -> Loan:
     return loan
 
 
+def _document(row: Notification) -> Message:
+    """A copy of their handover record or certificate: the PDF as a file by email (GOV.UK Notify's
+    send-a-file: they confirm their address before it downloads), or a short note by SMS, with no link."""
+    participant = db.session.get_one(Participant, row.participant_id)
+    if participant.erased_at is not None:
+        raise NoRecipient("the participant's personal data has been erased")
+    if not participant.contact_consent:
+        raise NoRecipient("the participant no longer consents to be contacted")
+    what = DOCUMENTS[row.kind]
+    personalisation: dict = {"programme": participant.programme.name, "document": what}
+    if row.channel == "sms":
+        if not participant.phone:
+            raise NoRecipient("the participant has no mobile number")
+        return Message(row.kind.value, "sms", participant.phone, personalisation, row.reference)
+    if not participant.email:
+        raise NoRecipient("the participant has no email address")
+    if row.kind == NotificationKind.HANDOVER:
+        pdf, filename = handovers.handover_pdf(db.session.get_one(Loan, row.loan_id)), f"handover-{row.loan_id}.pdf"
+    else:
+        transfer = db.session.get_one(Transfer, row.transfer_id)
+        pdf, filename = certificates.certificate_pdf(transfer), f"certificate-{transfer.id}.pdf"
+    personalisation["link_to_file"] = {
+        "file": base64.b64encode(pdf).decode("ascii"),
+        "filename": filename,
+        "is_csv": False,
+        "confirm_email_before_download": True,
+        "retention_period": current_app.config["NOTIFY_FILE_RETENTION"],
+    }
+    return Message(row.kind.value, "email", participant.email, personalisation, row.reference)
+
+
 def build(row: Notification, *, next_steps: str, today: date) -> Message:
+    if row.kind in DOCUMENTS:
+        return _document(row)
     if row.kind == NotificationKind.RETURN_DUE:
         person = db.session.get_one(Participant, row.participant_id)
         if person.erased_at is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import TypedDict
 
@@ -16,15 +17,23 @@ from ..models import (
     KitAction,
     Loan,
     LoanItem,
+    NotificationKind,
     Participant,
     Snapshot,
     Transfer,
     TransferItem,
 )
+from . import copies
 
 
 def transfer_on_loan(
-    participant: Participant, actor: Actor, on: date, *, assessment_id: int | None = None, loan_id: int | None = None
+    participant: Participant,
+    actor: Actor,
+    on: date,
+    *,
+    assessment_id: int | None = None,
+    loan_id: int | None = None,
+    signature_id: int | None = None,
 ) -> Transfer | None:
     """Transfer what is on loan to the participant under their programme (or only `loan_id`'s items).
     Part of the caller's transaction; returns None when nothing is on loan."""
@@ -50,6 +59,8 @@ def transfer_on_loan(
     if not assets:
         return None
     transfer = Transfer(
+        verify_code=new_verify_code(),
+        signature_id=signature_id,
         participant_id=participant.id,
         programme_id=participant.programme_id,
         transferred_on=on,
@@ -58,6 +69,7 @@ def transfer_on_loan(
     )
     db.session.add(transfer)
     db.session.flush()
+    copies.queue(NotificationKind.CERTIFICATE, participant, on, transfer_id=transfer.id)
     kits = {}
     for asset in assets:
         before = Snapshot(asset)
@@ -71,6 +83,15 @@ def transfer_on_loan(
             kit.apply(KitAction.TRANSFER)
             db.session.add(kit_before.event("transfer", actor, details={"transfer": transfer.id}))
     return transfer
+
+
+VERIFY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: it may be read aloud or typed
+VERIFY_LENGTH = 16  # 31**16, about 2**79: nobody finds a certificate by guessing
+
+
+def new_verify_code() -> str:
+    """What a certificate's QR code carries (PUBLIC_BASE_URL/verify/CODE): random, and nothing personal."""
+    return "".join(secrets.choice(VERIFY_ALPHABET) for _ in range(VERIFY_LENGTH))
 
 
 class TransferSummary(TypedDict):

@@ -201,6 +201,8 @@ class LoanRecord(TypedDict):
     issued_on: str
     due_on: str | None
     overdue_days: int
+    agreement_version: int
+    signature: str | None  # "drawn", "verbal", or None
     items: list[LoanItemRecord]
     swaps: list[SwapSummary]
 
@@ -264,6 +266,8 @@ def casefile(p: Participant, today: date) -> CaseFile:
                 "issued_on": loan.issued_on.isoformat(),
                 "due_on": loan.due_on.isoformat() if loan.due_on else None,
                 "overdue_days": loan.overdue_days(today),
+                "agreement_version": loan.agreement.version,
+                "signature": loan.signature.method.value if loan.signature is not None else None,
                 "items": [
                     {
                         "tag": i.asset.tag,

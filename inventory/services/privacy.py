@@ -8,27 +8,70 @@ too: its rows name no one, and keep pointing at the participant's (now nameless)
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import TypedDict
 
 import sqlalchemy as sa
 
 from ..dates import add_months
 from ..extensions import db
-from ..models import Actor, Assessment, Asset, AssetStatus, DataPlan, Loan, LoanItem, Participant, Transfer, utcnow
+from ..models import (
+    Actor,
+    Assessment,
+    Asset,
+    AssetStatus,
+    DataPlan,
+    Loan,
+    LoanItem,
+    Participant,
+    Signature,
+    Transfer,
+    utcnow,
+)
+from . import handovers
 from .access_log import AccessRecord, for_participant
 from .participants import CaseFile, casefile, get_participant
 
 PERSONAL_FIELDS = ("name", "phone", "email")
 
 
+class Document(TypedDict):
+    """A file we hold or make about the participant, and where to download it."""
+
+    kind: str  # "handover_record" or "ownership_certificate"
+    loan: int | None
+    transfer: int | None
+    href: str
+
+
 class SubjectAccessExport(CaseFile):
     access_log: list[AccessRecord]
+    documents: list[Document]
 
 
 def export(participant_id: int, viewer: Actor, today: date) -> SubjectAccessExport:
-    """Everything held about the participant: their case file, personal data included, and who has
-    opened, listed, exported or changed it (the access log)."""
+    """Everything held about the participant: their case file, personal data included, who has
+    opened, listed, exported or changed it (the access log), and their documents."""
     participant = get_participant(participant_id, viewer)
-    return {**casefile(participant, today), "access_log": for_participant(participant.id)}
+    return {
+        **casefile(participant, today),
+        "access_log": for_participant(participant.id),
+        "documents": documents(participant.id),
+    }
+
+
+def documents(participant_id: int) -> list[Document]:
+    loans = db.session.scalars(sa.select(Loan.id).where(Loan.participant_id == participant_id).order_by(Loan.id))
+    transfers = db.session.scalars(
+        sa.select(Transfer.id).where(Transfer.participant_id == participant_id).order_by(Transfer.id)
+    )
+    handover: list[Document] = [
+        {"kind": "handover_record", "loan": i, "transfer": None, "href": f"/api/v1/loans/{i}/handover"} for i in loans
+    ]
+    certificates: list[Document] = [
+        {"kind": "ownership_certificate", "loan": None, "transfer": i, "href": f"/api/v1/transfers/{i}/certificate"}
+        for i in transfers
+    ]
+    return handover + certificates
 
 
 def erase(participant_id: int, viewer: Actor) -> Participant:
@@ -48,7 +91,19 @@ def _forget(ids: sa.Select) -> list[int]:
         .returning(Participant.id)
         .execution_options(synchronize_session=False)
     )
-    return sorted(erased)
+    erased_ids = sorted(erased)
+    if erased_ids:
+        # Their signatures are personal data too: the drawing and the note go, the fact of signing stays.
+        db.session.execute(
+            sa.update(Signature)
+            .where(Signature.participant_id.in_(erased_ids))
+            .values(svg=None, note=None, erased=True)
+            .execution_options(synchronize_session=False)
+        )
+        # The kept handover records name them and show their signature. Removing a file before the
+        # commit is safe: should this transaction roll back, the next download makes it again.
+        handovers.forget_for(erased_ids)
+    return erased_ids
 
 
 def anonymise_expired(today: date, retention_months: int) -> list[int]:

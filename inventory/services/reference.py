@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..errors import InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
 from ..models import (
@@ -18,6 +19,7 @@ from ..models import (
     Programme,
 )
 from ..visibility import organisation_visible, sees_organisation
+from .agreements import add_version, default_text
 
 
 def code_of(value: str) -> str:
@@ -62,6 +64,7 @@ def create_programme(
     pass_mark: int,
     reminder_days: list[int] | None = None,
     loan_weeks: int | None = None,
+    signature_required: bool = False,
 ) -> Programme:
     if loan_weeks is not None and ownership_rule != OwnershipRule.LOAN_ONLY:
         raise InvalidInput(
@@ -73,7 +76,7 @@ def create_programme(
             f"A loan lasts 1 to {Programme.MAX_LOAN_WEEKS} weeks", {"loan_weeks": [f"1 to {Programme.MAX_LOAN_WEEKS}."]}
         )
     days = sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True)
-    return _add_new(
+    programme = _add_new(
         Programme(
             code=code_of(code),
             name=name.strip(),
@@ -83,10 +86,13 @@ def create_programme(
             pass_mark=pass_mark,
             reminder_days=days,
             loan_weeks=loan_weeks,
+            signature_required=signature_required,
         ),
         "programme",
         code_of(code),
     )
+    add_version(programme, default_text(programme), None, clock.today())  # until an admin writes their own
+    return programme
 
 
 def list_programmes() -> list[Programme]:

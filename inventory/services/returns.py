@@ -22,15 +22,25 @@ from ..models import (
     Snapshot,
 )
 from ..visibility import at_own_hubs, sees_participant
+from . import handovers, signatures
 from .assets import checked_tag, lock_assets
 from .issuing import NO_LOAN
 from .reference import find_location
 
 
 def return_items(
-    loan_id: int, actor: Actor, *, location: str, today: date, items: list[str] | None = None, note: str | None = None
+    loan_id: int,
+    actor: Actor,
+    *,
+    location: str,
+    today: date,
+    items: list[str] | None = None,
+    note: str | None = None,
+    signature: dict | None = None,
 ) -> Loan:
-    """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine."""
+    """Some or all (items=None) of a loan's outstanding items back to `location`, into quarantine,
+    with the participant's signature for the return when they give one (shown on the handover record)."""
+    signed = signatures.check(signature, required=False, what="a return")
     loan = db.session.get(Loan, loan_id)
     # Advocates take returns for their own caseload; someone else's loan answers as a missing one.
     # Partners never address a loan (its id leads to a person): they return an item by its tag.
@@ -40,10 +50,19 @@ def return_items(
         or (actor.role == Role.ADVOCATE and not sees_participant(loan.participant_id, actor))
     ):
         raise NotFound(NO_LOAN)
-    return _return(loan, actor, location=location, today=today, items=items, note=note)
+    return _return(loan, actor, location=location, today=today, items=items, note=note, signed=signed)
 
 
-def _return(loan: Loan, actor: Actor, *, location: str, today: date, items: list[str] | None, note: str | None) -> Loan:
+def _return(
+    loan: Loan,
+    actor: Actor,
+    *,
+    location: str,
+    today: date,
+    items: list[str] | None,
+    note: str | None,
+    signed: dict | None,
+) -> Loan:
     loan_id = loan.id
     destination = return_place(location, actor)
     outstanding = {item.asset.tag: item for item in loan.items if item.returned_on is None}
@@ -56,15 +75,21 @@ def _return(loan: Loan, actor: Actor, *, location: str, today: date, items: list
             f"{', '.join(strangers)} not outstanding on loan {loan_id}",
             {"items": [f"{t} is not on this loan, or has already come back." for t in strangers]},
         )
+    signed_for = signatures.record(signed, loan.participant_id, actor, today)
     for asset in lock_assets(wanted):
         _take_back(outstanding[asset.tag], asset, destination, actor, today, note)
+        outstanding[asset.tag].return_signature = signed_for
     db.session.flush()
+    handovers.forget(loan)  # the next copy of the handover record lists the return
     return loan
 
 
-def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: str | None = None) -> Loan:
+def return_asset(
+    tag: str, actor: Actor, *, location: str, today: date, note: str | None = None, signature: dict | None = None
+) -> Loan:
     """A return by scanning one item: find its open loan. Partners may do this at their own hubs (and
     learn only that the item was on loan: the answer is narrowed for them, schemas.loans)."""
+    signed = signatures.check(signature, required=False, what="a return")
     tag = checked_tag(tag)
     return_place(location, actor)  # a partner's other-organisation location is refused before anything is said
     loan_id = db.session.scalar(
@@ -83,7 +108,7 @@ def return_asset(tag: str, actor: Actor, *, location: str, today: date, note: st
     loan = db.session.get(Loan, loan_id)
     if loan is None or (actor.role == Role.ADVOCATE and not sees_participant(loan.participant_id, actor)):
         raise NotFound(NO_LOAN)
-    return _return(loan, actor, location=location, today=today, items=[tag], note=note)
+    return _return(loan, actor, location=location, today=today, items=[tag], note=note, signed=signed)
 
 
 def return_place(location: str, actor: Actor) -> Location:

@@ -109,4 +109,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, loan_changes, logistics, scan, stock, stocktakes  # noqa: E402,F401
+from . import admin, assets, deliveries, issuing, loan_changes, logistics, scan, stock, stocktakes, verify  # noqa: E402,F401

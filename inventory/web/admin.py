@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import Schema
 from sqlalchemy.orm import selectinload
@@ -34,7 +34,7 @@ from ..permissions import Permission
 from ..schemas.fields import MAX_ID
 from ..schemas.reference import LocationCreateArgs, OrganisationCreateArgs, ProgrammeCreateArgs
 from ..schemas.users import UserCreateArgs
-from ..services import access_log, data_plans, notifications, reference, reports, users
+from ..services import access_log, agreements, data_plans, notifications, reference, reports, users
 from . import bp
 from .charts import bar_chart
 from .common import attachment, attempt, field_errors, form_date, load_form, needs
@@ -307,4 +307,29 @@ def access_log_page():
         filters=filters,
         refused=refused,
         errors=field_errors(refused),
+    ), (refused.status if refused else 200)
+
+
+@bp.route("/admin/programmes/<code>/agreements", methods=["GET", "POST"])
+@needs(Permission.WRITE_REFERENCE)
+def admin_agreements(code: str):
+    """A programme's loan-agreement texts, newest (current) first, and a form for the next version."""
+    programme, refused = attempt(lambda: reference.get_programme(code))
+    if programme is None:
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        text = request.form.get("text", "").replace("\r\n", "\n")  # browsers send CRLF; the text is kept as typed
+        added, refused = attempt(lambda: agreements.add_version(programme, text, current_user, today()))
+        if added:
+            flash(f"Version {added.version} of {programme.code}'s agreement is now current.", "success")
+            return redirect(url_for("web.admin_agreements", code=programme.code))
+        errors = field_errors(refused)
+    return render_template(
+        "admin_agreements.html",
+        programme=programme,
+        versions=agreements.versions(programme),
+        errors=errors,
+        refused=refused,
+        form=request.form,
     ), (refused.status if refused else 200)

@@ -20,7 +20,18 @@ from ..models import AccessAction, AccessChannel, Area, Participant, ReferralSou
 from ..permissions import Permission, whole_caseload
 from ..schemas.loans import AssessmentCreateArgs
 from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
-from ..services import access_log, assessments, certificates, issuing, loan_changes, participants, reference, returns
+from ..services import (
+    access_log,
+    agreements,
+    assessments,
+    certificates,
+    handovers,
+    issuing,
+    loan_changes,
+    participants,
+    reference,
+    returns,
+)
 from . import bp
 from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in
 
@@ -172,6 +183,9 @@ def issue_page(participant_id: int):
         issued_on, refused = attempt(lambda: form_date(request.form.get("issued_on"), "issued_on", today()))
         if issued_on is not None:  # not refused (and the default is today)
             body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
+            signature = _signature_in(request.form)
+            body |= {"signature": signature}
+            shown = request.form.get("agreement_version", "")
             result, refused = attempt(
                 lambda: issuing.issue(
                     participant_id=person.id,
@@ -182,6 +196,8 @@ def issue_page(participant_id: int):
                     today=today(),
                     idempotency_key=key,
                     body_hash=issuing.request_hash(body),
+                    signature=signature,
+                    agreement_version=int(shown) if shown.isdigit() and len(shown) < 8 else None,
                 )
             )
             if result:
@@ -189,17 +205,38 @@ def issue_page(participant_id: int):
                 if not replayed:  # a double tap issues, and is logged, once
                     _logged(AccessAction.CHANGED, [person.id], f"loan {receipt['id']} issued")
                 return render_template("issued.html", person=person, receipt=receipt)
-        errors = field_errors(refused)
+        errors = field_errors(refused) | _signature_errors(refused)
     _logged(AccessAction.VIEWED, [person.id], "issue page")  # the page shows their name
     return render_template(
         "issue.html",
         person=person,
+        agreement=agreements.current(person.programme),
         refused=refused,
         errors=errors,
         form=request.form,
         key=secrets.token_urlsafe(16),
         today=today(),
     ), (refused.status if refused else 200)
+
+
+def _signature_in(form) -> dict | None:
+    """The signature fields of a form (signature_method, signature_svg, signature_note), as the API takes
+    them; a pad left blank is no signature (services.signatures says whether one is needed)."""
+    method = form.get("signature_method")
+    if method == "verbal":
+        return {"method": "verbal", "note": form.get("signature_note", "")}
+    if method == "drawn" and form.get("signature_svg", "").strip():
+        return {"method": "drawn", "svg": form["signature_svg"]}
+    return None
+
+
+def _signature_errors(refused) -> dict[str, str]:
+    """A refused signature's message, for beside the pad: {"signature": "..."}."""
+    if refused is None or not isinstance(refused.errors, dict) or "signature" not in refused.errors:
+        return {}
+    given = refused.errors["signature"]
+    parts = given.values() if isinstance(given, dict) else [given]
+    return {"signature": " ".join(m for messages in parts for m in messages)}
 
 
 @bp.route("/participants/<id:participant_id>/assessments", methods=["POST"])
@@ -248,6 +285,20 @@ def certificate(participant_id: int, transfer_id: int):
         abort(404)
     _logged(AccessAction.VIEWED, [person.id], "ownership certificate")  # it names its holder
     return attachment(certificates.certificate_pdf(transfer), "application/pdf", f"certificate-{transfer.id}.pdf")
+
+
+@bp.route("/participants/<id:participant_id>/loans/<id:loan_id>/handover")
+@writes  # records the access log
+@needs(Permission.ISSUE)
+def handover(participant_id: int, loan_id: int):
+    person = _participant(participant_id)
+    loan, refused = attempt(lambda: issuing.get_loan(loan_id, current_user))
+    if loan is None or loan.participant_id != person.id:  # refused, or not theirs
+        abort(404)
+    _logged(AccessAction.VIEWED, [person.id], f"handover record, loan {loan.id}")  # it names them
+    response = attachment(handovers.handover_pdf(loan), "application/pdf", f"handover-{loan.id}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/participants/<id:participant_id>/loans/<id:loan_id>/return", methods=["POST"])

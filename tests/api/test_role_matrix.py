@@ -35,6 +35,8 @@ def matrix(t, n="X"):
             ADMIN,
         ),
         ("GET", "/api/v1/programmes/DII", None, ALL),
+        ("GET", "/api/v1/programmes/DII/agreements", None, ALL),
+        ("POST", "/api/v1/programmes/DII/agreements", {"text": f"Agreement {n}"}, ADMIN),
         ("GET", "/api/v1/organisations", None, ALL),
         ("POST", "/api/v1/organisations", {"code": f"NEWORG-{n}", "name": "N"}, ADMIN),
         ("GET", "/api/v1/organisations/PARTNER-A", None, ALL),
@@ -104,6 +106,7 @@ def matrix(t, n="X"):
             CASEWORK,
         ),
         ("GET", f"/api/v1/loans/{t['loan']}", None, CASEWORK),
+        ("GET", f"/api/v1/loans/{t['loan']}/handover", None, CASEWORK),
         ("POST", f"/api/v1/loans/{t['loan']}/return", {"location": "HUB-A", "items": [t["lent_a"]]}, RETURNS),
         ("POST", f"/api/v1/assets/{t['lent_b']}/return", {"location": "HUB-A"}, RETURNS_AT_HUBS),
         (

@@ -85,6 +85,8 @@ def test_production_requires_it_of_admins_and_advocates_by_default(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@127.0.0.1/db")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://lending.example.gov.uk")
+    monkeypatch.setenv("PDF_SIGNING_KEY", "/run/secrets/pdf-key.pem")  # only the settings are read here
+    monkeypatch.setenv("PDF_SIGNING_CERT", "/run/secrets/pdf-cert.pem")
     assert load("/tmp")["MFA_REQUIRED_ROLES"] == frozenset({"admin", "advocate"})
 
 

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from inventory.errors import Conflict, InvalidInput, NotFound
-from inventory.extensions import db
-from inventory.models import Asset, AssetStatus, DataPlan, Event, Kit, KitStatus, Loan, LoanItem
+from inventory.extensions import db, unit_of_work
+from inventory.models import Asset, AssetStatus, DataPlan, Event, Kit, KitStatus, Loan, LoanItem, Programme
 from inventory.services import issuing, kits
 from tests.conftest import TODAY  # noqa: E402 - the suite's one today
 
@@ -136,3 +136,25 @@ def test_an_on_issue_programme_transfers_at_issue(world, make_asset, make_partic
     receipt = issue(make_participant(programme="GIFT"), chair.tag)
     assert receipt["transfer"]["assets"] == [chair.tag]
     assert status_of(chair) == AssetStatus.OWNED
+
+
+def test_two_admins_adding_agreement_versions_at_once_get_one_version_each(app, world):
+    from inventory.models import Agreement
+    from inventory.services import agreements
+    from tests.conftest import TODAY, at_once
+
+    programme_id = world.dii.id
+
+    def add(text):
+        def call():
+            with unit_of_work():
+                programme = db.session.get(Programme, programme_id)
+                return agreements.add_version(programme, text, None, TODAY).version
+
+        return call
+
+    versions = at_once([add("first"), add("second"), add("third")], app)
+    assert sorted(versions) == [2, 3, 4]  # version 1 came with the programme
+    db.session.rollback()  # this thread's snapshot predates the threads' commits
+    stored = db.session.scalars(sa.select(Agreement.version).where(Agreement.programme_id == programme_id))
+    assert sorted(stored) == [1, 2, 3, 4]

@@ -1,7 +1,10 @@
 """The sender against a stand-in for GOV.UK Notify on 127.0.0.1 that fails in every way Notify can:
 nothing is lost, nothing is accepted twice, and every failure ends in the right state."""
 
+import base64
+import binascii
 import json
+import re
 import threading
 import uuid
 from collections import defaultdict
@@ -23,14 +26,48 @@ SWEEP_DAY = date(2027, 1, 29)  # 30 days before those plans end
 API_KEY = f"test-{uuid.uuid4()}-{uuid.uuid4()}"
 TEMPLATES = {
     f"{kind}_{channel}": str(uuid.uuid4())
-    for kind in ("plan_ending", "plan_ended", "advocate_digest", "assessment_due")
+    for kind in ("plan_ending", "plan_ended", "advocate_digest", "assessment_due", "handover", "certificate")
     for channel in ("sms", "email")
 }
 
 
+def file_errors(body: dict) -> list[str]:
+    """What GOV.UK Notify refuses (400 BadRequestError) in a file sent by email: a file in an SMS, a file
+    that is not base64, larger than 2 MB or not a kind it accepts, and bad download settings."""
+    errors = []
+    for name, value in (body.get("personalisation") or {}).items():
+        if not isinstance(value, dict) or "file" not in value:
+            continue
+        if "email_address" not in body:
+            errors.append(f"{name}: files can only be sent by email")
+            continue
+        try:
+            data = base64.b64decode(value["file"], validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            errors.append(f"{name}: file is not encoded in base64")
+            continue
+        if len(data) > 2 * 1024 * 1024:
+            errors.append(f"{name}: file is larger than 2MB")
+        if not data.startswith(b"%PDF-") and value.get("is_csv") is not True:
+            errors.append(f"{name}: unsupported file type")  # we only ever send PDFs
+        if not isinstance(value.get("is_csv", False), bool):
+            errors.append(f"{name}: is_csv must be a boolean")
+        if not isinstance(value.get("confirm_email_before_download", True), bool):
+            errors.append(f"{name}: confirm_email_before_download must be a boolean")
+        retention = value.get("retention_period")
+        match = re.fullmatch(r"(\d+) weeks?", retention or "") if retention is not None else True
+        if not match or (match is not True and not 1 <= int(match.group(1)) <= 78):
+            errors.append(f"{name}: Unsupported value for retention_period '{retention}'")
+        filename = value.get("filename")
+        if filename is not None and "." not in filename:
+            errors.append(f"{name}: filename must end with a file extension")
+    return errors
+
+
 class FakeNotify:
     """Answers each POST by a script chosen by the recipient: e.g. ["500", "ok"] fails once, then accepts.
-    "drop" accepts the message and then drops the connection without answering."""
+    "drop" accepts the message and then drops the connection without answering. Files sent by email are
+    checked as Notify checks them (file_errors)."""
 
     def __init__(self):
         self.scripts: dict[str, list[str]] = {}
@@ -55,6 +92,10 @@ class FakeNotify:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 to = body.get("phone_number") or body.get("email_address")
                 fake.calls[to] += 1
+                refused = file_errors(body)
+                if refused:
+                    errors = [{"error": "BadRequestError", "message": m} for m in refused]
+                    return self._json(400, {"status_code": 400, "errors": errors})
                 step = (fake.scripts.get(to) or ["ok"]).pop(0) if fake.scripts.get(to) else "ok"
                 if step in ("ok", "drop"):
                     if body["reference"] in fake.accepted:

@@ -7,18 +7,27 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from inventory import create_app
 from inventory.config import ConfigError
+from inventory.pdf.signing import make_development_pair
 
+# Production's PDF-signing pair is the operator's; here, one made for the module.
+_PAIR = make_development_pair(
+    Path(tempfile.mkdtemp(prefix="pdf-pair-")), datetime(2026, 11, 22, tzinfo=UTC), "Test signer"
+)
 SAFE = {
     "ENV_NAME": "production",
     "SECRET_KEY": "k" * 32,
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://inventory@127.0.0.1:9/inventory",
     "PUBLIC_BASE_URL": "https://kit.example.org",
+    "PDF_SIGNING_KEY": str(_PAIR[0]),
+    "PDF_SIGNING_CERT": str(_PAIR[1]),
 }
 
 
@@ -40,6 +49,9 @@ def test_safe_production_settings_start_with_secure_cookies():
         ({"SECRET_KEY": "é" * 15}, "SECRET_KEY must be at least 32 bytes"),  # 30 bytes, though 15 characters
         ({"DEBUG": True}, "Debug mode must be off in production"),
         ({"PUBLIC_BASE_URL": "http://kit.example.org"}, "PUBLIC_BASE_URL must be https:// in production"),
+        ({"PDF_SIGNING_KEY": ""}, "PDF_SIGNING_KEY and PDF_SIGNING_CERT .* must be set in production"),
+        ({"PDF_SIGNING_CERT": ""}, "PDF_SIGNING_KEY and PDF_SIGNING_CERT .* must be set in production"),
+        ({"PDF_SIGNING_KEY": "/no/such/key.pem"}, "PDF_SIGNING_KEY names a file this process cannot read"),
     ],
 )
 def test_production_refuses_unsafe_settings(change, message):

@@ -90,13 +90,20 @@ def test_no_page_has_an_inline_script_style_or_handler(client, world, make_asset
 
 
 @pytest.fixture
-def production():
+def production(tmp_path):
+    from datetime import UTC, datetime
+
+    from inventory.pdf.signing import make_development_pair
+
+    key, cert = make_development_pair(tmp_path, datetime(2026, 11, 22, tzinfo=UTC), "Test signer")
     app = create_app(
         {
             "ENV_NAME": "production",
             "SECRET_KEY": "a-production-secret-of-at-least-32-bytes",
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://inventory@127.0.0.1:9/inventory",
             "PUBLIC_BASE_URL": "https://kit.example.org",
+            "PDF_SIGNING_KEY": str(key),
+            "PDF_SIGNING_CERT": str(cert),
         }
     )
     return app.test_client()

@@ -26,7 +26,7 @@ from ...schemas.loans import (
     SimToBarSchema,
     SwapArgs,
 )
-from ...services import access_log, assessments, certificates, data_plans, issuing, loan_changes, returns
+from ...services import access_log, assessments, certificates, data_plans, handovers, issuing, loan_changes, returns
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
 from ..common import Blueprint, paginate
@@ -65,6 +65,8 @@ def issue(args):
         today=day,
         idempotency_key=key,
         body_hash=issuing.request_hash(request.get_json(silent=True) or {}),
+        signature=args["signature"],
+        agreement_version=args["agreement_version"],
     )
     if not replayed:  # the participant's case file has a new loan (a replay changes nothing)
         what = f"loan {receipt['id']} issued"
@@ -79,6 +81,31 @@ def get_loan(loan_id):
     return issuing.loan_receipt(issuing.get_loan(loan_id, current_user()), today())
 
 
+@blp.route("/loans/<id:loan_id>/handover", methods=["GET"])
+@writes  # records the access log
+@requires(Permission.ISSUE)
+@blp.response(200, description="The handover record, a signed PDF", content_type="application/pdf")
+def handover_record(loan_id):
+    """What was handed over and agreed: programme, agreement text with its version and sha256, every item,
+    the date, the advocate and the participant's signature. The participant's advocate and admins only."""
+    loan = issuing.get_loan(loan_id, current_user())
+    access_log.record(
+        current_user(),
+        AccessAction.VIEWED,
+        [loan.participant_id],
+        f"handover record, loan {loan.id}",
+        AccessChannel.API,
+    )
+    return Response(
+        handovers.handover_pdf(loan),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="handover-{loan.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @blp.route("/loans/<id:loan_id>/return", methods=["POST"])
 @requires(Permission.RETURN)
 @blp.arguments(ReturnArgs())
@@ -87,7 +114,13 @@ def return_loan_items(args, loan_id):
     """Some or all of a loan's items back to a location, into quarantine."""
     day = today()
     loan = returns.return_items(
-        loan_id, current_user(), location=args["location"], today=day, items=args["items"], note=args["note"]
+        loan_id,
+        current_user(),
+        location=args["location"],
+        today=day,
+        items=args["items"],
+        note=args["note"],
+        signature=args["signature"],
     )
     return issuing.loan_receipt(loan, day)
 
@@ -175,7 +208,9 @@ def mark_barred(tag):
 def return_asset(args, tag):
     """Take one item back by scanning it: its open loan is found for you."""
     day = today()
-    loan = returns.return_asset(tag, current_user(), location=args["location"], today=day, note=args["note"])
+    loan = returns.return_asset(
+        tag, current_user(), location=args["location"], today=day, note=args["note"], signature=args["signature"]
+    )
     return issuing.loan_receipt(loan, day)
 
 
@@ -192,6 +227,7 @@ def record_assessment(args):
         venue=args["venue"],
         actor=current_user(),
         today=today(),
+        signature=args["signature"],
     )
     access_log.record(
         current_user(), AccessAction.CHANGED, [assessment.participant_id], "assessment recorded", AccessChannel.API

@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask_smorest import Page
 
 from ...auth import current_user, requires
+from ...clock import today
 from ...permissions import Permission
 from ...schemas.reference import (
+    AgreementCreateArgs,
+    AgreementSchema,
     KitTemplateCreateArgs,
     KitTemplateSchema,
     LocationCreateArgs,
@@ -16,7 +19,7 @@ from ...schemas.reference import (
     ProgrammeCreateArgs,
     ProgrammeSchema,
 )
-from ...services import reference
+from ...services import agreements, reference
 from ..common import Blueprint
 
 blp = Blueprint(
@@ -45,6 +48,24 @@ def create_programme(args):
 @blp.response(200, ProgrammeSchema)
 def get_programme(code):
     return reference.get_programme(code)
+
+
+@blp.route("/programmes/<code>/agreements", methods=["GET"])
+@requires(Permission.READ_REFERENCE)
+@blp.response(200, AgreementSchema(many=True))
+@blp.paginate(Page)
+def list_agreements(code):
+    """The programme's loan-agreement texts, newest first: the first is the current one."""
+    return agreements.versions(reference.get_programme(code))
+
+
+@blp.route("/programmes/<code>/agreements", methods=["POST"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(AgreementCreateArgs())
+@blp.response(201, AgreementSchema)
+def add_agreement(args, code):
+    """A new version of the programme's loan agreement, current from now on."""
+    return agreements.add_version(reference.get_programme(code), args["text"], current_user(), today())
 
 
 @blp.route("/organisations", methods=["GET"])

@@ -21,7 +21,7 @@ from .assets import (  # noqa: F401
     RetireReason,
 )
 from .columns import as_utc, utcnow  # noqa: F401
-from .counts import NO_TEMPLATE, TALLIES, Delivery, KitCount, StockCount, Tally  # noqa: F401, E402
+from .counts import NO_TEMPLATE, TALLIES, Delivery, KitCount, OutcomeCount, StockCount, Tally, plan_stop  # noqa: F401, E402
 from .events import Event, Snapshot  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401

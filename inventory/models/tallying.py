@@ -17,26 +17,30 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstanceState, Session, SessionTransaction
+from sqlalchemy.orm.util import identity_key
 
+from .assessments import Transfer
 from .counts import TALLIES, Tally
+from .loans import Loan, LoanItem
+from .participants import Participant
 
 log = logging.getLogger(__name__)
 
 _SEEN = "counted_as"  # InstanceState.info key: {attribute: value} as last counted
 _PENDING = "count_deltas"  # Session.info key: [(transaction, Counter of (tally index, key) -> delta)]
-_BY_MODEL: dict[type, list[tuple[int, Tally]]] = {}
-for _index, _tally in enumerate(TALLIES):
-    _BY_MODEL.setdefault(_tally.model, []).append((_index, _tally))
+_BY_MODEL: dict[type, list[Tally]] = {}
+for _tally in TALLIES:
+    _BY_MODEL.setdefault(_tally.model, []).append(_tally)
 
 
 def _attrs(model: type) -> set[str]:
-    return {a for _, tally in _BY_MODEL[model] for a in tally.attrs}
+    return {a for tally in _BY_MODEL[model] for a in tally.attrs}
 
 
 def _remember(state: InstanceState, names: set[str] | None = None) -> None:
@@ -60,35 +64,111 @@ for _model in _BY_MODEL:
     event.listen(_model, "refresh", _on_refresh)
 
 
-def _key(tally: Tally, values: dict[str, Any] | None) -> tuple | None:
-    return None if values is None else tally.key(values)
+class _FlushLookup:
+    """A tally's lookups during a flush: after it (the database and the session agree), or before it
+    (the same, except for participants this flush changed, whose earlier values are given)."""
+
+    def __init__(self, session: Session, earlier: dict[int, tuple[int, str]] | None, cache: dict):
+        self.session, self.earlier, self.cache = session, earlier, cache
+
+    def _cached(self, key: tuple, query):
+        if key not in self.cache:
+            self.cache[key] = query()
+        return self.cache[key]
+
+    def participant(self, participant_id: int) -> tuple[int, str]:
+        if self.earlier is not None and participant_id in self.earlier:
+            return self.earlier[participant_id]
+        person = self.session.identity_map.get(identity_key(Participant, participant_id))
+        if person is not None and {"programme_id", "area"} <= sa.inspect(person).dict.keys():
+            return (person.programme_id, str(person.area))
+        row = self._cached(
+            ("participant", participant_id),
+            lambda: self.session.execute(
+                sa.select(Participant.programme_id, Participant.area).where(Participant.id == participant_id)
+            ).one(),
+        )
+        return (row[0], str(row[1]))
+
+    def loan(self, loan_id: int) -> tuple[int, date]:
+        return self._cached(
+            ("loan", loan_id),
+            lambda: tuple(
+                self.session.execute(sa.select(Loan.participant_id, Loan.issued_on).where(Loan.id == loan_id)).one()
+            ),
+        )
+
+    def transfer(self, transfer_id: int) -> tuple[int, date]:
+        return self._cached(
+            ("transfer", transfer_id),
+            lambda: tuple(
+                self.session.execute(
+                    sa.select(Transfer.participant_id, Transfer.transferred_on).where(Transfer.id == transfer_id)
+                ).one()
+            ),
+        )
+
+    def kit_leader(self, loan_id: int, kit_id: int) -> int:
+        return self._cached(
+            ("leader", loan_id, kit_id),
+            lambda: self.session.scalar(
+                sa.select(sa.func.min(LoanItem.asset_id)).where(LoanItem.loan_id == loan_id, LoanItem.kit_id == kit_id)
+            ),
+        )
+
+
+def _moves(tally: Tally, before, after, was: _FlushLookup, now: _FlushLookup, deltas: Counter) -> None:
+    for key in tally.keys(before, was) if before is not None else []:
+        deltas[(tally, key)] -= 1
+    for key in tally.keys(after, now) if after is not None else []:
+        deltas[(tally, key)] += 1
 
 
 @event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, flush_context) -> None:
+    changes = []  # (object, its state, counted as before the flush, as after it)
+    for how, objects in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
+        for obj in objects:
+            if type(obj) not in _BY_MODEL:
+                continue
+            state = sa.inspect(obj)
+            names = _attrs(type(obj))
+            before = None if how == "new" else state.info.get(_SEEN)  # new: counted nowhere yet
+            if how != "new" and (before is None or not names <= before.keys()):
+                log.error("a %s changed without a record of how it was counted: the counts check will say", type(obj))
+                continue
+            after = None if how == "deleted" else {name: state.dict.get(name) for name in names}
+            changes.append((obj, state, before, after))
+    if not changes:
+        return
+    earlier = {
+        state.dict["id"]: (before["programme_id"], str(before["area"]))
+        for obj, state, before, after in changes
+        if isinstance(obj, Participant) and before is not None
+    }
+    cache: dict = {}
+    was, now = _FlushLookup(session, earlier, cache), _FlushLookup(session, None, cache)
     deltas: Counter = Counter()
-    changed = [(o, "new") for o in session.new] + [(o, "dirty") for o in session.dirty]
-    for obj, how in changed + [(o, "deleted") for o in session.deleted]:
-        tallies = _BY_MODEL.get(type(obj))
-        if not tallies:
-            continue
-        state = sa.inspect(obj)
-        names = _attrs(type(obj))
-        before = None if how == "new" else state.info.get(_SEEN)  # new: counted nowhere yet
-        if how != "new" and (before is None or not names <= before.keys()):
-            log.error("a %s changed without a record of how it was counted: the counts check will say", type(obj))
-            continue
-        gone = how == "deleted"
-        after = None if gone else {name: state.dict.get(name) for name in names}
-        for index, tally in tallies:
-            old, new = _key(tally, before), _key(tally, after)
-            if old != new:
-                if old is not None:
-                    deltas[(index, old)] -= 1
-                if new is not None:
-                    deltas[(index, new)] += 1
+    counted: set[tuple[type, int]] = set()
+    for obj, state, before, after in changes:
+        if before != after:
+            for tally in _BY_MODEL[type(obj)]:
+                _moves(tally, before, after, was, now, deltas)
+            counted.add((type(obj), state.dict.get("id")))
         if after is not None:
             state.info[_SEEN] = after
+    # A participant who moved area takes the counts of their loans, assessments and plans along.
+    for person_id, (programme_id, area) in earlier.items():
+        if now.participant(person_id) == (programme_id, area):
+            continue
+        for tally in TALLIES:
+            if tally.of_participant is None:
+                continue
+            for row_id, *values in session.execute(tally.of_participant(person_id)):
+                if (tally.model, row_id) not in counted:
+                    row = dict(zip(tally.attrs, values, strict=True))
+                    _moves(tally, row, row, was, now, deltas)
+    deltas = Counter({k: v for k, v in deltas.items() if v})
     if deltas:
         transaction = session.get_nested_transaction() or session.get_transaction()
         session.info.setdefault(_PENDING, []).append((transaction, deltas))
@@ -119,6 +199,13 @@ def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
 def _apply(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: its changes count when the transaction they belong to commits
+    settle(session)
+
+
+def settle(session: Session) -> None:
+    """Write what this transaction has changed so far into the count rows now: for a reader of counts
+    that wrote first (a test, or a page that changes and then shows stock). Inside a savepoint, what it
+    writes goes with the savepoint if that is rolled back."""
     session.flush()
     pending = session.info.pop(_PENDING, None)
     if not pending:
@@ -126,10 +213,25 @@ def _apply(session: Session) -> None:
     total: Counter = Counter()
     for _, deltas in pending:
         total.update(deltas)
-    # Sorted, so every transaction takes its count rows in the same order (no deadlocks).
-    for (index, key), delta in sorted(total.items(), key=lambda item: (item[0][0], item[0][1])):
+    # Sorted by table and key, so every transaction takes its count rows in the same order (no deadlocks).
+    by_row: Counter = Counter()
+    for (tally, key), delta in total.items():
+        by_row[(_table_of(tally), key)] += delta
+    for (table_name, key), delta in sorted(by_row.items(), key=lambda item: (item[0][0], _sortable(item[0][1]))):
         if delta:
-            _add(session, TALLIES[index], key, delta)
+            _add(session, _TALLY_OF_TABLE[table_name], key, delta)
+
+
+def _table_of(tally: Tally) -> str:
+    return f"{tally.table.__tablename__}.{tally.column}"  # type: ignore[attr-defined]
+
+
+# Tallies that write the same table and column write it the same way; any one of them stands for all.
+_TALLY_OF_TABLE = {_table_of(tally): tally for tally in TALLIES}
+
+
+def _sortable(key: tuple) -> tuple:
+    return tuple(str(part) for part in key)
 
 
 def _add(session: Session, tally: Tally, key: tuple, delta: int) -> None:

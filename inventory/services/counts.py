@@ -7,6 +7,7 @@ and how a database written by something that bypassed the models (a hand-made UP
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ def _lock(exclusive: bool) -> None:
     """Hold off writers while recounting: a change committed between reading the rows and reading the
     counts would look like a difference. (SQLite's writer lock, taken at BEGIN, does this already.)"""
     if db.session.get_bind().dialect.name == "postgresql":
-        tables = ", ".join(sorted({t.table.__table__.name for t in TALLIES}))  # type: ignore[attr-defined]
+        tables = ", ".join(sorted({t.table.__tablename__ for t in TALLIES}))  # type: ignore[attr-defined]
         mode = "SHARE ROW EXCLUSIVE" if exclusive else "SHARE"
         db.session.execute(sa.text(f"LOCK TABLE {tables} IN {mode} MODE"))
 
@@ -39,16 +40,31 @@ def _normal(key) -> tuple:
     return tuple(str(part) if hasattr(part, "value") else part for part in key)
 
 
-def _kept(tally: Tally) -> dict[tuple, int]:
-    table = tally.table.__table__  # type: ignore[attr-defined]
-    columns = [table.c[name] for name in tally.key_columns]
-    rows = db.session.execute(sa.select(*columns, table.c[tally.column]))
+def _tables() -> dict[tuple[type, str], list[Tally]]:
+    """The tallies by the table and column they keep (the outcome report's share one)."""
+    found: dict[tuple[type, str], list[Tally]] = {}
+    for tally in TALLIES:
+        found.setdefault((tally.table, tally.column), []).append(tally)
+    return found
+
+
+def _name(table: type, column: str) -> str:
+    name = table.__tablename__  # type: ignore[attr-defined]
+    return name if column == "count" else f"{name}.{column}"
+
+
+def _kept(table: type, column: str, key_columns: tuple[str, ...]) -> dict[tuple, int]:
+    t = table.__table__  # type: ignore[attr-defined]
+    rows = db.session.execute(sa.select(*(t.c[name] for name in key_columns), t.c[column]))
     return {_normal(row[:-1]): row[-1] for row in rows if row[-1]}
 
 
-def _counted(tally: Tally) -> dict[tuple, int]:
-    assert tally.recount is not None
-    return {_normal(row[:-1]): row[-1] for row in db.session.execute(tally.recount()) if row[-1]}
+def _counted(tallies: list[Tally]) -> dict[tuple, int]:
+    total: Counter = Counter()
+    for tally in tallies:
+        for key, n in tally.recount(db.session).items():
+            total[_normal(key)] += n
+    return {key: n for key, n in total.items() if n}
 
 
 def differences(*, lock: bool = True) -> list[Difference]:
@@ -56,11 +72,11 @@ def differences(*, lock: bool = True) -> list[Difference]:
     if lock:
         _lock(exclusive=False)
     found = []
-    for tally in TALLIES:
-        kept, counted = _kept(tally), _counted(tally)
+    for (table, column), tallies in _tables().items():
+        kept, counted = _kept(table, column, tallies[0].key_columns), _counted(tallies)
         for key in sorted(kept.keys() | counted.keys(), key=str):
             if kept.get(key, 0) != counted.get(key, 0):
-                found.append(Difference(tally.name, key, kept.get(key, 0), counted.get(key, 0)))
+                found.append(Difference(_name(table, column), key, kept.get(key, 0), counted.get(key, 0)))
     return found
 
 
@@ -68,12 +84,15 @@ def repair() -> list[Difference]:
     """Set every count to what recounting gives; answers what was wrong."""
     _lock(exclusive=True)
     wrong = differences(lock=False)
+    tables = {
+        _name(table, column): (table, column, tallies[0].key_columns) for (table, column), tallies in _tables().items()
+    }
     for difference in wrong:
-        tally = next(t for t in TALLIES if t.name == difference.tally)
-        table = tally.table.__table__  # type: ignore[attr-defined]
-        where = [table.c[name] == value for name, value in zip(tally.key_columns, difference.key, strict=True)]
-        updated = db.session.execute(sa.update(table).where(*where).values({tally.column: difference.counted}))
+        table, column, key_columns = tables[difference.tally]
+        t = table.__table__  # type: ignore[attr-defined]
+        where = [t.c[name] == value for name, value in zip(key_columns, difference.key, strict=True)]
+        updated = db.session.execute(sa.update(t).where(*where).values({column: difference.counted}))
         if not updated.rowcount:  # type: ignore[attr-defined]
-            values = dict(zip(tally.key_columns, difference.key, strict=True))
-            db.session.execute(sa.insert(table).values({**values, tally.column: difference.counted}))
+            values = dict(zip(key_columns, difference.key, strict=True))
+            db.session.execute(sa.insert(t).values({**values, column: difference.counted}))
     return wrong

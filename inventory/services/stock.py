@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import AVAILABLE, HELD, Actor, KitCount, KitStatus, KitTemplate, Location, StockCount
+from ..models import AVAILABLE, HELD, Actor, KitCount, KitStatus, KitTemplate, Location, StockCount, tallying
 from ..visibility import organisation_visible
 from .reference import get_location, get_organisation
 
@@ -14,6 +14,7 @@ READY = KitStatus.ASSEMBLED.value  # a kit built and waiting to be issued
 
 
 def stock_counts(viewer: Actor, *, location: str | None = None, organisation: str | None = None) -> dict:
+    tallying.settle(db.session())  # this transaction's own changes, if it made any
     scope = [organisation_visible(Location.organisation_id, viewer)]
     if location:
         scope.append(Location.id == get_location(location, viewer).id)

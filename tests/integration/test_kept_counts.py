@@ -202,3 +202,59 @@ def test_partners_see_ready_kits_at_their_hubs_and_across_the_network(client, wo
     assert answer["kits"] == [{"location": "HUB-A", "template": "DII-TABLET", "count": 1}]
     assert answer["network_kits_available"] == [{"template": "DII-TABLET", "count": 3}]
     assert {r["location"] for r in answer["rows"]} == {"HUB-A"}
+
+
+def _report_row(area: str) -> dict:
+    from inventory.services import reports
+
+    with unit_of_work(write=False):
+        report = reports.outcomes(today=TODAY)
+    return next(r for r in report["rows"] if r["area"] == area)
+
+
+def test_a_participant_who_moves_area_takes_their_figures_along(world, make_asset, make_participant, issue):
+    from inventory.services import participants
+
+    person = make_participant(area="Knowsley")
+    with unit_of_work():
+        kit = kits.build_kit([make_asset("tablet").tag, make_asset("sim").tag], world.warehouse)
+        kit_tag = kit.tag
+    issue(person, kit_tag, issued_on=TODAY)
+    before = _report_row("Knowsley")
+    assert (before["participants"], before["kits_issued"], before["data_plans_active"]) == (1, 1, 1)
+    assert before["assets_issued"]["tablet"] == 1 and before["data_plans_ending_30_days"] == 0
+
+    advocate = world.people["advocate"].user
+    with unit_of_work():
+        participants.update_participant(person.id, {"area": "Wirral"}, advocate, TODAY)
+        # ... and in the same transaction, an assessment: counted once, in the new area.
+        assessments.record(
+            participant_id=person.id,
+            score=20,
+            max_score=20,
+            taken_on=TODAY,
+            venue="home",
+            actor=advocate,
+            today=TODAY,
+        )
+    moved, left = _report_row("Wirral"), _report_row("Knowsley")
+    assert (moved["participants"], moved["kits_issued"], moved["assets_issued"]["sim"]) == (1, 1, 1)
+    assert (moved["assessments_taken"], moved["ownership_transfers"], moved["assets_transferred"]) == (1, 1, 2)
+    assert moved["data_plans_active"] == 1
+    assert (left["participants"], left["kits_issued"], left["assets_issued"]["tablet"]) == (0, 0, 0)
+    _agree()
+
+
+def test_plans_count_as_live_until_their_sim_comes_back(world, make_asset, make_participant, issue):
+    from datetime import timedelta
+
+    person = make_participant(area="Sefton", programme="HIW")
+    sim = make_asset("sim", programme="HIW")
+    loan = issue(person, sim.tag, issued_on=TODAY - timedelta(days=40))  # two months: ends in about 20 days
+    row = _report_row("Sefton")
+    assert (row["data_plans_active"], row["data_plans_ending_30_days"], row["data_plans_ended"]) == (1, 1, 0)
+    with unit_of_work():
+        returns.return_items(loan["id"], world.warehouse, location="WH-MAIN", today=TODAY)
+    row = _report_row("Sefton")
+    assert (row["data_plans_active"], row["data_plans_ending_30_days"], row["data_plans_ended"]) == (0, 0, 1)
+    _agree()

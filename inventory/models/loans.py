@@ -46,7 +46,7 @@ class LoanItem(Model):
     # The asset's type, which never changes, kept here so outcome reports need not read every asset.
     asset_type: Mapped[AssetType] = mapped_column(enum_type(AssetType, "asset_type"))
     kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"))
-    returned_on: Mapped[date | None] = mapped_column(sa.Date)
+    returned_on: Mapped[date | None] = mapped_column(sa.Date, index=True)  # retention by index
     return_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
 
     loan: Mapped[Loan] = relationship(back_populates="items")
@@ -80,7 +80,7 @@ class DataPlan(Model):
     # a plan that started on the 31st does not drift (31 Aug + 6 = 28 Feb, + 7 = 31 Mar).
     months: Mapped[int]
     ends_on: Mapped[date] = mapped_column(sa.Date)
-    ended_on: Mapped[date | None] = mapped_column(sa.Date)
+    ended_on: Mapped[date | None] = mapped_column(sa.Date, index=True)  # retention by index
 
     loan: Mapped[Loan] = relationship(back_populates="data_plans")
     sim: Mapped[Asset] = relationship(lazy="joined")

@@ -330,6 +330,40 @@ def retention_run(as_of: str | None):
 
 
 @main.group()
+def counts():
+    """The kept counts (stock, ready kits, deliveries' labels)."""
+
+
+@counts.command("check")
+@with_appcontext
+def counts_check():
+    """Recount every kept count from its rows and say where they differ (exit status 1 if any do)."""
+    from .services import counts as count_service
+
+    with unit_of_work():
+        wrong = count_service.differences()
+    for difference in wrong:
+        click.echo(str(difference))
+    if wrong:
+        click.echo(f"{len(wrong)} count(s) differ; `inventory counts repair` sets them to the recount", err=True)
+        sys.exit(1)
+    click.echo("Every kept count agrees with a recount")
+
+
+@counts.command("repair")
+@with_appcontext
+def counts_repair():
+    """Set every kept count to what recounting its rows gives."""
+    from .services import counts as count_service
+
+    with unit_of_work():
+        wrong = count_service.repair()
+    for difference in wrong:
+        click.echo(f"repaired {difference}")
+    click.echo(f"{len(wrong)} count(s) repaired")
+
+
+@main.group()
 def labels():
     """Print QR labels."""
 

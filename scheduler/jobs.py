@@ -17,7 +17,7 @@ from inventory import clock
 from inventory.clock import today
 from inventory.models import AccessAction, AccessChannel
 from inventory.notifiers import from_config
-from inventory.services import access_log, outbox, privacy, reminders
+from inventory.services import access_log, notifications, outbox, privacy, reminders, scheduler_status
 
 
 @dataclass(frozen=True)
@@ -43,21 +43,42 @@ def send_reminders(stop: threading.Event) -> dict:
     ).as_dict()
 
 
+ASSESSMENTS, RETENTION = "remind advocates of assessments", "retention"
+
+
+def _days_since_last_good_run(name: str) -> int | None:
+    """How far back a daily job must look to cover everything since it last ran well (a day's margin),
+    so it reads only what changed meanwhile; None on its first run or after a failure: everything."""
+    run = scheduler_status.read().jobs.get(name)
+    if run is None or run.last_run is None or (run.last_result or "").startswith("failed"):
+        return None
+    return max(0, (today() - run.last_run.date()).days) + 1
+
+
 def remind_assessments(stop: threading.Event) -> dict:
-    return {"queued": reminders.queue_assessment_reminders(today(), current_app.config["ASSESSMENT_REMINDER_WEEKS"])}
+    weeks = current_app.config["ASSESSMENT_REMINDER_WEEKS"]
+    back = _days_since_last_good_run(ASSESSMENTS)
+    return {"queued": reminders.queue_assessment_reminders(today(), weeks, catch_up_days=back)}
 
 
 def run_retention(stop: threading.Event) -> dict:
-    erased = privacy.anonymise_expired(today(), current_app.config["RETENTION_MONTHS"])
+    back = _days_since_last_good_run(RETENTION)
+    erased = privacy.anonymise_expired(today(), current_app.config["RETENTION_MONTHS"], catch_up_days=back)
     access_log.record(None, AccessAction.ERASED, erased, "retention erasure", AccessChannel.SCHEDULER)
     return {"erased": len(erased)}
+
+
+def purge_sent_reminders(stop: threading.Event) -> dict:
+    days = current_app.config["SENT_REMINDER_DAYS"]
+    return {"deleted": notifications.purge_sent(now=clock.now(), today=today(), older_than_days=days)}
 
 
 JOBS = [
     Job("sweep reminders", "interval", {"hours": 1}, sweep_reminders),
     Job("send reminders", "interval", {"minutes": 1}, send_reminders),
-    Job("remind advocates of assessments", "cron", {"hour": 8, "minute": 15}, remind_assessments),
-    Job("retention", "cron", {"hour": 2, "minute": 30}, run_retention),
+    Job(ASSESSMENTS, "cron", {"hour": 8, "minute": 15}, remind_assessments),
+    Job(RETENTION, "cron", {"hour": 2, "minute": 30}, run_retention),
+    Job("purge sent reminders", "cron", {"hour": 3, "minute": 15}, purge_sent_reminders),
 ]
 
 

@@ -81,6 +81,16 @@ def _empty_tables():
                 conn.execute(sa.text(sql))
 
 
+def _counts_agree():
+    """Every test, whatever it changed, leaves the kept counts equal to a recount of their rows."""
+    from inventory.services import counts
+
+    db.session.remove()
+    with unit_of_work(write=False):
+        wrong = counts.differences()
+    assert not wrong, "kept counts differ from a recount: " + "; ".join(map(str, wrong))
+
+
 @pytest.fixture(autouse=True)
 def app_context(request):
     """Every test runs in an app context on an empty database (unit tests need neither)."""
@@ -91,6 +101,7 @@ def app_context(request):
     app.config["CLOCK"] = FrozenClock.on(TODAY)  # a test that moves the clock on moves only its own
     with app.app_context():
         yield app
+        _counts_agree()
         _empty_tables()
         auth.tokens.clear()
 

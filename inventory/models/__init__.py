@@ -1,5 +1,6 @@
 """What is stored: one module per aggregate. Importing this package registers every table."""
 
+from . import tallying  # noqa: F401, E402  (keeps the counts: registers its flush and commit hooks)
 from .access_log import AccessAction, AccessChannel, AccessLogEntry  # noqa: F401
 from .assessments import Assessment, Transfer, TransferItem, Venue  # noqa: F401, E402
 from .assets import (  # noqa: F401
@@ -20,6 +21,7 @@ from .assets import (  # noqa: F401
     RetireReason,
 )
 from .columns import as_utc, utcnow  # noqa: F401
+from .counts import NO_TEMPLATE, TALLIES, Delivery, KitCount, OutcomeCount, StockCount, Tally, plan_stop  # noqa: F401, E402
 from .events import Event, Snapshot  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401

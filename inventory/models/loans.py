@@ -81,7 +81,7 @@ class LoanItem(Model):
     asset_type: Mapped[AssetType] = mapped_column(enum_type(AssetType, "asset_type"))
     kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"))
     # The day it left the loan, however it left (closed_as): None while it is still out.
-    returned_on: Mapped[date | None] = mapped_column(sa.Date)
+    returned_on: Mapped[date | None] = mapped_column(sa.Date, index=True)  # retention by index
     closed_as: Mapped[ItemClosure | None] = mapped_column(enum_type(ItemClosure, "item_closure"))
     return_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
     # The participant's signature for the return, when they gave one.
@@ -119,7 +119,7 @@ class DataPlan(Model):
     # a plan that started on the 31st does not drift (31 Aug + 6 = 28 Feb, + 7 = 31 Mar).
     months: Mapped[int]
     ends_on: Mapped[date] = mapped_column(sa.Date)
-    ended_on: Mapped[date | None] = mapped_column(sa.Date)
+    ended_on: Mapped[date | None] = mapped_column(sa.Date, index=True)  # retention by index
 
     loan: Mapped[Loan] = relationship(back_populates="data_plans")
     sim: Mapped[Asset] = relationship(lazy="joined")

@@ -51,7 +51,10 @@ class NotificationKind(enum.StrEnum):
 
 class Notification(Model):
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
+        sa.Index("ix_notifications_status_sent_at", "status", "sent_at"),  # the purge of old sent reminders
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # What makes it unique, e.g. "plan:12:day:7:ends:2027-02-28": queued once however often, and

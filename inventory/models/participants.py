@@ -54,7 +54,7 @@ class Participant(Model):
     # The day they joined the programme (today by default; advocates may backdate it): reports count
     # people helped by it. created_at is only when the row was written.
     enrolled_on: Mapped[date] = mapped_column(sa.Date, index=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
     erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     programme: Mapped[Programme] = relationship(lazy="joined")

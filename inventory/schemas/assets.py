@@ -10,7 +10,7 @@ from labels.payload import label_url as build_label_url
 from ..models import AssetStatus, AssetType, Condition, RetireReason, as_utc
 from ..permissions import PARTNER_ASSET_FIELDS
 from .common import Derived, PartnerNarrowing, code_of
-from .fields import Choice, Text
+from .fields import Choice, Text, cursor_field
 
 
 def label_url(tag: str) -> str:
@@ -66,13 +66,7 @@ class AssetQueryArgs(Schema):
 
 
 class AssetListArgs(AssetQueryArgs):
-    cursor = Text(
-        200,
-        metadata={
-            "description": "where the page starts: the X-Next-Cursor of the previous page (with the same filters); "
-            "`page` then does not apply"
-        },
-    )
+    cursor = cursor_field()
 
 
 class ImportQueryArgs(Schema):

@@ -62,3 +62,14 @@ def IsoDate(**kwargs) -> fields.String:  # noqa: N802 - reads like a field
 def IsoDateTime(**kwargs) -> fields.String:  # noqa: N802
     """A timestamp already written as ISO 8601 with its offset."""
     return fields.String(metadata={"format": "date-time", **kwargs.pop("metadata", {})}, **kwargs)
+
+
+def cursor_field() -> fields.String:
+    """`cursor`: where a page of a long list starts (paginate_by_cursor in api/common.py)."""
+    return Text(
+        200,
+        metadata={
+            "description": "where the page starts: the X-Next-Cursor of the previous page (with the same filters); "
+            "`page` then does not apply"
+        },
+    )

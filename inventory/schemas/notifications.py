@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields
 
 from ..models import DeliveryStatus, NotificationStatus, as_utc
 from .common import Derived
-from .fields import Choice, Id, Text
+from .fields import Choice, Id, Text, cursor_field
 
 
 class NotificationSchema(Schema):
@@ -43,3 +43,4 @@ class DeliveryReceiptArgs(Schema):
 class NotificationQueryArgs(Schema):
     participant = Id(strict=False)
     status = Choice(NotificationStatus)
+    cursor = cursor_field()

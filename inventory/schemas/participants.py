@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from ..models import Area, ReferralSource
 from .access_log import AccessRecordSchema
 from .common import Derived
-from .fields import Choice, IsoDate, IsoDateTime, Text
+from .fields import Choice, IsoDate, IsoDateTime, Text, cursor_field
 from .loans import DataPlanSchema, SwapSchema, TransferSchema
 
 
@@ -126,6 +126,7 @@ class ParticipantQueryArgs(Schema):
     programme = Text(20)
     area = Choice(Area)
     reference = Text(40)
+    cursor = cursor_field()
 
 
 class ReassignArgs(Schema):

@@ -24,8 +24,25 @@ class AvailableSchema(Schema):
     count = fields.Int()
 
 
+class KitRowSchema(Schema):
+    location = fields.Str()
+    template = fields.Str(allow_none=True, metadata={"description": "the kit template's code; null: built without one"})
+    count = fields.Int()
+
+
+class KitsAvailableSchema(Schema):
+    template = fields.Str(allow_none=True)
+    count = fields.Int()
+
+
 class StockSchema(Schema):
     rows = fields.List(fields.Nested(StockRowSchema))
+    kits = fields.List(
+        fields.Nested(KitRowSchema), metadata={"description": "ready (assembled) kits at each location, by template"}
+    )
     network_available = fields.List(
         fields.Nested(AvailableSchema), metadata={"description": "items in stock across every location, by type"}
+    )
+    network_kits_available = fields.List(
+        fields.Nested(KitsAvailableSchema), metadata={"description": "ready kits across every location, by template"}
     )

@@ -1,22 +1,66 @@
-"""Reading the reminders outbox: all of it for admins, their own caseload's (and own digests) for advocates."""
+"""Reading the reminders outbox: all of it for admins, their own caseload's (and own digests) for advocates;
+and deleting what was sent long ago."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import sqlalchemy as sa
 
-from ..models import Actor, Notification, NotificationStatus
+from ..extensions import db
+from ..models import Actor, DataPlan, Notification, NotificationKind, NotificationStatus
 from ..permissions import whole_caseload
 from ..visibility import caseload_ids
 
 
-def outbox_query(viewer: Actor, *, participant: int | None = None, status: str | None = None) -> sa.Select:
+def outbox_query(
+    viewer: Actor, *, participant: int | None = None, status: str | None = None, after: int | None = None
+) -> sa.Select:
+    """Newest first (from after the id `after`, that is below it, for keyset paging)."""
     query = sa.select(Notification)
+    if after is not None:
+        query = query.where(Notification.id < after)
     if not whole_caseload(viewer.role):  # their caseload's reminders, and the digests sent to them
-        query = query.where(
-            sa.or_(Notification.participant_id.in_(caseload_ids(viewer)), Notification.advocate_id == viewer.id)
+        # A union of two indexed look-ups: `participant_id IN (...) OR advocate_id = ...` would use
+        # neither index and read the whole outbox.
+        mine = sa.union(
+            sa.select(Notification.id).where(Notification.participant_id.in_(caseload_ids(viewer))),
+            sa.select(Notification.id).where(Notification.advocate_id == viewer.id),
         )
+        query = query.where(Notification.id.in_(mine))
     if participant:
         query = query.where(Notification.participant_id == participant)
     if status:
         query = query.where(Notification.status == NotificationStatus(status))
     return query.order_by(Notification.id.desc())
+
+
+# After this many days past its plan's end a plan reminder's band has closed (reminders.ENDED_GRACE_DAYS
+# and a day), so no sweep can queue it again once it is deleted.
+_BAND_CLOSED_DAYS = 8
+PURGE_BATCH = 5000
+
+
+def purge_sent(*, now: datetime, today: date, older_than_days: int) -> int:
+    """Delete sent reminders older than `older_than_days` (a batch at a time, oldest first; the job runs
+    again tomorrow). Never one whose key a sweep could still queue again: an assessment reminder (its
+    key is the participant's, for good) or a plan reminder whose band is still open."""
+    cutoff = now - timedelta(days=older_than_days)
+    band_closed = sa.select(DataPlan.id).where(DataPlan.ends_on < today - timedelta(days=_BAND_CLOSED_DAYS))
+    old = (
+        sa.select(Notification.id)
+        .where(
+            Notification.status == NotificationStatus.SENT,
+            Notification.sent_at < cutoff,
+            Notification.kind != NotificationKind.ASSESSMENT_DUE,
+            sa.or_(Notification.data_plan_id.is_(None), Notification.data_plan_id.in_(band_closed)),
+        )
+        .order_by(Notification.sent_at)
+        .limit(PURGE_BATCH)
+    )
+    ids = list(db.session.scalars(old))
+    if ids:
+        db.session.execute(
+            sa.delete(Notification).where(Notification.id.in_(ids)).execution_options(synchronize_session=False)
+        )
+    return len(ids)

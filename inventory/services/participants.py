@@ -116,10 +116,14 @@ def participant_query(
     area: str | None = None,
     reference: str | None = None,
     search: str | None = None,
+    after: int | None = None,
 ) -> sa.Select:
-    """The viewer's caseload, narrowed. `search` finds a piece of the reference or the name; the pages
-    post it (never in a URL), so the API does not offer it as a query parameter."""
+    """The viewer's caseload, narrowed, in id order (from after the id `after`, for keyset paging).
+    `search` finds a piece of the reference or the name; the pages post it (never in a URL), so the API
+    does not offer it as a query parameter."""
     query = caseload(viewer)
+    if after is not None:
+        query = query.where(Participant.id > after)
     if search and search.strip():
         term = search.strip()
         # A union of one indexed look-up per column: an OR across the two would read every row.

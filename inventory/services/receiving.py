@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ..errors import InvalidInput
 from ..extensions import add_or_conflict, db
-from ..models import Actor, Asset, AssetStatus, Event, Location, Programme, allocate_tags
+from ..models import Actor, Asset, AssetStatus, Delivery, Event, Location, Programme, allocate_tags
 from . import asset_fields
 from . import manifest as manifest_reader
 from .manifest import RowError
@@ -186,5 +186,11 @@ def _store(rows: list[dict], actor: Actor | None, *, batch: str | None) -> Recei
         )
         for a in assets
     )
+    if batch is not None:  # the deliveries page lists these rows, not the assets grouped by batch
+        delivery = db.session.scalar(sa.select(Delivery).where(Delivery.batch == batch).with_for_update())
+        if delivery is None:
+            db.session.add(Delivery(batch=batch, assets=len(assets)))
+        else:  # a named batch imported in parts
+            delivery.assets += len(assets)
     db.session.flush()
     return ReceiveResult(created=len(assets), tags=tags, batch=batch)

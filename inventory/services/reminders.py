@@ -219,18 +219,20 @@ def queue_return_reminders(today: date) -> tuple[int, int]:
     return participants, advocates
 
 
-def queue_assessment_reminders(today: date, weeks: int) -> int:
+def queue_assessment_reminders(today: date, weeks: int, *, catch_up_days: int | None = None) -> int:
     """Remind an advocate, once, of each participant who has had kit on loan for `weeks` weeks or
-    more without taking the assessment."""
+    more without taking the assessment. With `catch_up_days` (the daily job: the days since its last
+    good run) only loans that passed the threshold in those days are looked at, by the issue-date
+    index: older ones were reminded of when they passed it, and a reminder is queued once for good."""
     since = today - timedelta(weeks=weeks)
-    long_loan = sa.exists().where(
-        Loan.participant_id == Participant.id,
-        Loan.issued_on <= since,
-        LoanItem.loan_id == Loan.id,
-        LoanItem.returned_on.is_(None),
-        Asset.id == LoanItem.asset_id,
-        Asset.status == AssetStatus.ON_LOAN,
+    long_loan = (
+        sa.select(Loan.participant_id)
+        .join(LoanItem, LoanItem.loan_id == Loan.id)
+        .join(Asset, Asset.id == LoanItem.asset_id)
+        .where(Loan.issued_on <= since, LoanItem.returned_on.is_(None), Asset.status == AssetStatus.ON_LOAN)
     )
+    if catch_up_days is not None:
+        long_loan = long_loan.where(Loan.issued_on >= since - timedelta(days=catch_up_days))
     select = sa.select(
         sa.literal("assessment:") + _text(Participant.id),
         sa.literal(NotificationKind.ASSESSMENT_DUE.value),
@@ -244,7 +246,11 @@ def queue_assessment_reminders(today: date, weeks: int) -> int:
         sa.literal(0),
         sa.literal(False),
         sa.literal(utcnow()),
-    ).where(long_loan, ~sa.exists().where(Assessment.participant_id == Participant.id), Participant.erased_at.is_(None))
+    ).where(
+        Participant.id.in_(long_loan),
+        ~sa.exists().where(Assessment.participant_id == Participant.id),
+        Participant.erased_at.is_(None),
+    )
     count = _insert_new(
         select,
         list(OUTBOX_COLUMNS),

@@ -1,4 +1,5 @@
-"""Outcome reports for programme administrators and funders: counts by area, never personal data."""
+"""Outcome reports for programme administrators and funders: counts by area, never personal data, read
+from the counts kept by day (models/counts.py) rather than by aggregating every loan and plan."""
 
 from __future__ import annotations
 
@@ -11,17 +12,7 @@ import sqlalchemy as sa
 
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import (
-    Area,
-    Assessment,
-    AssetType,
-    DataPlan,
-    Loan,
-    LoanItem,
-    Participant,
-    Transfer,
-    TransferItem,
-)
+from ..models import Area, AssetType, DataPlan, OutcomeCount, Participant, tallying
 from .reference import find_programme
 
 COUNTS = (
@@ -62,117 +53,20 @@ def outcomes(
     if date_from > date_to:
         raise InvalidInput("'from' is after 'to'", {"from": ["Must be on or before 'to'."]})
     prog = find_programme(programme) if programme else None
-
-    def scoped(query, participant_id):
-        """Counted by the participant's area, for the chosen programme and area."""
-        if participant_id is not Participant.id:
-            query = query.join(Participant, Participant.id == participant_id)
-        if prog is not None:
-            query = query.where(Participant.programme_id == prog.id)
-        if area:
-            query = query.where(Participant.area == area)
-        return query.group_by(Participant.area)
-
+    tallying.settle(db.session())  # this transaction's own changes, if it made any
     rows: dict[str, dict] = {}
-
-    def put(name: str, result):
-        for row_area, value in result:
-            rows.setdefault(str(row_area), {})[name] = value
-
-    # People helped: those who enrolled in the period (by the date the advocate recorded).
-    put(
-        "participants",
-        db.session.execute(
-            scoped(
-                sa.select(Participant.area, sa.func.count(Participant.id))
-                .select_from(Participant)
-                .where(Participant.enrolled_on >= date_from, Participant.enrolled_on <= date_to),
-                Participant.id,
-            )
-        ),
-    )
-    issued = sa.and_(Loan.issued_on >= date_from, Loan.issued_on <= date_to)
-    put(
-        "kits_issued",
-        db.session.execute(
-            scoped(
-                sa.select(Participant.area, sa.func.count(sa.distinct(LoanItem.kit_id)))
-                .select_from(LoanItem)
-                .join(Loan, Loan.id == LoanItem.loan_id)
-                .where(issued, LoanItem.kit_id.is_not(None)),
-                Loan.participant_id,
-            )
-        ),
-    )
-    by_type = db.session.execute(
-        scoped(
-            sa.select(Participant.area, LoanItem.asset_type, sa.func.count())
-            .select_from(LoanItem)
-            .join(Loan, Loan.id == LoanItem.loan_id)
-            .where(issued),
-            Loan.participant_id,
-        ).group_by(LoanItem.asset_type)
-    )
-    for row_area, kind, count in by_type:
-        rows.setdefault(str(row_area), {}).setdefault("assets_issued", {})[kind.value] = count
-
-    def put_many(names: tuple[str, ...], result):
-        for row_area, *values in result:
-            for name, value in zip(names, values, strict=True):
-                rows.setdefault(str(row_area), {})[name] = value
-
-    taken = sa.and_(Assessment.taken_on >= date_from, Assessment.taken_on <= date_to)
-    put_many(
-        ("assessments_taken", "assessments_passed"),
-        db.session.execute(
-            scoped(
-                sa.select(Participant.area, sa.func.count(), sa.func.count().filter(Assessment.passed.is_(True)))
-                .select_from(Assessment)
-                .where(taken),
-                Assessment.participant_id,
-            )
-        ),
-    )
-    moved = sa.and_(Transfer.transferred_on >= date_from, Transfer.transferred_on <= date_to)
-    put_many(
-        ("ownership_transfers", "assets_transferred"),
-        db.session.execute(
-            scoped(
-                sa.select(Participant.area, sa.func.count(sa.distinct(Transfer.id)), sa.func.count())
-                .select_from(TransferItem)
-                .join(Transfer, Transfer.id == TransferItem.transfer_id)
-                .where(moved),
-                Transfer.participant_id,
-            )
-        ),
-    )
-    # Plans live on date_to; and those that ended in the period (the SIM came back, or the last day
-    # of free data passed).
-    live = sa.and_(
-        DataPlan.starts_on <= date_to,
-        DataPlan.ends_on >= date_to,
-        sa.or_(DataPlan.ended_on.is_(None), DataPlan.ended_on > date_to),
-    )
-    ended = sa.or_(
-        sa.and_(DataPlan.ended_on.is_not(None), DataPlan.ended_on >= date_from, DataPlan.ended_on <= date_to),
-        sa.and_(DataPlan.ended_on.is_(None), DataPlan.ends_on >= date_from, DataPlan.ends_on < date_to),
-    )
-    put_many(
-        ("data_plans_active", "data_plans_ending_30_days", "data_plans_ended"),
-        db.session.execute(
-            scoped(
-                sa.select(
-                    Participant.area,
-                    sa.func.count().filter(live),
-                    sa.func.count().filter(live, DataPlan.ends_on <= date_to + timedelta(days=30)),
-                    sa.func.count().filter(ended),
-                )
-                .select_from(DataPlan)
-                .where(DataPlan.starts_on <= date_to),
-                DataPlan.participant_id,
-            )
-        ),
-    )
+    for row_area, metric, kind, total in db.session.execute(_kept_figures(prog, area, date_from, date_to)):
+        values = rows.setdefault(str(row_area), {})
+        if metric == "assets_issued":
+            values.setdefault("assets_issued", {})[kind] = int(total)
+        else:
+            values[metric] = values.get(metric, 0) + int(total)
+    for values in rows.values():
+        # Live on date_to: started by then and not yet stopped.
+        values["data_plans_active"] = values.pop("plan_starts", 0) - values.pop("plan_stops", 0)
+        values["data_plans_ended"] = values.pop("plans_ended_early", 0) + values.pop("plans_ended_naturally", 0)
+    for row_area, count in db.session.execute(_ending_soon(prog, area, date_to)):
+        rows.setdefault(str(row_area), {})["data_plans_ending_30_days"] = count
 
     areas = [a.value for a in Area if (not area or a.value == area)]
     table = [_row(a, rows.get(a, {})) for a in areas]
@@ -184,6 +78,58 @@ def outcomes(
         "rows": table,
         "totals": _total(table),
     }
+
+
+_IN_PERIOD = (
+    "participants",
+    "kits_issued",
+    "assets_issued",
+    "assessments_taken",
+    "assessments_passed",
+    "ownership_transfers",
+    "assets_transferred",
+    "plans_ended_early",
+)
+
+
+def _kept_figures(prog, area: str | None, date_from: date, date_to: date) -> sa.Select:
+    """The kept daily counts (models/counts.py) added up: what happened in the period; plans started and
+    stopped up to its end (their difference is what is live on its last day); plans that ran to their
+    last day before its end."""
+    c = OutcomeCount
+    when = sa.or_(
+        sa.and_(c.metric.in_(_IN_PERIOD), c.day >= date_from, c.day <= date_to),
+        sa.and_(c.metric == "plans_ended_naturally", c.day >= date_from, c.day < date_to),
+        sa.and_(c.metric.in_(("plan_starts", "plan_stops")), c.day <= date_to),
+    )
+    query = sa.select(c.area, c.metric, c.kind, sa.func.sum(c.count)).where(when)
+    if prog is not None:
+        query = query.where(c.programme_id == prog.id)
+    if area:
+        query = query.where(c.area == area)
+    return query.group_by(c.area, c.metric, c.kind)
+
+
+def _ending_soon(prog, area: str | None, date_to: date) -> sa.Select:
+    """Plans live on date_to whose free data ends within 30 days: a month of plans by the end-date index,
+    not a count kept by day (it depends on two dates at once)."""
+    live = sa.and_(
+        DataPlan.ends_on >= date_to,
+        DataPlan.ends_on <= date_to + timedelta(days=30),
+        DataPlan.starts_on <= date_to,
+        sa.or_(DataPlan.ended_on.is_(None), DataPlan.ended_on > date_to),
+    )
+    query = (
+        sa.select(Participant.area, sa.func.count())
+        .select_from(DataPlan)
+        .join(Participant, Participant.id == DataPlan.participant_id)
+    )
+    query = query.where(live)
+    if prog is not None:
+        query = query.where(Participant.programme_id == prog.id)
+    if area:
+        query = query.where(Participant.area == area)
+    return query.group_by(Participant.area)
 
 
 def _row(area: str, values: dict) -> dict:

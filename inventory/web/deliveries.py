@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Asset
+from ..models import Asset, Delivery
 from ..permissions import Permission
 from ..services import labels, receiving
 from ..services import manifest as manifest_reader
@@ -29,11 +29,11 @@ def _uploaded_text() -> str | None:
 
 
 def _recent_batches(limit: int = 15):
+    # Each import writes its delivery's row (and the labels it prints are counted there), so this reads
+    # 15 rows by index at any size of the asset table.
     return db.session.execute(
-        sa.select(Asset.batch, sa.func.count(), sa.func.min(Asset.received_at), sa.func.count(Asset.label_printed_at))
-        .where(Asset.batch.is_not(None))
-        .group_by(Asset.batch)
-        .order_by(sa.func.min(Asset.received_at).desc())
+        sa.select(Delivery.batch, Delivery.assets, Delivery.received_at, Delivery.labelled)
+        .order_by(Delivery.received_at.desc(), Delivery.id.desc())
         .limit(limit)
     ).all()
 

@@ -22,6 +22,13 @@ def pivot(rows: list[dict]) -> dict[str, dict[str, dict[str, int]]]:
     return table
 
 
+def _kits_by_location(rows: list[dict]) -> dict[str, list[dict]]:
+    table: dict[str, list[dict]] = {}
+    for row in rows:
+        table.setdefault(row["location"], []).append(row)
+    return table
+
+
 @bp.route("/stock", endpoint="stock")
 @needs(Permission.READ_STOCK)
 def stock_page():
@@ -34,6 +41,8 @@ def stock_page():
         "stock.html",
         table=pivot(counts["rows"]),
         network=counts["network_available"],
+        kits=_kits_by_location(counts["kits"]),
+        network_kits=counts["network_kits_available"],
         statuses=[s.value for s in AssetStatus if s in HELD],
         types=[t.value for t in AssetType],
         locations=locations,

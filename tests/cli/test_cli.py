@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from inventory import auth
 from inventory.cli import main
-from inventory.extensions import db
+from inventory.extensions import db, unit_of_work
 from inventory.models import Asset, User
 from tests.conftest import SAMPLES
 
@@ -166,3 +166,17 @@ def test_reminders_sweep_and_send_with_the_log_notifier(app, world, make_asset, 
     assert "advocate_digest email to a***@t***.example (inventory-" in logged
     assert "advocate@test.example" not in logged
     assert "sent 0" in run(app, "reminders", "send").output
+
+
+def test_counts_check_says_all_agree_then_finds_and_repairs_a_hand_made_change(app, world, make_asset):
+    tablet = make_asset("tablet")
+    result = run(app, "counts", "check")
+    assert result.exit_code == 0 and "agrees" in result.output
+    with unit_of_work():
+        db.session.execute(sa.update(Asset).where(Asset.id == tablet.id).values(status="quarantine"))
+    result = app.test_cli_runner().invoke(main, ["counts", "check"])
+    assert result.exit_code == 1
+    assert "tablet/quarantine: kept 0, counted 1" in result.output
+    result = run(app, "counts", "repair")
+    assert "2 count(s) repaired" in result.output
+    assert run(app, "counts", "check").exit_code == 0

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from inventory.errors import Conflict, InvalidInput
 from inventory.extensions import db, unit_of_work
 from inventory.models import Asset, AssetStatus, Event
-from inventory.services import lifecycle
+from inventory.services import counts, lifecycle
 
 
 def events_of(asset):
@@ -74,6 +74,7 @@ def test_refusals_name_the_asset_its_state_and_why(world, make_asset):
 def test_an_owned_asset_can_never_change_again(world, make_asset):
     tablet = make_asset()
     db.session.execute(sa.update(Asset).where(Asset.id == tablet.id).values(status=AssetStatus.OWNED))
+    counts.repair()  # a hand-made UPDATE goes behind the kept counts' back; the repair puts them right
     db.session.commit()
     for attempt in (
         lambda: lifecycle.move(tablet.tag, "HUB-A", world.warehouse),

@@ -22,6 +22,7 @@ def test_the_job_list():
         ("send reminders", "interval"),
         ("remind advocates of assessments", "cron"),
         ("retention", "cron"),
+        ("purge sent reminders", "cron"),
     ]
     assert JOBS[0].schedule == {"hours": 1} and JOBS[1].schedule == {"minutes": 1}
 
@@ -57,7 +58,7 @@ def test_the_scheduler_process_stops_cleanly_on_sigterm(database_url):
     while time.monotonic() - started < 30:
         line = proc.stdout.readline()
         lines.append(line)
-        if "scheduler started with 4 jobs" in line:
+        if f"scheduler started with {len(JOBS)} jobs" in line:
             break
     else:
         proc.kill()

@@ -106,7 +106,7 @@ def _until(condition, seconds=30):
 def test_of_two_scheduler_processes_one_leads_and_the_other_takes_over_when_it_stops(database_url):
     first, first_log = _start_scheduler(database_url)
     try:
-        assert _until(lambda: any("scheduler started with 4 jobs" in line for line in first_log)), first_log
+        assert _until(lambda: any(f"scheduler started with {len(JOBS)} jobs" in line for line in first_log)), first_log
         second, second_log = _start_scheduler(database_url)
         try:
             assert _until(lambda: any("waiting as standby" in line for line in second_log)), second_log

@@ -76,3 +76,16 @@ def test_the_api_still_takes_tokens_without_csrf(client, world):
     r = client.post("/api/v1/organisations", json={"code": "WEBTEST", "name": "W"}, headers=world.headers["admin"])
     assert r.status_code == 201, r.get_json()
     assert client.get("/api/v1/organisations/WEBTEST", headers=world.headers["admin"]).get_json()["name"] == "W"
+
+
+def test_the_stock_page_shows_ready_kits_by_template_beside_the_items(client, world, make_asset):
+    from inventory.extensions import unit_of_work
+    from inventory.services import kits
+
+    items = [make_asset("tablet", location="HUB-A").tag, make_asset("sim", location="HUB-A").tag]
+    with unit_of_work():
+        kits.build_kit(items, world.warehouse, template="DII-TABLET")
+    sign_in(client, "partner@test.example")
+    page = client.get("/stock").get_data(as_text=True)
+    assert "Ready kits: DII-TABLET <strong>1</strong>" in page
+    assert "Ready kits across the network" in page

@@ -12,7 +12,7 @@ from ...errors import NotFound, Unauthorised
 from ...permissions import Permission
 from ...schemas.notifications import DeliveryReceiptArgs, NotificationQueryArgs, NotificationSchema
 from ...services import delivery, notifications
-from ..common import Blueprint, paginate
+from ..common import LIST_HEADERS, Blueprint, paginate_by_cursor
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="The reminders outbox")
 
@@ -20,11 +20,19 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", d
 @blp.route("", methods=["GET"])
 @requires(Permission.READ_PLANS)
 @blp.arguments(NotificationQueryArgs(), location="query")
-@blp.response(200, NotificationSchema(many=True))
+@blp.response(200, NotificationSchema(many=True), headers=LIST_HEADERS)
 @blp.paginate()
 def list_notifications(args, pagination_parameters):
-    query = notifications.outbox_query(current_user(), participant=args.get("participant"), status=args.get("status"))
-    return paginate(query, pagination_parameters)
+    """Newest first. Follow `X-Next-Cursor` (or the `Link` header) page after page; `page` numbers reach
+    the first 10,000 rows only."""
+    cursor = args.pop("cursor", None)
+    viewer = current_user()
+    return paginate_by_cursor(
+        lambda after: notifications.outbox_query(viewer, after=after, **args),
+        pagination_parameters,
+        cursor=cursor,
+        filters=args,
+    )
 
 
 callbacks = Blueprint(

@@ -19,7 +19,7 @@ from ...schemas.participants import (
     SubjectAccessExportSchema,
 )
 from ...services import access_log, participants, privacy
-from ..common import Blueprint, paginate
+from ..common import LIST_HEADERS, Blueprint, paginate_by_cursor
 
 blp = Blueprint(
     "participants",
@@ -47,12 +47,22 @@ def create_participant(args):
 @writes  # records the access log
 @requires(Permission.PARTICIPANTS)
 @blp.arguments(ParticipantQueryArgs(), location="query")
-@blp.response(200, ParticipantSchema(many=True))
+@blp.response(200, ParticipantSchema(many=True), headers=LIST_HEADERS)
 @blp.paginate()
 def list_participants(args, pagination_parameters):
-    page = paginate(participants.participant_query(current_user(), **args), pagination_parameters)
-    _logged(AccessAction.LISTED, [p.id for p in page], f"participant list page {pagination_parameters.page}")
-    return page
+    """In the order added. Follow `X-Next-Cursor` (or the `Link` header) page after page; `page` numbers
+    reach the first 10,000 rows only."""
+    cursor = args.pop("cursor", None)
+    viewer = current_user()
+    page, headers = paginate_by_cursor(
+        lambda after: participants.participant_query(viewer, after=after, **args),
+        pagination_parameters,
+        cursor=cursor,
+        filters=args,
+    )
+    what = "participant list, a page by cursor" if cursor else f"participant list page {pagination_parameters.page}"
+    _logged(AccessAction.LISTED, [p.id for p in page], what)
+    return page, headers
 
 
 @blp.route("/<id:participant_id>", methods=["GET"])

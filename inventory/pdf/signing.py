@@ -7,8 +7,10 @@ production refuses to start without a real one (config.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -112,5 +114,15 @@ def sign(pdf: bytes, *, reason: str) -> bytes:
 
     now = clock.now()
     meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, name=current_app.config["API_TITLE"])
-    out = SignerOnOurClock(meta, signer=_signer()).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
-    return out.getvalue()
+    signer = SignerOnOurClock(meta, signer=_signer())
+
+    def run() -> bytes:
+        return signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf))).getvalue()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()  # the usual case: a worker thread with no event loop
+    # pyHanko runs an event loop of its own, which cannot start inside one already running here.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

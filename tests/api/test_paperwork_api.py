@@ -282,3 +282,20 @@ def test_a_transfer_keeps_the_signature_given_with_the_passing_assessment(client
         f"/api/v1/transfers/{passed['transfer']['id']}/certificate", headers=world.headers["advocate"]
     ).data
     assert "Agreed the equipment is now theirs, read aloud" in text(pdf)
+
+
+def test_a_pdf_is_signed_even_where_an_event_loop_is_running(client, world, make_participant, make_asset):
+    """pyHanko runs its own event loop; a server or test that already runs one must still get signed PDFs."""
+    import asyncio
+
+    from inventory.extensions import db
+    from inventory.models import Loan
+    from inventory.services import handovers
+    from tests.pdfs import assert_signed_by_us
+
+    loan = _loan(client, world, make_participant(), make_asset().tag).json
+
+    async def inside_a_loop():
+        return handovers.handover_pdf(db.session.get(Loan, loan["id"]))
+
+    assert_signed_by_us(asyncio.run(inside_a_loop()))

@@ -75,6 +75,17 @@ class AssetListArgs(AssetQueryArgs):
     )
 
 
+ASSET_SORTS = {"oldest": "Oldest received first", "newest": "Newest received first"}
+
+
+class AssetPageArgs(AssetListArgs):
+    """The asset list page's query (/assets, /assets.csv): the API's filters, a sort, and "in quarantine for
+    more than N days" (the warehouse's home page links to it)."""
+
+    sort = Choice(ASSET_SORTS, load_default="oldest")
+    quarantined_days = fields.Int(strict=True, validate=validate.Range(1, 3650))
+
+
 class ImportQueryArgs(Schema):
     dry_run = fields.Bool(load_default=False)
 

@@ -24,6 +24,7 @@ VENDORED = {
 MENU = (
     ("web.scan_station", "Scan", Permission.HANDLE_STOCK),
     ("web.deliveries", "Deliveries", Permission.HANDLE_STOCK),
+    ("web.asset_list", "Assets", Permission.LOOK_UP),
     ("web.participants", "Participants", Permission.PARTICIPANTS),
     ("web.stock", "Stock", Permission.READ_STOCK),
     ("web.reminders", "Reminders", Permission.READ_PLANS),
@@ -103,4 +104,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, scan, stock  # noqa: E402,F401
+from . import admin, asset_list, assets, deliveries, issuing, scan, stock  # noqa: E402,F401

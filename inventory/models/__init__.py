@@ -21,7 +21,9 @@ from .assets import (  # noqa: F401
 )
 from .columns import as_utc, utcnow  # noqa: F401
 from .events import Event, Snapshot  # noqa: F401
+from .found_reports import FoundReport  # noqa: F401, E402
 from .idempotency import IdempotencyKey  # noqa: F401, E402
+from .kept_forms import KeptForm  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .loans import DataPlan, Loan, LoanItem, PlanStatus  # noqa: F401, E402
 from .notifications import (  # noqa: F401, E402

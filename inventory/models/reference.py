@@ -50,6 +50,8 @@ class Programme(Model):
     assessment_name: Mapped[str] = mapped_column(sa.String(200))
     pass_mark: Mapped[int]
     reminder_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_REMINDER_DAYS))
+    # The number the found-device page (a label opened by someone signed out) gives to call.
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
 
 
 class Organisation(Model):

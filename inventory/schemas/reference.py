@@ -25,6 +25,7 @@ class ProgrammeSchema(Schema):
     assessment_name = fields.Str()
     pass_mark = fields.Int()
     reminder_days = fields.List(fields.Int())
+    contact_phone = fields.Str(allow_none=True, metadata={"description": "shown on the found-device page"})
 
 
 class ProgrammeCreateArgs(Schema):
@@ -41,6 +42,13 @@ class ProgrammeCreateArgs(Schema):
         load_default=None,
         validate=validate.Length(max=10),
         metadata={"description": "days before a data plan ends; default [30, 7, 0]"},
+    )
+    contact_phone = Text(
+        40,
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 ()\-]{6,40}$", error="A phone number: digits, spaces, +, ( ) and -."),
+        metadata={"description": "the number the found-device page gives to call"},
     )
 
 

@@ -60,6 +60,7 @@ def create_programme(
     assessment_name: str,
     pass_mark: int,
     reminder_days: list[int] | None = None,
+    contact_phone: str | None = None,
 ) -> Programme:
     days = sorted(set(reminder_days if reminder_days is not None else DEFAULT_REMINDER_DAYS), reverse=True)
     return _add_new(
@@ -71,6 +72,7 @@ def create_programme(
             assessment_name=assessment_name.strip(),
             pass_mark=pass_mark,
             reminder_days=days,
+            contact_phone=(contact_phone or "").strip() or None,
         ),
         "programme",
         code_of(code),

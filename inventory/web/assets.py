@@ -14,6 +14,7 @@ from ..services import assets as asset_service
 from ..services import kits as kit_service
 from ..services import labels, lifecycle, reference, returns, scanning
 from . import bp
+from . import found as found_page
 from .common import attachment, attempt, needs
 
 DETAIL_FIELDS = (
@@ -36,9 +37,11 @@ ASSET_FORMS = ("move", "quarantine", "restock", "repair", "retire", "return")
 
 @bp.route("/a/<code>")
 @bp.route("/A/<code>")  # label QR codes hold the URL in capitals: a smaller code (labels.payload)
-@login_required
 def asset_page(code: str, *, refused: DomainError | None = None, status: int = 200):
-    """What a phone camera opens from a label: details, state, history, and what this user may do."""
+    """What a phone camera opens from a label: details, state, history, and what this user may do.
+    Someone signed out (whoever found a lost item) gets the found-device page instead."""
+    if not current_user.is_authenticated:
+        return found_page.found_page(code)
     viewer = current_user
     try:
         found = scanning.resolve(code, viewer)

@@ -18,6 +18,7 @@ from ..schemas.assets import ASSET_SORTS, AssetPageArgs
 from ..services import asset_export, reference
 from ..services import assets as asset_service
 from ..services.cursors import cursor_after, read_cursor
+from ..services.users import Principal
 from . import bp
 from .common import load_form, needs
 
@@ -93,7 +94,14 @@ def asset_list_csv():
     if errors:
         return asset_list()
     args.pop("cursor", None)
-    viewer = current_user._get_current_object()
+    # The rows are read while the answer streams, in a database session of their own (the request's is
+    # gone by then): so the viewer goes in as plain values, not as a row of the request's session.
+    viewer = Principal(
+        id=current_user.id,
+        email=current_user.email,
+        role=current_user.role,
+        organisation_id=current_user.organisation_id,
+    )
     lines = asset_export.csv_lines(_query_after(viewer, args), viewer)
     stamp = clock.today().isoformat()
     return Response(

@@ -125,8 +125,10 @@ def test_a_labels_url_opens_the_asset_page_after_sign_in(browser_page, world, ma
     url = zxingcpp.read_barcodes(Image.open(io.BytesIO(label)))[0].text  # what a phone's camera reads
     assert url == f"{BASE_URL.upper()}/A/{tablet.tag}"
     page = browser_page()
-    page.goto(live_server + urlsplit(url).path)  # the same path, on this server
-    assert "/sign-in" in page.url
+    page.goto(live_server + urlsplit(url).path)  # the same path, on this server: the found-device page
+    expect(page.get_by_role("heading", name="Have you found this?")).to_be_visible()
+    page.get_by_role("link", name="sign in to see this item").click()
+    expect(page.get_by_label("Email")).to_be_visible()
     page.get_by_label("Email").fill("warehouse@test.example")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from ..clock import UK
-from ..models import Role, as_utc
+from ..models import Role
 from ..permissions import Permission, allowed
-from . import session, sso
+from . import session, sso, words
+from .common import field_errors
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/ui")
 
@@ -19,6 +20,8 @@ VENDORED = {
     "swagger-ui": "swagger-ui-dist",
     "barcode-detector": "barcode-detector/dist/iife",  # the camera's QR reader where the browser has none
     "zxing-wasm": "zxing-wasm/dist/reader",
+    "govuk-frontend": "govuk-frontend/dist/govuk",  # its JavaScript components and assets
+    "styles": ".build",  # GOV.UK Frontend's Sass compiled with our settings by `make vendor`
 }
 # The main menu: each role sees the pages its permissions open.
 MENU = (
@@ -46,14 +49,14 @@ def _no_nul_bytes():
 
 @bp.app_template_filter("options")
 def _options(values) -> list[tuple[str, str]]:
-    """Choices for a <select>: each value with a readable label (mobile_unit -> Mobile unit)."""
-    return [(v, (v[:1].upper() + v[1:]).replace("_", " ")) for v in values]
+    """Choices for a <select>: each value with a readable label (mobile_unit -> Mobile unit, sim -> SIM number)."""
+    return [(v, words.label(v)) for v in values]
 
 
-@bp.app_template_filter("ukdatetime")
-def _uk_datetime(value) -> str:
-    """A timestamp as people in the UK read it: 1 Dec 2026 14:05, in UK time."""
-    return as_utc(value).astimezone(UK).strftime("%-d %b %Y %H:%M") if value is not None else ""
+@bp.app_template_filter("field_messages")
+def _field_messages(refused) -> dict[str, str]:
+    """A refusal's field errors as sentences, for the error summary (macros.html, `refusal`)."""
+    return field_errors(refused)
 
 
 @bp.app_context_processor
@@ -96,6 +99,11 @@ def api_docs():
 
 
 def register(app) -> None:
+    # GOV.UK Frontend's component macros, as templates named govuk_frontend_jinja/components/...
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+    )
+    words.register(app)
     app.register_blueprint(session.bp)
     app.register_blueprint(sso.bp)
     sso.init_app(app)

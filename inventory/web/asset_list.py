@@ -19,7 +19,7 @@ from ..services import asset_export, reference
 from ..services import assets as asset_service
 from ..services.cursors import cursor_after, read_cursor
 from ..services.users import Principal
-from . import bp
+from . import bp, words
 from .common import load_form, needs
 
 PAGE_SIZE = 50
@@ -77,8 +77,8 @@ def asset_list():
         next_url=next_url,
         first_url=_with(url_for("web.asset_list"), export) if request.args.get("cursor") else None,
         csv_url=_with(url_for("web.asset_list_csv"), export),
-        types=[t.value for t in AssetType],
-        statuses=[s.value for s in AssetStatus],
+        types=[(t.value, words.label(t.value)) for t in AssetType],
+        statuses=[(s.value, words.status(s.value)) for s in AssetStatus],
         locations=[(loc.code, f"{loc.name} ({loc.code})") for loc in reference.list_locations(current_user)],
         programmes=[(p.code, f"{p.name} ({p.code})") for p in reference.list_programmes()],
         sorts=list(ASSET_SORTS.items()),

@@ -22,7 +22,7 @@ def test_asset_list_search_back_paging_and_export(browser_page, world, make_asse
     page = browser_page()
     sign_in(page, "warehouse", "/assets")
     page.get_by_label("Search").fill("lenov")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("link", name=lenovo.tag)).to_be_visible()
     assert "q=lenov" in page.url
     screenshot(page, "asset-list")
@@ -33,7 +33,7 @@ def test_asset_list_search_back_paging_and_export(browser_page, world, make_asse
     expect(page.get_by_role("link", name=lenovo.tag)).to_be_visible()
     page.get_by_label("Search").fill("")
     page.get_by_label("Type").select_option("chair")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("link", name=chairs[0])).to_be_visible()
     page.get_by_role("link", name="Next page").click()
     expect(page.get_by_role("link", name=chairs[50])).to_be_visible()
@@ -59,7 +59,8 @@ def test_whoever_finds_a_tablet_can_tell_the_warehouse(browser_page, world, make
     expect(finder.get_by_role("link", name="0151 496 0000")).to_be_visible()
     expect(finder.get_by_text("R9FOUND001")).to_have_count(0)
     finder.get_by_role("button", name="Send").click()
-    expect(finder.get_by_text("Say where you found it")).to_be_visible()
+    expect(finder.locator("#f-where_found-error")).to_contain_text("Say where you found it")
+    expect(finder.get_by_role("link", name="Say where you found it")).to_be_visible()  # the error summary
     finder.get_by_label("Where did you find it?").fill("On the 86 bus")
     finder.get_by_role("button", name="Send").click()
     expect(finder.get_by_text("We have your report")).to_be_visible()
@@ -85,7 +86,7 @@ def test_the_timeout_warning_keeps_the_session_and_then_the_typed_work(app, brow
 
     app.config["CLOCK"].advance(idle - timedelta(minutes=2))
     page.clock.run_for(int((idle - timedelta(minutes=2)).total_seconds() * 1000) + 1000)
-    warning = page.get_by_role("dialog", name="You will be signed out soon")
+    warning = page.get_by_role("dialog", name="You are about to be signed out")
     expect(warning).to_be_visible()
     screenshot(page, "timeout-warning")
     page.get_by_role("button", name="Stay signed in").click()

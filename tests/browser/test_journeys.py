@@ -310,7 +310,10 @@ def test_admin_adds_a_location_and_a_user(browser_page, world):
     page.get_by_label("Email").fill("new.partner@test.example")
     page.get_by_label("Role").select_option("partner")
     page.get_by_role("button", name="Add the user").click()
-    expect(page.get_by_text("Required for partner users.")).to_be_visible()  # the service's rule, beside the field
+    # The service's rule, beside the field and in the summary at the top, whose link leads to the field.
+    expect(page.locator("#f-organisation-error")).to_contain_text("Required for partner users.")
+    page.locator(".govuk-error-summary").get_by_role("link", name="Required for partner users.").click()
+    expect(page.get_by_label("Organisation")).to_be_focused()
     page.get_by_label("Organisation").select_option("PARTNER-B")
     page.get_by_role("button", name="Add the user").click()
     password = page.locator(".success code").inner_text()

@@ -144,7 +144,9 @@ def test_dates_typed_wrongly_are_refused_beside_their_field(as_role, make_asset,
         f"/participants/{person.id}/issue",
         data={"csrf_token": token, "items": tablet.tag, "agreement": "yes", "issued_on": "22/11/2026"},
     )
-    assert refused.status_code == 422 and "Give a date like 2026-11-22." in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Enter a real date, with the day, month and year" in refused.get_data(
+        as_text=True
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 0
     admin, _ = as_role("admin")
     report = admin.get("/reports?from=yesterday")

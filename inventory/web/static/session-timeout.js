@@ -4,11 +4,12 @@
 // signing in again, and goes to the sign-in page: the screen no longer shows anyone's details.
 (function () {
   "use strict";
-  var dialog = document.getElementById("timeout-warning");
-  if (!dialog || typeof dialog.showModal !== "function") { return; }
-  var WARN = 120;
-  var idle = parseInt(dialog.getAttribute("data-idle-seconds"), 10);
-  var leftText = dialog.querySelector(".timeout-left");
+  var dialog = document.getElementById("timeout-warning");  // macros.html, timeout_warning
+  var urls = document.getElementById("session-endpoints");    // _session_timeout.html
+  if (!dialog || !urls || typeof dialog.showModal !== "function") { return; }
+  var WARN = parseInt(dialog.getAttribute("data-warn-seconds"), 10) || 120;
+  var idle = parseInt(dialog.getAttribute("data-idle-minutes"), 10) * 60;
+  var leftText = dialog.querySelector("[data-timeout-countdown]");
   var token = document.querySelector('input[name="csrf_token"]');
   var timer = null, ticker = null, deadline = 0, lastForm = null;
 
@@ -32,7 +33,7 @@
   }
 
   function check() {
-    ask(dialog.getAttribute("data-time-left"), {redirect: "manual"})
+    ask(urls.getAttribute("data-time-left"), {redirect: "manual"})
       .then(function (r) { return r.ok ? r.json() : {seconds_left: 0}; })
       .then(function (d) { if (d.seconds_left > WARN + 5) { schedule(d.seconds_left); } else { warn(d.seconds_left); } })
       .catch(function () { warn(WARN); });
@@ -57,7 +58,7 @@
   }
 
   function stay() {
-    ask(dialog.getAttribute("data-keep-alive"), {method: "POST", redirect: "manual", headers: {"X-CSRFToken": token ? token.value : ""}})
+    ask(urls.getAttribute("data-keep-alive"), {method: "POST", redirect: "manual", headers: {"X-CSRFToken": token ? token.value : ""}})
       .then(function (r) {
         if (r.status !== 204) { timeUp(); return; }
         clearInterval(ticker);
@@ -72,7 +73,7 @@
     body.set("csrf_token", token ? token.value : "");
     body.set("__path", location.pathname + location.search);
     body.set("__action", lastForm ? new URL(lastForm.action, location.href).pathname : "");
-    ask(dialog.getAttribute("data-timed-out"), {method: "POST", body: body, redirect: "manual"})
+    ask(urls.getAttribute("data-timed-out"), {method: "POST", body: body, redirect: "manual"})
       .then(function (r) { return r.json(); })
       .then(function (d) {
         if (d.sign_in) { location.assign(d.sign_in); return; }  // signed out, the form kept: to sign-in
@@ -81,7 +82,7 @@
       .catch(function () { location.reload(); });  // the server signs out a page it is asked for too late
   }
 
-  dialog.querySelector(".timeout-stay").addEventListener("click", stay);
+  dialog.querySelector("[data-timeout-stay]").addEventListener("click", stay);
   dialog.addEventListener("cancel", function (e) { e.preventDefault(); stay(); });  // Escape means "stay"
   schedule(idle);
 })();

@@ -19,13 +19,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import (
-    Assessment,
-    Asset,
-    AssetStatus,
     Channel,
     DataPlan,
     Loan,
-    LoanItem,
     Notification,
     NotificationKind,
     NotificationStatus,
@@ -33,6 +29,7 @@ from ..models import (
     Programme,
     utcnow,
 )
+from .participants import kit_out_without_assessment
 
 # A day-0 message ("your free data has ended") is still worth sending this many days late.
 ENDED_GRACE_DAYS = 7
@@ -149,14 +146,6 @@ def queue_assessment_reminders(today: date, weeks: int) -> int:
     """Remind an advocate, once, of each participant who has had kit on loan for `weeks` weeks or
     more without taking the assessment."""
     since = today - timedelta(weeks=weeks)
-    long_loan = sa.exists().where(
-        Loan.participant_id == Participant.id,
-        Loan.issued_on <= since,
-        LoanItem.loan_id == Loan.id,
-        LoanItem.returned_on.is_(None),
-        Asset.id == LoanItem.asset_id,
-        Asset.status == AssetStatus.ON_LOAN,
-    )
     select = sa.select(
         sa.literal("assessment:") + _text(Participant.id),
         sa.literal(NotificationKind.ASSESSMENT_DUE.value),
@@ -170,7 +159,7 @@ def queue_assessment_reminders(today: date, weeks: int) -> int:
         sa.literal(0),
         sa.literal(False),
         sa.literal(utcnow()),
-    ).where(long_loan, ~sa.exists().where(Assessment.participant_id == Participant.id), Participant.erased_at.is_(None))
+    ).where(kit_out_without_assessment(since), Participant.erased_at.is_(None))
     count = _insert_new(
         select,
         list(OUTBOX_COLUMNS),

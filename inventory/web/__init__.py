@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from .. import clock
 from ..models import Role
 from ..permissions import Permission, allowed
+from ..services import attention
 from . import session, sso, words
 from .common import field_errors
 
@@ -69,14 +72,40 @@ def _menu():
     return {"menu": menu}
 
 
+# Where each count on the home page leads: the list that shows those very rows (None: not built yet).
+ATTENTION_LINKS: dict[str, tuple[str, dict[str, Any]]] = {
+    "received_no_certificate": ("web.asset_list", {"status": "received"}),
+    "quarantine_week": ("web.asset_list", {"quarantined_days": attention.QUARANTINE_DAYS}),
+    "found_reports": ("web.found_reports", {}),
+    "data_ends_7": ("web.participants", {"show": "data_ends_7"}),
+    "no_assessment_4_weeks": ("web.participants", {"show": "no_assessment_4_weeks"}),
+    "reminder_not_delivered": ("web.participants", {"show": "reminder_not_delivered"}),
+    "outbox_stuck": ("web.reminders", {"status": "queued"}),
+    "failed_reminders": ("web.reminders", {"status": "failed"}),
+    "users_without_mfa": ("web.admin_users", {"mfa": "off"}),
+}
+# Each role's first job of the day, offered first on its home page.
+START = {Role.WAREHOUSE: "web.scan_station", Role.ADVOCATE: "web.participants", Role.PARTNER: "web.stock"}
+
+
 @bp.route("/")
 @login_required
 def home():
-    """Each role starts where its day starts."""
-    start = {Role.WAREHOUSE: "web.scan_station", Role.ADVOCATE: "web.participants", Role.PARTNER: "web.stock"}
-    if current_user.role in start:
-        return redirect(url_for(start[current_user.role]))
-    return render_template("home.html")
+    """Each role's home: what needs attention today (counts that open the list they count), then its pages."""
+    items = attention.for_viewer(
+        current_user,
+        now=clock.now(),
+        today=clock.today(),
+        assessment_weeks=current_app.config["ASSESSMENT_REMINDER_WEEKS"],
+    )
+
+    def link(key: str) -> str | None:
+        target = ATTENTION_LINKS.get(key)
+        return url_for(target[0], **target[1]) if target else None
+
+    return render_template(
+        "home.html", attention=[(item, link(item.key)) for item in items], start=START.get(current_user.role)
+    )
 
 
 @bp.route("/vendor/<package>/<path:filename>")

@@ -14,17 +14,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..clock import today
-from ..errors import InvalidInput
+from ..errors import DomainError, InvalidInput
 from ..extensions import db, writes
 from ..models import AccessAction, AccessChannel, Area, Participant, ReferralSource, Role, Venue
 from ..permissions import Permission, whole_caseload
 from ..schemas.loans import AssessmentCreateArgs
 from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
 from ..services import access_log, assessments, certificates, issuing, participants, reference, returns
+from ..services.cursors import cursor_after, read_cursor
 from . import bp
 from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 def _logged(action: AccessAction, participant_ids, what: str) -> None:
@@ -35,21 +36,39 @@ def _logged(action: AccessAction, participant_ids, what: str) -> None:
 @writes  # records the access log
 @needs(Permission.PARTICIPANTS)
 def participants_list():
-    """The caseload; a search (by reference or name) is posted so that names never reach a URL."""
+    """The caseload, a page at a time. A search (by reference or name) is posted so that names never reach
+    a URL; the lists that need attention (`show`) and the pages' cursors are in the address."""
     search = (request.form.get("search") or "").strip() if request.method == "POST" else ""
-    query = participants.participant_query(current_user, search=search)
-    people = db.session.scalars(query.limit(LIST_LIMIT + 1)).all()
-    # What was searched for may be a name: the log says only that it was a search.
-    _logged(
-        AccessAction.LISTED, [p.id for p in people[:LIST_LIMIT]], "participant search" if search else "participants"
+    show = request.args.get("show") or None
+    refused: DomainError | None = None
+    if show not in (None, *participants.ATTENTION):
+        show, refused = None, InvalidInput("That list is not one we offer: choose one below")
+    filters = {"show": show}
+    after = None
+    if request.method == "GET" and request.args.get("cursor"):
+        after, refused = attempt(lambda: read_cursor(request.args["cursor"], filters))
+    query = participants.participant_query(
+        current_user, search=search, show=show, today=today(), after=after if refused is None else None
     )
+    people = db.session.scalars(query.limit(PAGE_SIZE + 1)).all()
+    next_url = None
+    if len(people) > PAGE_SIZE and not search:
+        cursor = cursor_after(people[PAGE_SIZE - 1].id, filters)
+        next_url = url_for("web.participants", show=show, cursor=cursor)
+    # What was searched for may be a name: the log says only that it was a search.
+    _logged(AccessAction.LISTED, [p.id for p in people[:PAGE_SIZE]], "participant search" if search else "participants")
     return render_template(
         "participants.html",
-        people=people[:LIST_LIMIT],
-        more=len(people) > LIST_LIMIT,
+        people=people[:PAGE_SIZE],
+        more=len(people) > PAGE_SIZE and bool(search),
+        next_url=next_url,
+        first_url=url_for("web.participants", show=show) if after else None,
         search=search,
+        show=show,
+        lists=list(participants.ATTENTION.items()),
+        refused=refused,
         whole=whole_caseload(current_user.role),
-    )
+    ), (422 if refused else 200)
 
 
 @bp.route("/participants/new", methods=["GET", "POST"])

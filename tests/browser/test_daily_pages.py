@@ -104,3 +104,19 @@ def test_the_timeout_warning_keeps_the_session_and_then_the_typed_work(app, brow
     expect(page.get_by_text("What you typed is back")).to_be_visible()
     assert urlsplit(page.url).path == f"/participants/{person.id}/edit"
     expect(page.get_by_label("Mobile number")).to_have_value("07700 900777")
+
+
+def test_the_advocates_home_page_leads_to_who_needs_attention(browser_page, world, make_participant, make_asset, issue):
+    from tests.conftest import TODAY
+
+    person = make_participant()
+    issue(person, make_asset("tablet").tag, issued_on=TODAY - timedelta(weeks=5))
+    reference = person.reference
+    page = browser_page(viewport=PHONE)
+    sign_in(page, "advocate")
+    expect(page.get_by_role("heading", name="Needs attention")).to_be_visible()
+    assert fits_width(page)
+    screenshot(page, "home-advocate-phone")
+    page.get_by_role("link", name="Kit out 4 weeks or more, no assessment yet").click()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
+    assert "show=no_assessment_4_weeks" in page.url

@@ -56,6 +56,12 @@ def _options(values) -> list[tuple[str, str]]:
     return [(v, words.label(v)) for v in values]
 
 
+@bp.app_template_filter("location_options")
+def _location_options(locations) -> list[tuple[str, str]]:
+    """Choices of location by name, with the code people also know them by: Bootle hub (HUB-C)."""
+    return [(loc.code, f"{loc.name} ({loc.code})") for loc in locations]
+
+
 @bp.app_template_filter("field_messages")
 def _field_messages(refused) -> dict[str, str]:
     """A refusal's field errors as sentences, for the error summary (macros.html, `refusal`)."""

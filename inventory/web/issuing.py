@@ -22,8 +22,8 @@ from ..schemas.loans import AssessmentCreateArgs
 from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
 from ..services import access_log, assessments, certificates, issuing, participants, reference, returns
 from ..services.cursors import cursor_after, read_cursor
-from . import bp
-from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in
+from . import bp, words
+from .common import attachment, attempt, field_errors, form_date, form_dates, load_form, needs, tags_in
 
 PAGE_SIZE = 50
 
@@ -92,10 +92,10 @@ def participant_new():
         "participant_new.html",
         errors=errors,
         refused=refused,
-        form=request.form,
+        form=form_dates(request.form),
         programmes=[(p.code, f"{p.code} — {p.name}") for p in reference.list_programmes()],
         areas=[(a.value, a.value) for a in Area],
-        sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+        sources=[(s.value, words.label(s)) for s in ReferralSource],
         pick_advocate=current_user.role == Role.ADMIN,
     ), 422 if errors or refused else 200
 
@@ -120,11 +120,11 @@ def participant_page(participant_id: int, *, refused=None, errors=None, status: 
         person=person,
         case=case,
         today=day,
-        venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
+        venues=[(v.value, words.label(v)) for v in Venue],
         locations=reference.list_locations(current_user),
         refused=refused,
         errors=errors or {},
-        form=request.form,
+        form=form_dates(request.form),
     ), status
 
 
@@ -139,7 +139,7 @@ def participant_edit(participant_id: int):
     errors: dict[str, str]
     errors, refused = {}, None
     form = (
-        request.form
+        form_dates(request.form)
         if request.method == "POST"
         else {
             "name": person.name,
@@ -154,7 +154,7 @@ def participant_edit(participant_id: int):
     if request.method == "GET":  # the form holds their stored details
         _logged(AccessAction.VIEWED, [person.id], "edit page")
     if request.method == "POST":
-        given = request.form.to_dict()
+        given = form_dates(request.form)
         values, errors = load_form(ParticipantUpdateArgs(), given)
         if not errors:
             # An emptied phone or email field removes it; an unticked box withdraws consent.
@@ -173,7 +173,7 @@ def participant_edit(participant_id: int):
         refused=refused,
         form=form,
         areas=[(a.value, a.value) for a in Area],
-        sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+        sources=[(s.value, words.label(s)) for s in ReferralSource],
     ), 422 if errors or refused else 200
 
 
@@ -187,7 +187,8 @@ def issue_page(participant_id: int):
         tags = tags_in(request.form.get("items"))
         # A double tap on a slow phone connection sends the form twice: the key makes the second a replay.
         key = (request.form.get("idempotency_key") or "")[:100] or None
-        issued_on, refused = attempt(lambda: form_date(request.form.get("issued_on"), "issued_on", today()))
+        typed = form_dates(request.form)
+        issued_on, refused = attempt(lambda: form_date(typed.get("issued_on"), "issued_on", today()))
         if issued_on is not None:  # not refused (and the default is today)
             body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
             result, refused = attempt(
@@ -208,13 +209,15 @@ def issue_page(participant_id: int):
                     _logged(AccessAction.CHANGED, [person.id], f"loan {receipt['id']} issued")
                 return render_template("issued.html", person=person, receipt=receipt)
         errors = field_errors(refused)
+        if refused is not None and not errors:  # refused by item (every bad tag named): the tags' field
+            errors = {"items": refused.message}
     _logged(AccessAction.VIEWED, [person.id], "issue page")  # the page shows their name
     return render_template(
         "issue.html",
         person=person,
         refused=refused,
         errors=errors,
-        form=request.form,
+        form=form_dates(request.form),
         key=secrets.token_urlsafe(16),
         today=today(),
     ), (refused.status if refused else 200)

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 
 from ..clock import UK
+from ..dates import uk_date
 from ..models import as_utc
 
 # Statuses of assets, kits, data plans, reminders and deliveries, as people say them.
@@ -184,7 +185,7 @@ def ukdate(value) -> str:
             return value
     if isinstance(value, datetime):
         value = as_utc(value).astimezone(UK).date()
-    return f"{value.day} {value:%B %Y}"
+    return uk_date(value)
 
 
 def ukdatetime(value) -> str:

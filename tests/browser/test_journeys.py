@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from inventory.dates import add_months
+from inventory.dates import add_months, uk_date
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, Loan, Transfer
 from labels import single
@@ -151,23 +152,27 @@ def test_an_advocate_issues_a_kit_on_a_phone(browser_page, world, make_asset, ma
     page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
     sign_in(page, "advocate", "/participants")
     page.get_by_role("link", name=person.reference).click()
-    page.get_by_role("link", name="Issue a kit or items").click()
+    page.get_by_role("button", name="Issue a kit or items").click()  # a GOV.UK link styled as a button
     page.get_by_label("Kit or item tags").fill(kit.tag.lower())
     page.get_by_role("button", name="Issue").click()
-    expect(page.get_by_text("The participant must accept the loan agreement")).to_be_visible()  # refused: not ticked
+    # Refused, not ticked: the summary says what to do, and its link leads to the box.
+    summary = page.locator(".govuk-error-summary")
+    summary.get_by_role("link", name="Tick the box to confirm they have read and accepted the loan agreement").click()
+    expect(page.get_by_label("They have read and accepted the loan agreement")).to_be_focused()
+    assert page.get_by_label("Kit or item tags").input_value() == kit.tag.lower()  # what was typed is kept
     assert fresh(Loan, participant_id=person.id) is None
     page.get_by_label("They have read and accepted the loan agreement").check()
     assert fits_width(page)
     screenshot(page, "issue-phone")
     page.get_by_role("button", name="Issue").click()
     ends = add_months(TODAY, 6).isoformat()  # DII: six months of free data
-    assert page.locator("[data-plan-end]").inner_text() == f"Free data until {ends}"
+    assert page.locator("[data-plan-end]").inner_text() == f"Free data until {uk_date(add_months(TODAY, 6))}"
     assert fits_width(page)
     screenshot(page, "issued-phone")
     loan = fresh(Loan, participant_id=person.id)
     assert sorted(i.asset.tag for i in loan.items) == sorted(a.tag for a in kit.items)
     assert [p.ends_on.isoformat() for p in loan.data_plans] == [ends]
-    page.get_by_role("link", name=f"Go to {person.reference}'s page").click()
+    page.get_by_role("button", name=f"Go to {person.reference}'s page").click()
     expect(page.get_by_text("days left").first).to_be_visible()
     assert fits_width(page)
     screenshot(page, "participant-phone")
@@ -207,7 +212,7 @@ def test_record_an_assessment_and_download_the_certificate(browser_page, world, 
     assert fresh(Asset, tag=tablet.tag).status == AssetStatus.OWNED
     screenshot(page, "participant-after-pass")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the certificate (PDF)").click()
+        page.get_by_role("button", name="Download the certificate (PDF)").click()
     text = PdfReader(download.value.path()).pages[0].extract_text()
     assert "R9CERT0001" in text and person.name in text
     transfer = fresh(Transfer, participant_id=person.id)
@@ -258,6 +263,9 @@ def test_a_delivery_is_checked_row_by_row_then_imported_and_labelled(browser_pag
     assert bad_row.count() == 1 and bad_row.locator("th").inner_text() == "3"
     assert bad_row.locator("td.cell-bad").count() == 2  # condition and location, each marked in place
     assert "unknown location 'NOWHERE'" in bad_row.inner_text()
+    # Listed by row at the top too, readable at any width, each a link to its row.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Row 3, Location: unknown location 'NOWHERE'")).to_be_visible()
     screenshot(page, "delivery-preview-errors")
     assert fresh(Asset, serial="R9DELIV001") is None  # nothing stored from a file with errors
 
@@ -266,7 +274,9 @@ def test_a_delivery_is_checked_row_by_row_then_imported_and_labelled(browser_pag
     page.get_by_label("The corrected manifest (CSV)").set_input_files(str(good))
     page.get_by_role("button", name="Check it again").click()
     page.get_by_role("button", name="Import 2 assets").click()
-    expect(page.get_by_text("2 assets received as batch")).to_be_visible()
+    # The delivery is named by its day and what came, not by its id.
+    expect(page.get_by_text("2 assets received (")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^\d{1,2} \w+ 20\d\d: 2 Samsung tablets$"))).to_be_visible()
     tags = [t.inner_text() for t in page.locator("td a.tag").all()]
     assert len(tags) == 2
     with page.expect_download() as download:

@@ -15,8 +15,9 @@ def test_a_label_opens_the_found_page_with_a_sign_in_link_and_then_the_asset(cli
     signed = sign_in(client, "warehouse@test.example", f"/A/{tablet.tag}")
     assert signed.status_code == 302 and signed.headers["Location"] == f"/A/{tablet.tag}"
     page = client.get(f"/A/{tablet.tag}").get_data(as_text=True)
-    assert tablet.tag in page and "in_stock" in page and "R9SERIAL01" in page
-    assert "History" in page and "receive" in page  # the delivery that brought it
+    assert tablet.tag in page and "In stock" in page and "R9SERIAL01" in page
+    assert "in_stock" not in page  # words people use, not the database's
+    assert "History" in page and "Receive" in page  # the delivery that brought it
     assert "Move it" in page and "Put it in quarantine" in page and "Retire it" in page
     assert "Download a replacement label" in page
 

@@ -75,7 +75,11 @@ def _menu():
             return []
         return [(endpoint, label) for endpoint, label, permission in MENU if allowed(current_user.role, permission)]
 
-    return {"menu": menu}
+    def can(permission: str) -> bool:
+        """Whether the signed-in user's role holds a permission (permissions.py), for what a page offers."""
+        return current_user.is_authenticated and allowed(current_user.role, Permission(permission))
+
+    return {"menu": menu, "can": can}
 
 
 # Where each count on the home page leads: the list that shows those very rows (None: not built yet).
@@ -147,4 +151,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, asset_list, assets, deliveries, issuing, scan, stock  # noqa: E402,F401
+from . import admin, asset_list, assets, case_changes, deliveries, issuing, scan, stock  # noqa: E402,F401

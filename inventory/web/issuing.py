@@ -17,10 +17,10 @@ from ..clock import today
 from ..errors import DomainError, InvalidInput
 from ..extensions import db, writes
 from ..models import AccessAction, AccessChannel, Area, Participant, ReferralSource, Role, Venue
-from ..permissions import Permission, whole_caseload
+from ..permissions import Permission, allowed, whole_caseload
 from ..schemas.loans import AssessmentCreateArgs
 from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
-from ..services import access_log, assessments, certificates, issuing, participants, reference, returns
+from ..services import access_log, assessments, certificates, issuing, participants, reference, returns, users
 from ..services.cursors import cursor_after, read_cursor
 from . import bp, words
 from .common import attachment, attempt, field_errors, form_date, form_dates, load_form, needs, tags_in
@@ -169,6 +169,9 @@ def participant_edit(participant_id: int):
     return render_template(
         "participant_edit.html",
         person=person,
+        advocates=[(u.email, u.email) for u in users.active_advocates()]
+        if allowed(current_user.role, Permission.PRIVACY)
+        else [],
         errors=errors,
         refused=refused,
         form=form,

@@ -120,3 +120,39 @@ def test_the_advocates_home_page_leads_to_who_needs_attention(browser_page, worl
     page.get_by_role("link", name="Kit out 4 weeks or more, no assessment yet").click()
     expect(page.get_by_role("link", name=reference)).to_be_visible()
     assert "show=no_assessment_4_weeks" in page.url
+
+
+def test_an_advocate_extends_free_data_from_the_participants_page(
+    browser_page, world, make_participant, make_asset, issue
+):
+    from inventory.dates import add_months
+    from inventory.web.words import ukdate
+    from tests.conftest import TODAY
+
+    person = make_participant()
+    sim = make_asset("sim").tag
+    issue(person, sim)
+    reference = person.reference
+    page = browser_page(viewport=PHONE)
+    sign_in(page, "advocate", "/participants")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name=f"Extend the free data of SIM {sim}").click()
+    expect(page.get_by_role("heading", name="Extend their free data")).to_be_visible()
+    page.get_by_label("Extend by").select_option("3")
+    page.get_by_role("button", name="Extend the free data").click()
+    expect(page.get_by_text(f"now ends on {ukdate(add_months(TODAY, 9))}")).to_be_visible()
+    assert fits_width(page)
+
+
+def test_an_admin_erases_a_participant_after_saying_so(browser_page, world, make_participant):
+    person = make_participant(name="Erin Erasable")
+    page = browser_page()
+    sign_in(page, "admin", f"/participants/{person.id}")
+    page.get_by_role("link", name="Erase their personal data").click()
+    expect(page.get_by_text("This cannot be undone")).to_be_visible()
+    page.get_by_role("button", name="Erase their personal data").click()
+    expect(page.get_by_role("link", name="Tick the box to say you mean to erase it")).to_be_visible()
+    page.get_by_label(f"I mean to erase {person.reference}'s personal data").check()
+    page.get_by_role("button", name="Erase their personal data").click()
+    expect(page.get_by_text("is erased")).to_be_visible()
+    expect(page.get_by_text("Erin Erasable")).to_have_count(0)

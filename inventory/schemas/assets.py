@@ -57,6 +57,16 @@ class AssetCreateArgs(Schema):
     location = Text(20, required=True)
 
 
+class AssetUpdateArgs(Schema):
+    """What may be corrected of an asset after it arrived (services.asset_details)."""
+
+    make = Text(80, validate=validate.Length(min=1, max=80))
+    model = Text(120, validate=validate.Length(min=1, max=120))
+    serial = Text(64, allow_none=True)
+    condition = Choice(Condition, allow_none=True)
+    programme = Text(20, allow_none=True)
+
+
 class AssetQueryArgs(Schema):
     type = Choice(AssetType)
     status = Choice(AssetStatus)

@@ -52,6 +52,27 @@ class ProgrammeCreateArgs(Schema):
     )
 
 
+class ProgrammeUpdateArgs(Schema):
+    """What an administrator may change of a programme (its code and ownership rule stay: loans and
+    transfers were made under them)."""
+
+    name = Text(200, validate=validate.Length(min=1, max=200))
+    connectivity_months = fields.Int(strict=True, validate=validate.Range(1, 24))
+    assessment_name = Text(200, validate=validate.Length(min=1, max=200))
+    pass_mark = fields.Int(strict=True, validate=validate.Range(0, 100), metadata={"description": "percent"})
+    reminder_days = fields.List(
+        fields.Int(strict=True, validate=validate.Range(0, 365)),
+        validate=validate.Length(max=10),
+        metadata={"description": "days before a data plan ends"},
+    )
+    contact_phone = Text(
+        40,
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 ()\-]{6,40}$", error="A phone number: digits, spaces, +, ( ) and -."),
+        metadata={"description": "the number the found-device page gives to call"},
+    )
+
+
 class OrganisationSchema(Schema):
     code = fields.Str()
     name = fields.Str()

@@ -79,6 +79,37 @@ def create_programme(
     )
 
 
+PROGRAMME_EDITABLE = ("name", "connectivity_months", "assessment_name", "pass_mark", "reminder_days", "contact_phone")
+
+
+def update_programme(code: str, fields: dict) -> tuple[Programme, dict]:
+    """Change any of PROGRAMME_EDITABLE; answers the programme and {field: [old, new]} of what changed.
+    New connectivity months apply to SIMs issued from now on; plans already running keep their end date."""
+    programme = db.session.scalar(
+        sa.select(Programme)
+        .where(Programme.code == code_of(code))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if programme is None:
+        raise NotFound(f"No programme has code {code_of(code)}")
+    changed = {}
+    for name in PROGRAMME_EDITABLE:
+        if name not in fields:
+            continue
+        new = fields[name]
+        if name == "reminder_days":
+            new = sorted(set(new if new is not None else DEFAULT_REMINDER_DAYS), reverse=True)
+        elif isinstance(new, str):
+            new = new.strip() or (None if name == "contact_phone" else new)
+        old = getattr(programme, name)
+        if new != old:
+            changed[name] = [old, new]
+            setattr(programme, name, new)
+    db.session.flush()
+    return programme, changed
+
+
 def list_programmes() -> list[Programme]:
     return list(db.session.scalars(sa.select(Programme).order_by(Programme.code)))
 

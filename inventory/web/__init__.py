@@ -151,4 +151,4 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, asset_list, assets, case_changes, deliveries, issuing, scan, stock  # noqa: E402,F401
+from . import admin, asset_list, assets, case_changes, deliveries, edits, issuing, scan, stock  # noqa: E402,F401

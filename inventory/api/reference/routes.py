@@ -15,6 +15,7 @@ from ...schemas.reference import (
     OrganisationSchema,
     ProgrammeCreateArgs,
     ProgrammeSchema,
+    ProgrammeUpdateArgs,
 )
 from ...services import reference
 from ..common import Blueprint
@@ -45,6 +46,17 @@ def create_programme(args):
 @blp.response(200, ProgrammeSchema)
 def get_programme(code):
     return reference.get_programme(code)
+
+
+@blp.route("/programmes/<code>", methods=["PATCH"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(ProgrammeUpdateArgs())
+@blp.response(200, ProgrammeSchema)
+def update_programme(args, code):
+    """Change a programme's name, months of free data, assessment, pass mark, reminder days or contact
+    number (its code and ownership rule stay)."""
+    programme, _ = reference.update_programme(code, args)
+    return programme
 
 
 @blp.route("/organisations", methods=["GET"])

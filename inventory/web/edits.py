@@ -1,0 +1,98 @@
+"""Correcting records from their pages: an asset's details (the warehouse and admins) and a programme's
+settings (admins), each checked by the API's own schema and stored by the same service as the API's PATCH."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..models import Condition
+from ..permissions import Permission
+from ..schemas.assets import AssetUpdateArgs
+from ..schemas.reference import ProgrammeUpdateArgs
+from ..services import asset_details, reference
+from ..services import assets as asset_service
+from . import bp
+from .common import attempt, field_errors, load_form, needs
+
+# Reference data has no ledger of its own: its changes go to the log, one JSON line each, naming no one
+# but the member of staff who made them.
+audit = logging.getLogger("inventory.audit")
+
+
+def _emptied(form, names) -> dict:
+    """Inputs the person cleared: stored as nothing (a form sends every field, empty or not)."""
+    return {name: None for name in names if name in form and not form.get(name, "").strip()}
+
+
+@bp.route("/a/<tag>/edit", methods=["GET", "POST"])
+@needs(Permission.HANDLE_STOCK)
+def asset_edit(tag: str):
+    asset = asset_service.get_asset(tag, current_user)
+    errors: dict[str, str] = {}
+    refused = None
+    if request.method == "POST":
+        values, errors = load_form(AssetUpdateArgs(), request.form)
+        if not errors:
+            values |= _emptied(request.form, ("serial", "condition", "programme"))
+            done, refused = attempt(lambda: asset_details.update_details(asset.tag, values, current_user))
+            if done is not None:
+                flash(f"The details of {done.tag} are saved.", "success")
+                return redirect(url_for("web.asset_page", code=done.tag))
+            errors = field_errors(refused)
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "make": asset.make,
+            "model": asset.model,
+            "serial": asset.serial or "",
+            "condition": asset.condition.value if asset.condition else "",
+            "programme": asset.programme.code if asset.programme else "",
+        }
+    )
+    return render_template(
+        "asset_edit.html",
+        asset=asset,
+        form=form,
+        errors=errors,
+        refused=refused,
+        conditions=[(c.value, c.value) for c in Condition],
+        programmes=[(p.code, f"{p.name} ({p.code})") for p in reference.list_programmes()],
+    ), (422 if errors else refused.status if refused else 200)
+
+
+@bp.route("/admin/programmes/<code>/edit", methods=["GET", "POST"])
+@needs(Permission.WRITE_REFERENCE)
+def programme_edit(code: str):
+    programme = reference.get_programme(code)
+    errors: dict[str, str] = {}
+    refused = None
+    if request.method == "POST":
+        values, errors = load_form(ProgrammeUpdateArgs(), request.form)
+        if not errors:
+            values |= _emptied(request.form, ("contact_phone",))
+            result, refused = attempt(lambda: reference.update_programme(programme.code, values))
+            if result is not None:
+                changed = result[1]
+                audit.info("programme %s changed by user %s: %s", programme.code, current_user.id, sorted(changed))
+                flash(f"Programme {programme.code} is saved." if changed else "Nothing was changed.", "success")
+                return redirect(url_for("web.admin"))
+            errors = field_errors(refused)
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "name": programme.name,
+            "connectivity_months": str(programme.connectivity_months),
+            "assessment_name": programme.assessment_name,
+            "pass_mark": str(programme.pass_mark),
+            "reminder_days": ", ".join(str(d) for d in programme.reminder_days),
+            "contact_phone": programme.contact_phone or "",
+        }
+    )
+    return render_template("programme_edit.html", programme=programme, form=form, errors=errors, refused=refused), (
+        422 if errors else refused.status if refused else 200
+    )

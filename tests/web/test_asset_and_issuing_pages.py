@@ -115,7 +115,7 @@ def test_reminders_show_plans_ending_soon_and_the_outbox(as_role, make_asset, ma
     client, _ = as_role("advocate")
     page = client.get("/reminders").get_data(as_text=True)
     assert "ENDING-SOON" in page and sim.tag in page
-    assert "queued (2)" in page  # the participant's 7-day reminder and the advocate's digest
+    assert "Waiting to send (2)" in page  # the participant's 7-day reminder and the advocate's digest
     assert "Nothing in the outbox" in client.get("/reminders?status=sent").get_data(as_text=True)
 
 

@@ -83,6 +83,10 @@ class OrganisationCreateArgs(Schema):
     name = Text(200, required=True, validate=validate.Length(min=1, max=200))
 
 
+class OrganisationUpdateArgs(Schema):
+    name = Text(200, required=True, validate=validate.Length(min=1, max=200))
+
+
 class LocationSchema(Schema):
     code = fields.Str()
     name = fields.Str()
@@ -97,6 +101,13 @@ class LocationCreateArgs(Schema):
     kind = Choice(LocationKind, required=True)
     area = Choice(Area, required=True)
     organisation = Text(20, load_default=None, allow_none=True)
+
+
+class LocationUpdateArgs(Schema):
+    name = Text(200, validate=validate.Length(min=1, max=200))
+    kind = Choice(LocationKind)
+    area = Choice(Area)
+    organisation = Text(20, allow_none=True)
 
 
 class TemplateLineSchema(Schema):

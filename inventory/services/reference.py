@@ -9,10 +9,12 @@ from ..extensions import add_or_conflict, db
 from ..models import (
     DEFAULT_REMINDER_DAYS,
     Actor,
+    Area,
     AssetType,
     KitTemplate,
     KitTemplateLine,
     Location,
+    LocationKind,
     Organisation,
     Programme,
 )
@@ -148,6 +150,46 @@ def create_location(*, code: str, name: str, kind: str, area: str, organisation:
         "location",
         code_of(code),
     )
+
+
+def update_organisation(code: str, *, name: str) -> tuple[Organisation, dict]:
+    """Rename an organisation (its code stays: users and locations refer to it)."""
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.code == code_of(code)).with_for_update())
+    if org is None:
+        raise NotFound(f"No organisation has code {code_of(code)}")
+    changed = {"name": [org.name, name.strip()]} if name.strip() != org.name else {}
+    org.name = name.strip()
+    db.session.flush()
+    return org, changed
+
+
+LOCATION_EDITABLE = ("name", "kind", "area", "organisation")
+
+
+def update_location(code: str, fields: dict) -> tuple[Location, dict]:
+    """Change a location's name, kind, area or organisation (its code stays: labels and history name it).
+    Giving a hub to another organisation moves what its partners see with it."""
+    location = db.session.scalar(sa.select(Location).where(Location.code == code_of(code)).with_for_update())
+    if location is None:
+        raise NotFound(f"No location has code {code_of(code)}")
+    changed = {}
+    for name in LOCATION_EDITABLE:
+        if name not in fields:
+            continue
+        if name == "organisation":
+            org = find_organisation(fields[name]) if fields[name] else None
+            old_code = location.organisation.code if location.organisation else None
+            if (org.code if org else None) != old_code:
+                changed[name] = [old_code, org.code if org else None]
+                location.organisation_id = org.id if org else None
+            continue
+        new = fields[name].strip() if name == "name" else fields[name]
+        old = getattr(location, name)
+        if str(getattr(old, "value", old)) != str(new):
+            changed[name] = [getattr(old, "value", old), new]
+            setattr(location, name, LocationKind(new) if name == "kind" else Area(new) if name == "area" else new)
+    db.session.flush()
+    return location, changed
 
 
 def visible_locations(viewer: Actor):

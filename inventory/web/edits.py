@@ -8,10 +8,10 @@ import logging
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..models import Condition
+from ..models import Area, Condition, LocationKind
 from ..permissions import Permission
 from ..schemas.assets import AssetUpdateArgs
-from ..schemas.reference import ProgrammeUpdateArgs
+from ..schemas.reference import LocationUpdateArgs, OrganisationUpdateArgs, ProgrammeUpdateArgs
 from ..services import asset_details, reference
 from ..services import assets as asset_service
 from . import bp
@@ -20,6 +20,11 @@ from .common import attempt, field_errors, load_form, needs
 # Reference data has no ledger of its own: its changes go to the log, one JSON line each, naming no one
 # but the member of staff who made them.
 audit = logging.getLogger("inventory.audit")
+
+
+def _organisation_code(thing) -> str:
+    organisation = getattr(thing, "organisation", None)
+    return organisation.code if organisation is not None else ""
 
 
 def _emptied(form, names) -> dict:
@@ -96,3 +101,55 @@ def programme_edit(code: str):
     return render_template("programme_edit.html", programme=programme, form=form, errors=errors, refused=refused), (
         422 if errors else refused.status if refused else 200
     )
+
+
+@bp.route("/admin/<any(organisation, location):which>s/<code>/edit", methods=["GET", "POST"])
+@needs(Permission.WRITE_REFERENCE)
+def reference_edit(which: str, code: str):
+    """Rename an organisation; change a location's name, kind, area or organisation. Codes stay."""
+    thing = (
+        reference.get_organisation(code, current_user)
+        if which == "organisation"
+        else reference.get_location(code, current_user)
+    )
+    errors: dict[str, str] = {}
+    refused = None
+    if request.method == "POST":
+        schema = OrganisationUpdateArgs() if which == "organisation" else LocationUpdateArgs()
+        values, errors = load_form(schema, request.form)
+        if not errors:
+            if which == "location":
+                values |= _emptied(request.form, ("organisation",))
+            result, refused = attempt(
+                lambda: (
+                    reference.update_organisation(thing.code, name=values["name"])
+                    if which == "organisation"
+                    else reference.update_location(thing.code, values)
+                )
+            )
+            if result is not None:
+                audit.info("%s %s changed by user %s: %s", which, thing.code, current_user.id, sorted(result[1]))
+                flash(f"{which.capitalize()} {thing.code} is saved.", "success")
+                return redirect(url_for("web.admin"))
+            errors = field_errors(refused)
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "name": thing.name,
+            "kind": getattr(getattr(thing, "kind", None), "value", ""),
+            "area": getattr(getattr(thing, "area", None), "value", ""),
+            "organisation": _organisation_code(thing),
+        }
+    )
+    return render_template(
+        "reference_edit.html",
+        which=which,
+        thing=thing,
+        form=form,
+        errors=errors,
+        refused=refused,
+        kinds=[(k.value, k.value.replace("_", " ").capitalize()) for k in LocationKind],
+        areas=[(a.value, a.value) for a in Area],
+        organisations=[(o.code, f"{o.name} ({o.code})") for o in reference.list_organisations(current_user)],
+    ), (422 if errors else refused.status if refused else 200)

@@ -115,3 +115,36 @@ def test_an_admin_changes_a_programme_and_others_cannot(as_role, world, client):
     )
     warehouse, token = as_role("warehouse")
     assert warehouse.get("/admin/programmes/DII/edit").status_code == 403
+
+
+def test_an_admin_renames_an_organisation_and_gives_a_hub_to_another(as_role, world, make_asset):
+    from inventory.models import Location, Organisation
+
+    tablet = make_asset("tablet", location="HUB-B")
+    admin, token = as_role("admin")
+    assert admin.post("/admin/organisations/PARTNER-A/edit", data={"csrf_token": token, "name": ""}).status_code == 422
+    assert (
+        admin.post(
+            "/admin/organisations/PARTNER-A/edit", data={"csrf_token": token, "name": "North End Community Hub"}
+        ).status_code
+        == 302
+    )
+    page = admin.get("/admin/locations/HUB-B/edit")
+    assert page.status_code == 200 and 'value="Birkenhead"' in page.get_data(as_text=True)
+    moved = admin.post(
+        "/admin/locations/HUB-B/edit",
+        data={"csrf_token": token, "name": "Birkenhead", "kind": "hub", "area": "Wirral", "organisation": "PARTNER-A"},
+    )
+    assert moved.status_code == 302
+    db.session.expire_all()
+    assert (
+        db.session.scalar(sa.select(Organisation.name).where(Organisation.code == "PARTNER-A"))
+        == "North End Community Hub"
+    )
+    assert db.session.scalar(sa.select(Location).where(Location.code == "HUB-B")).organisation.code == "PARTNER-A"
+    unknown = admin.post("/admin/locations/HUB-B/edit", data={"csrf_token": token, "organisation": "NOBODY"})
+    assert unknown.status_code == 422
+    # The partner of PARTNER-A now sees the hub's stock.
+    partner, _ = as_role("partner")
+    assert tablet.tag in partner.get("/assets").get_data(as_text=True)
+    assert partner.get("/admin/locations/HUB-B/edit").status_code == 403

@@ -335,7 +335,8 @@ def test_admin_adds_a_location_and_a_user(browser_page, world):
     newcomer.get_by_label("Email").fill("new.partner@test.example")
     newcomer.get_by_label("Password").fill(password)
     newcomer.get_by_role("button", name="Sign in").click()
-    assert urlsplit(newcomer.url).path == "/stock"
+    expect(newcomer.get_by_role("button", name="Go to your hubs' stock")).to_be_visible()  # a partner's home
+    assert urlsplit(newcomer.url).path == "/"
 
 
 def test_the_camera_button_reads_a_label(browser_page, chromium, world, make_asset, live_server):

@@ -108,7 +108,7 @@ def deal_with(report_id: int, actor: Actor, now: datetime) -> FoundReport:
     found = db.session.scalar(
         sa.select(FoundReport)
         .where(FoundReport.id == report_id)
-        .with_for_update()
+        .with_for_update(of=FoundReport)
         .execution_options(populate_existing=True)
     )
     if found is None:

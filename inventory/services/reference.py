@@ -90,7 +90,7 @@ def update_programme(code: str, fields: dict) -> tuple[Programme, dict]:
     programme = db.session.scalar(
         sa.select(Programme)
         .where(Programme.code == code_of(code))
-        .with_for_update()
+        .with_for_update(of=Programme)
         .execution_options(populate_existing=True)
     )
     if programme is None:
@@ -154,7 +154,9 @@ def create_location(*, code: str, name: str, kind: str, area: str, organisation:
 
 def update_organisation(code: str, *, name: str) -> tuple[Organisation, dict]:
     """Rename an organisation (its code stays: users and locations refer to it)."""
-    org = db.session.scalar(sa.select(Organisation).where(Organisation.code == code_of(code)).with_for_update())
+    org = db.session.scalar(
+        sa.select(Organisation).where(Organisation.code == code_of(code)).with_for_update(of=Organisation)
+    )
     if org is None:
         raise NotFound(f"No organisation has code {code_of(code)}")
     changed = {"name": [org.name, name.strip()]} if name.strip() != org.name else {}
@@ -169,7 +171,7 @@ LOCATION_EDITABLE = ("name", "kind", "area", "organisation")
 def update_location(code: str, fields: dict) -> tuple[Location, dict]:
     """Change a location's name, kind, area or organisation (its code stays: labels and history name it).
     Giving a hub to another organisation moves what its partners see with it."""
-    location = db.session.scalar(sa.select(Location).where(Location.code == code_of(code)).with_for_update())
+    location = db.session.scalar(sa.select(Location).where(Location.code == code_of(code)).with_for_update(of=Location))
     if location is None:
         raise NotFound(f"No location has code {code_of(code)}")
     changed = {}

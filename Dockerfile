@@ -28,7 +28,14 @@ RUN pip wheel --no-deps --wheel-dir /wheels . \
 FROM node:20-bookworm-slim AS vendor
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+COPY inventory/web/sass ./inventory/web/sass
+# All packages first: npm's sass (a devDependency) compiles GOV.UK Frontend's styles; then the dev tools go.
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+    && mkdir -p node_modules/.build \
+    && node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules --quiet-deps \
+       inventory/web/sass/govuk.scss node_modules/.build/govuk.css \
+    && npm prune --omit=dev --no-audit --no-fund --ignore-scripts \
+    && test -s node_modules/.build/govuk.css
 
 # --- Runtime: no compilers, no source tree, no pip install at start; a user that owns nothing of the code
 FROM python:3.11-slim-bookworm AS runtime

@@ -44,12 +44,19 @@ image-check: vendor
 	$(PYTHON) tests/deploy/rehearse_image.py
 
 # Browser libraries from the npm registry, never a CDN: Swagger UI for the API documentation, and the
-# barcode reader (barcode-detector + zxing-wasm) behind the camera button.
+# barcode reader (barcode-detector + zxing-wasm) behind the camera button, GOV.UK Frontend for every page.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch node_modules/.installed
 
-vendor: node_modules/.installed
+# GOV.UK Frontend's styles compiled with our settings (system fonts, no crown): see inventory/web/sass/.
+STYLES := node_modules/.build/govuk.css
+$(STYLES): node_modules/.installed $(wildcard inventory/web/sass/*.scss)
+	@mkdir -p $(dir $@)
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules --quiet-deps \
+		inventory/web/sass/govuk.scss $@
+
+vendor: node_modules/.installed $(STYLES)
 
 # The scheduler runs as its own process beside the development server, and stops with it.
 run: install vendor

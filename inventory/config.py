@@ -179,6 +179,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # Erasing a participant, administering users or enrolling a second factor asks for the
         # password again when it was last given longer ago than this.
         "REAUTH_MINUTES": int(env.get("REAUTH_MINUTES", "10")),
+        # The found-device page takes at most this many "I found this" reports an hour from one address.
+        "FOUND_REPORTS_PER_HOUR": int(env.get("FOUND_REPORTS_PER_HOUR", "5")),
+        # A form whose session ran out is kept this long for its author to sign in again and send it.
+        "KEPT_FORM_MINUTES": int(env.get("KEPT_FORM_MINUTES", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Made true below whenever PUBLIC_BASE_URL is https.

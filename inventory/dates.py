@@ -12,3 +12,8 @@ def add_months(start: date, months: int) -> date:
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def uk_date(day: date) -> str:
+    """A date as people in the UK write it: 1 December 2026 (pages, and messages that pages show)."""
+    return f"{day.day} {day:%B %Y}"

@@ -3,22 +3,21 @@ cursor for the long lists), tag paths."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 import flask_smorest
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import request
 from flask_smorest import abort
-from itsdangerous import BadData, URLSafeSerializer
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from ..errors import InvalidInput
 from ..extensions import db
 from ..schemas.fields import MAX_ID
+from ..services.cursors import cursor_after, read_cursor
 
 # A list counts its rows up to this many, and pages by number only this deep; past it, by cursor.
 COUNT_CAP = 10_000
@@ -45,36 +44,6 @@ def paginate(query: sa.Select, pagination_parameters):
     return list(db.session.scalars(query.offset((page - 1) * size).limit(size)).unique())
 
 
-def _cursors() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="list-cursor")
-
-
-def _digest(filters: dict) -> str:
-    """Which list a cursor belongs to: the same filters, or it is refused."""
-    text = json.dumps({request.endpoint: filters}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def cursor_after(last_id: int, filters: dict) -> str:
-    """An opaque cursor for the rows after `last_id` in a list with these filters: base64 of the key and
-    a digest of the filters, signed with the SECRET_KEY, so a cursor cannot be made up or edited."""
-    return _cursors().dumps({"after": last_id, "list": _digest(filters)})
-
-
-def _read_cursor(cursor: str, filters: dict) -> int:
-    refused = "Copy the X-Next-Cursor of the previous page exactly, with the same filters."
-    try:
-        data = _cursors().loads(cursor)
-    except BadData:
-        raise InvalidInput("The cursor is not one this list gave out", {"cursor": [refused]}) from None
-    after = data.get("after") if isinstance(data, dict) else None
-    if type(after) is not int or not 0 <= after <= MAX_ID:
-        raise InvalidInput("The cursor is not one this list gave out", {"cursor": [refused]})
-    if data.get("list") != _digest(filters):
-        raise InvalidInput("The cursor belongs to a list with other filters", {"cursor": [refused]})
-    return after
-
-
 def paginate_by_cursor(
     query_after: Callable[[int | None], sa.Select], pagination_parameters, *, cursor: str | None, filters: dict
 ):
@@ -88,7 +57,7 @@ def paginate_by_cursor(
     size = pagination_parameters.page_size
     if cursor:
         pagination_parameters.keyset = True
-        rows = list(db.session.scalars(query_after(_read_cursor(cursor, filters)).limit(size + 1)).unique())
+        rows = list(db.session.scalars(query_after(read_cursor(cursor, filters)).limit(size + 1)).unique())
         pagination_parameters.item_count = len(rows)  # not shown: a cursor's page has no count
     else:
         query = query_after(None)

@@ -23,7 +23,9 @@ from .assets import (  # noqa: F401
 from .columns import as_utc, utcnow  # noqa: F401
 from .counts import NO_TEMPLATE, TALLIES, Delivery, KitCount, OutcomeCount, StockCount, Tally, plan_stop  # noqa: F401, E402
 from .events import Event, Snapshot  # noqa: F401
+from .found_reports import FoundReport  # noqa: F401, E402
 from .idempotency import IdempotencyKey  # noqa: F401, E402
+from .kept_forms import KeptForm  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .loan_changes import LoanSwap, SimToBar  # noqa: F401, E402
 from .loans import DataPlan, ItemClosure, Loan, LoanItem, PlanStatus  # noqa: F401, E402

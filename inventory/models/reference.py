@@ -57,6 +57,8 @@ class Programme(Model):
     loan_weeks: Mapped[int | None]
 
     MAX_LOAN_WEEKS = 520  # the table's CHECK, said before it is reached
+    # The number the found-device page (a label opened by someone signed out) gives to call.
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
 
 
 class Organisation(Model):

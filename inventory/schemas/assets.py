@@ -57,6 +57,16 @@ class AssetCreateArgs(Schema):
     location = Text(20, required=True)
 
 
+class AssetUpdateArgs(Schema):
+    """What may be corrected of an asset after it arrived (services.asset_details)."""
+
+    make = Text(80, validate=validate.Length(min=1, max=80))
+    model = Text(120, validate=validate.Length(min=1, max=120))
+    serial = Text(64, allow_none=True)
+    condition = Choice(Condition, allow_none=True)
+    programme = Text(20, allow_none=True)
+
+
 class AssetQueryArgs(Schema):
     type = Choice(AssetType)
     status = Choice(AssetStatus)
@@ -67,6 +77,17 @@ class AssetQueryArgs(Schema):
 
 class AssetListArgs(AssetQueryArgs):
     cursor = cursor_field()
+
+
+ASSET_SORTS = {"oldest": "Oldest received first", "newest": "Newest received first"}
+
+
+class AssetPageArgs(AssetListArgs):
+    """The asset list page's query (/assets, /assets.csv): the API's filters, a sort, and "in quarantine for
+    more than N days" (the warehouse's home page links to it)."""
+
+    sort = Choice(ASSET_SORTS, load_default="oldest")
+    quarantined_days = fields.Int(strict=True, validate=validate.Range(1, 3650))
 
 
 class ImportQueryArgs(Schema):

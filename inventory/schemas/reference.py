@@ -27,6 +27,7 @@ class ProgrammeSchema(Schema):
     reminder_days = fields.List(fields.Int())
     loan_weeks = fields.Int(allow_none=True, metadata={"description": "loan_only: weeks until a loan is due back"})
     signature_required = fields.Bool()
+    contact_phone = fields.Str(allow_none=True, metadata={"description": "shown on the found-device page"})
 
 
 class AgreementSchema(Schema):
@@ -66,6 +67,34 @@ class ProgrammeCreateArgs(Schema):
     signature_required = fields.Bool(
         load_default=False, metadata={"description": "a loan needs the participant's signature (drawn or verbal)"}
     )
+    contact_phone = Text(
+        40,
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 ()\-]{6,40}$", error="A phone number: digits, spaces, +, ( ) and -."),
+        metadata={"description": "the number the found-device page gives to call"},
+    )
+
+
+class ProgrammeUpdateArgs(Schema):
+    """What an administrator may change of a programme (its code and ownership rule stay: loans and
+    transfers were made under them)."""
+
+    name = Text(200, validate=validate.Length(min=1, max=200))
+    connectivity_months = fields.Int(strict=True, validate=validate.Range(1, 24))
+    assessment_name = Text(200, validate=validate.Length(min=1, max=200))
+    pass_mark = fields.Int(strict=True, validate=validate.Range(0, 100), metadata={"description": "percent"})
+    reminder_days = fields.List(
+        fields.Int(strict=True, validate=validate.Range(0, 365)),
+        validate=validate.Length(max=10),
+        metadata={"description": "days before a data plan ends"},
+    )
+    contact_phone = Text(
+        40,
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 ()\-]{6,40}$", error="A phone number: digits, spaces, +, ( ) and -."),
+        metadata={"description": "the number the found-device page gives to call"},
+    )
 
 
 class OrganisationSchema(Schema):
@@ -75,6 +104,10 @@ class OrganisationSchema(Schema):
 
 class OrganisationCreateArgs(Schema):
     code = Code()
+    name = Text(200, required=True, validate=validate.Length(min=1, max=200))
+
+
+class OrganisationUpdateArgs(Schema):
     name = Text(200, required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -92,6 +125,13 @@ class LocationCreateArgs(Schema):
     kind = Choice(LocationKind, required=True)
     area = Choice(Area, required=True)
     organisation = Text(20, load_default=None, allow_none=True)
+
+
+class LocationUpdateArgs(Schema):
+    name = Text(200, validate=validate.Length(min=1, max=200))
+    kind = Choice(LocationKind)
+    area = Choice(Area)
+    organisation = Text(20, allow_none=True)
 
 
 class TemplateLineSchema(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -46,9 +47,12 @@ def asset_query(
     programme: str | None = None,
     q: str | None = None,
     after: int | None = None,
+    newest_first: bool = False,
+    quarantined_before: datetime | None = None,
 ):
-    """A select of assets matching the filters, in id order (as received), limited to what the viewer may see;
-    with `after`, only those after that id (a page that starts where the previous one ended)."""
+    """A select of assets matching the filters, in id order (as received; `newest_first` turns it round),
+    limited to what the viewer may see; with `after`, only those after that id in that order (a page that
+    starts where the previous one ended). `quarantined_before`: in quarantine since before that moment."""
     query = where_visible(sa.select(Asset), Asset.location_id, viewer)
     if type:
         query = query.where(Asset.type == AssetType(type))
@@ -60,9 +64,25 @@ def asset_query(
         query = query.join(Programme, Asset.programme_id == Programme.id).where(Programme.code == code_of(programme))
     if q:
         query = query.where(Asset.id.in_(matching_ids(q)))
+    if quarantined_before is not None:
+        query = query.where(
+            Asset.status == AssetStatus.QUARANTINE, Asset.id.in_(_quarantined_before(quarantined_before))
+        )
     if after is not None:
-        query = query.where(Asset.id > after)
-    return query.order_by(Asset.id)
+        query = query.where(Asset.id < after if newest_first else Asset.id > after)
+    return query.order_by(Asset.id.desc() if newest_first else Asset.id)
+
+
+def _quarantined_before(moment: datetime) -> sa.Select:
+    """Ids of assets in quarantine whose last move into quarantine (their ledger's latest event that led
+    there) happened before `moment`: waiting too long to be checked."""
+    in_quarantine = sa.select(Asset.id).where(Asset.status == AssetStatus.QUARANTINE)
+    return (
+        sa.select(Event.asset_id)
+        .where(Event.asset_id.in_(in_quarantine), Event.to_status == AssetStatus.QUARANTINE.value)
+        .group_by(Event.asset_id)
+        .having(sa.func.max(Event.at) < moment)
+    )
 
 
 def matching_ids(q: str) -> sa.CompoundSelect:

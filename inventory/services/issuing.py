@@ -11,6 +11,7 @@ from typing import TypedDict, cast
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..dates import uk_date
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import (
@@ -96,18 +97,26 @@ def issue(
     agreement = agreements.current(programme)
     agreements.check_shown(agreement, agreement_version)
 
-    assets, kits = _lock_items(items)
+    assets, kits, refusals = _lock_items(items)
     for asset in assets:
-        if asset.status == AssetStatus.IN_KIT and asset.kit not in kits:
-            assert asset.kit is not None  # an item in a kit has one
-            raise Conflict(f"{asset.describe()} is in kit {asset.kit.tag}: issue the kit, or take it apart first")
-        asset.check(AssetAction.ISSUE_WITH_KIT if asset.kit in kits else AssetAction.ISSUE)
-        if asset.programme_id is not None and asset.programme_id != programme.id:
-            assert asset.programme is not None  # its programme_id is set
-            raise Conflict(
-                f"{asset.describe()} belongs to programme {asset.programme.code}, "
-                f"and participant {participant.id} is on {programme.code}"
-            )
+        try:
+            if asset.status == AssetStatus.IN_KIT and asset.kit not in kits:
+                assert asset.kit is not None  # an item in a kit has one
+                raise Conflict(f"{asset.describe()} is in kit {asset.kit.tag}: issue the kit, or take it apart first")
+            if asset.kit not in kits or asset.kit is None:
+                asset.check(AssetAction.ISSUE)
+            elif asset.kit.tag not in refusals:  # the kit's own refusal says it once for all its items
+                asset.check(AssetAction.ISSUE_WITH_KIT)
+            if asset.programme_id is not None and asset.programme_id != programme.id:
+                assert asset.programme is not None  # its programme_id is set
+                raise Conflict(
+                    f"{asset.describe()} belongs to programme {asset.programme.code}, "
+                    f"and participant {participant.id} is on {programme.code}"
+                )
+        except Conflict as refused:
+            refusals[asset.tag] = refused.message
+    if refusals:
+        raise _refusal(refusals, len(items), participant.id, assets, kits)
 
     # Empty collections from the start: a new loan has nothing to load back from the database.
     loan = Loan(
@@ -188,16 +197,60 @@ def _claim(actor: Actor, key: str, body_hash: str) -> tuple[IdempotencyKey | Non
     raise Conflict("A request with this Idempotency-Key is being handled; try again in a moment")
 
 
-def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit]]:
-    """The assets to issue: those named, and every item of each kit named. Kits first, then all
-    assets in id order, so concurrent issues take their locks in the same order."""
-    tags = []
+def _refusal(refusals: dict[str, str], size: int, participant_id: int, assets: list[Asset], kits: list[Kit]):
+    """One refusal naming every item that cannot be issued (all at once, not the first only). When every
+    one of them is already on loan to this same participant, say so plainly: a retry after a lost answer
+    finds the first attempt worked, and there is nothing more to do."""
+    on_loan = {a.id: a.tag for a in assets if a.status == AssetStatus.ON_LOAN}
+    refused_ids = [
+        a.id for a in assets if a.tag in refusals or (a.kit is not None and a.kit.tag in refusals and a.kit in kits)
+    ]
+    if refused_ids and all(i in on_loan for i in refused_ids):
+        lent = db.session.execute(
+            sa.select(LoanItem.asset_id, Loan.issued_on)
+            .join(Loan, LoanItem.loan_id == Loan.id)
+            .where(
+                LoanItem.asset_id.in_(refused_ids),
+                LoanItem.returned_on.is_(None),
+                Loan.participant_id == participant_id,
+            )
+        ).all()
+        if {asset_id for asset_id, _ in lent} == set(refused_ids):
+            first = min(issued for _, issued in lent)
+            what = (
+                "This kit was"
+                if kits and len(refusals) == 1 and next(iter(refusals)) in {k.tag for k in kits}
+                else ("This item was" if len(refusals) == 1 else "These items were")
+            )
+            return Conflict(
+                f"{what} already issued to this participant on {uk_date(first)}: nothing more to do",
+                [{"item": tag, "message": "Already on loan to this participant"} for tag in refusals],
+            )
+    if len(refusals) == 1:
+        ((tag, message),) = refusals.items()
+        return Conflict(message, [{"item": tag, "message": message}])
+    return Conflict(
+        f"{len(refusals)} of {size} items cannot be issued; nothing was issued",
+        [{"item": tag, "message": message} for tag, message in refusals.items()],
+    )
+
+
+def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit], dict[str, str]]:
+    """The assets to issue: those named, and every item of each kit named, and why each kit that cannot
+    be issued now cannot (by tag). Kits first, then all assets in id order, so concurrent issues take
+    their locks in the same order. Every mistyped tag is named at once."""
+    tags, mistyped = [], []
     for code in codes:
         tag = normalise(code)
         try:
             tags.append(check(tag))
         except TagError as exc:
-            raise InvalidInput(str(exc), {"items": [str(exc)]}) from None
+            mistyped.append(f"{code}: {exc}" if code not in str(exc) else str(exc))
+    if mistyped:
+        count = f"{len(mistyped)} tags are" if len(mistyped) > 1 else "A tag is"
+        raise InvalidInput(
+            mistyped[0] if len(mistyped) == 1 else f"{count} not right: check each one", {"items": mistyped}
+        )
     if len(set(tags)) != len(tags):
         raise InvalidInput("A tag is listed more than once", {"items": ["Each tag may appear once."]})
     kits = list(
@@ -209,15 +262,19 @@ def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit]]:
             .execution_options(populate_existing=True)
         )
     )
+    refusals: dict[str, str] = {}
     for kit in kits:
-        kit.check(KitAction.ISSUE)
+        try:
+            kit.check(KitAction.ISSUE)
+        except Conflict as refused:
+            refusals[kit.tag] = refused.message
     kit_tags = {k.tag for k in kits}
     asset_tags = [t for t in tags if t not in kit_tags]
     kit_item_tags = [a.tag for k in kits for a in k.items]
     if not kit_item_tags and not asset_tags:
         raise NotFound("None of the tags is an asset or kit")
     assets = lock_assets(asset_tags + kit_item_tags, field="items") if (asset_tags or kit_item_tags) else []
-    return assets, kits
+    return assets, kits, refusals
 
 
 class LoanReceipt(TypedDict):

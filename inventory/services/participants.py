@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TypedDict
 
 import sqlalchemy as sa
@@ -10,7 +10,26 @@ import sqlalchemy as sa
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
 from ..identifiers import normalise_uk_mobile
-from ..models import Actor, Area, Assessment, DataPlan, Loan, Participant, ReferralSource, Role, Transfer, User, as_utc
+from ..models import (
+    NOT_DELIVERED,
+    Actor,
+    Area,
+    Assessment,
+    Asset,
+    AssetStatus,
+    DataPlan,
+    Loan,
+    LoanItem,
+    Notification,
+    NotificationStatus,
+    Participant,
+    PlanStatus,
+    ReferralSource,
+    Role,
+    Transfer,
+    User,
+    as_utc,
+)
 from ..visibility import in_caseload
 from .ownership import TransferSummary, transfer_summary
 from .reference import find_programme
@@ -109,6 +128,63 @@ def get_participant(participant_id: int, viewer: Actor, *, for_update: bool = Fa
     return participant
 
 
+def kit_out_without_assessment(since: date, *, issued_from: date | None = None) -> sa.ColumnElement[bool]:
+    """A condition on Participant: kit on loan to them since `since` or before, and no assessment taken
+    (the advocate's reminder, their home page and the caseload's filter ask the same). `issued_from`
+    narrows it to loans issued from that day, read by the issue-date index (the daily reminder's
+    catch-up since its last good run)."""
+    long_loans = (
+        sa.select(Loan.participant_id)
+        .join(LoanItem, LoanItem.loan_id == Loan.id)
+        .join(Asset, Asset.id == LoanItem.asset_id)
+        .where(Loan.issued_on <= since, LoanItem.returned_on.is_(None), Asset.status == AssetStatus.ON_LOAN)
+    )
+    if issued_from is not None:
+        long_loans = long_loans.where(Loan.issued_on >= issued_from)
+    return sa.and_(Participant.id.in_(long_loans), ~sa.exists().where(Assessment.participant_id == Participant.id))
+
+
+def free_data_ending(today: date, within_days: int) -> sa.ColumnElement[bool]:
+    """A condition on Participant: a live data plan of theirs ends within `within_days` days of `today`."""
+    return Participant.id.in_(
+        sa.select(DataPlan.participant_id).where(
+            DataPlan.status_condition(PlanStatus.ACTIVE, today), DataPlan.ends_on <= today + timedelta(days=within_days)
+        )
+    )
+
+
+def reminder_not_delivered() -> sa.ColumnElement[bool]:
+    """A condition on Participant: a reminder to them failed, or Notify says it did not reach them."""
+    return sa.exists().where(
+        Notification.participant_id == Participant.id,
+        sa.or_(Notification.status == NotificationStatus.FAILED, Notification.delivery_status.in_(NOT_DELIVERED)),
+    )
+
+
+# The caseload's filters (the list's `show`), as the advocate's home page links to them.
+ATTENTION = {
+    "data_ends_30": "Free data ends within 30 days",
+    "data_ends_7": "Free data ends within 7 days",
+    "no_assessment": "Kit out, no assessment yet",
+    "no_assessment_4_weeks": "Kit out 4 weeks or more, no assessment yet",
+    "reminder_not_delivered": "A reminder did not reach them",
+}
+
+
+def attention_condition(show: str, today: date, assessment_weeks: int = 4) -> sa.ColumnElement[bool]:
+    if show == "data_ends_30":
+        return free_data_ending(today, 30)
+    if show == "data_ends_7":
+        return free_data_ending(today, 7)
+    if show == "no_assessment":
+        return kit_out_without_assessment(today)
+    if show == "no_assessment_4_weeks":
+        return kit_out_without_assessment(today - timedelta(weeks=assessment_weeks))
+    if show == "reminder_not_delivered":
+        return reminder_not_delivered()
+    raise InvalidInput(f"Unknown list '{show}'", {"show": ["Choose one of the lists offered."]})
+
+
 def participant_query(
     viewer: Actor,
     *,
@@ -116,12 +192,16 @@ def participant_query(
     area: str | None = None,
     reference: str | None = None,
     search: str | None = None,
+    show: str | None = None,
+    today: date | None = None,
     after: int | None = None,
 ) -> sa.Select:
-    """The viewer's caseload, narrowed, in id order (from after the id `after`, for keyset paging).
-    `search` finds a piece of the reference or the name; the pages post it (never in a URL), so the API
-    does not offer it as a query parameter."""
+    """The viewer's caseload, narrowed. `search` finds a piece of the reference or the name; the pages
+    post it (never in a URL), so the API does not offer it as a query parameter. `show` is one of
+    ATTENTION's lists (on `today`); `after` starts after that id (paging by key)."""
     query = caseload(viewer)
+    if show:
+        query = query.where(attention_condition(show, today or date.min))
     if after is not None:
         query = query.where(Participant.id > after)
     if search and search.strip():

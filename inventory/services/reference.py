@@ -10,10 +10,12 @@ from ..extensions import add_or_conflict, db
 from ..models import (
     DEFAULT_REMINDER_DAYS,
     Actor,
+    Area,
     AssetType,
     KitTemplate,
     KitTemplateLine,
     Location,
+    LocationKind,
     Organisation,
     OwnershipRule,
     Programme,
@@ -65,6 +67,7 @@ def create_programme(
     reminder_days: list[int] | None = None,
     loan_weeks: int | None = None,
     signature_required: bool = False,
+    contact_phone: str | None = None,
 ) -> Programme:
     if loan_weeks is not None and ownership_rule != OwnershipRule.LOAN_ONLY:
         raise InvalidInput(
@@ -87,12 +90,44 @@ def create_programme(
             reminder_days=days,
             loan_weeks=loan_weeks,
             signature_required=signature_required,
+            contact_phone=(contact_phone or "").strip() or None,
         ),
         "programme",
         code_of(code),
     )
     add_version(programme, default_text(programme), None, clock.today())  # until an admin writes their own
     return programme
+
+
+PROGRAMME_EDITABLE = ("name", "connectivity_months", "assessment_name", "pass_mark", "reminder_days", "contact_phone")
+
+
+def update_programme(code: str, fields: dict) -> tuple[Programme, dict]:
+    """Change any of PROGRAMME_EDITABLE; answers the programme and {field: [old, new]} of what changed.
+    New connectivity months apply to SIMs issued from now on; plans already running keep their end date."""
+    programme = db.session.scalar(
+        sa.select(Programme)
+        .where(Programme.code == code_of(code))
+        .with_for_update(of=Programme)
+        .execution_options(populate_existing=True)
+    )
+    if programme is None:
+        raise NotFound(f"No programme has code {code_of(code)}")
+    changed = {}
+    for name in PROGRAMME_EDITABLE:
+        if name not in fields:
+            continue
+        new = fields[name]
+        if name == "reminder_days":
+            new = sorted(set(new if new is not None else DEFAULT_REMINDER_DAYS), reverse=True)
+        elif isinstance(new, str):
+            new = new.strip() or (None if name == "contact_phone" else new)
+        old = getattr(programme, name)
+        if new != old:
+            changed[name] = [old, new]
+            setattr(programme, name, new)
+    db.session.flush()
+    return programme, changed
 
 
 def list_programmes() -> list[Programme]:
@@ -133,6 +168,48 @@ def create_location(*, code: str, name: str, kind: str, area: str, organisation:
         "location",
         code_of(code),
     )
+
+
+def update_organisation(code: str, *, name: str) -> tuple[Organisation, dict]:
+    """Rename an organisation (its code stays: users and locations refer to it)."""
+    org = db.session.scalar(
+        sa.select(Organisation).where(Organisation.code == code_of(code)).with_for_update(of=Organisation)
+    )
+    if org is None:
+        raise NotFound(f"No organisation has code {code_of(code)}")
+    changed = {"name": [org.name, name.strip()]} if name.strip() != org.name else {}
+    org.name = name.strip()
+    db.session.flush()
+    return org, changed
+
+
+LOCATION_EDITABLE = ("name", "kind", "area", "organisation")
+
+
+def update_location(code: str, fields: dict) -> tuple[Location, dict]:
+    """Change a location's name, kind, area or organisation (its code stays: labels and history name it).
+    Giving a hub to another organisation moves what its partners see with it."""
+    location = db.session.scalar(sa.select(Location).where(Location.code == code_of(code)).with_for_update(of=Location))
+    if location is None:
+        raise NotFound(f"No location has code {code_of(code)}")
+    changed = {}
+    for name in LOCATION_EDITABLE:
+        if name not in fields:
+            continue
+        if name == "organisation":
+            org = find_organisation(fields[name]) if fields[name] else None
+            old_code = location.organisation.code if location.organisation else None
+            if (org.code if org else None) != old_code:
+                changed[name] = [old_code, org.code if org else None]
+                location.organisation_id = org.id if org else None
+            continue
+        new = fields[name].strip() if name == "name" else fields[name]
+        old = getattr(location, name)
+        if str(getattr(old, "value", old)) != str(new):
+            changed[name] = [getattr(old, "value", old), new]
+            setattr(location, name, LocationKind(new) if name == "kind" else Area(new) if name == "area" else new)
+    db.session.flush()
+    return location, changed
 
 
 def visible_locations(viewer: Actor):

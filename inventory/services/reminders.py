@@ -19,9 +19,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import (
-    Assessment,
-    Asset,
-    AssetStatus,
     Channel,
     DataPlan,
     Loan,
@@ -33,6 +30,7 @@ from ..models import (
     Programme,
     utcnow,
 )
+from .participants import kit_out_without_assessment
 
 # A day-0 message ("your free data has ended") is still worth sending this many days late.
 ENDED_GRACE_DAYS = 7
@@ -225,14 +223,7 @@ def queue_assessment_reminders(today: date, weeks: int, *, catch_up_days: int | 
     good run) only loans that passed the threshold in those days are looked at, by the issue-date
     index: older ones were reminded of when they passed it, and a reminder is queued once for good."""
     since = today - timedelta(weeks=weeks)
-    long_loan = (
-        sa.select(Loan.participant_id)
-        .join(LoanItem, LoanItem.loan_id == Loan.id)
-        .join(Asset, Asset.id == LoanItem.asset_id)
-        .where(Loan.issued_on <= since, LoanItem.returned_on.is_(None), Asset.status == AssetStatus.ON_LOAN)
-    )
-    if catch_up_days is not None:
-        long_loan = long_loan.where(Loan.issued_on >= since - timedelta(days=catch_up_days))
+    issued_from = since - timedelta(days=catch_up_days) if catch_up_days is not None else None
     select = sa.select(
         sa.literal("assessment:") + _text(Participant.id),
         sa.literal(NotificationKind.ASSESSMENT_DUE.value),
@@ -246,11 +237,7 @@ def queue_assessment_reminders(today: date, weeks: int, *, catch_up_days: int | 
         sa.literal(0),
         sa.literal(False),
         sa.literal(utcnow()),
-    ).where(
-        Participant.id.in_(long_loan),
-        ~sa.exists().where(Assessment.participant_id == Participant.id),
-        Participant.erased_at.is_(None),
-    )
+    ).where(kit_out_without_assessment(since, issued_from=issued_from), Participant.erased_at.is_(None))
     count = _insert_new(
         select,
         list(OUTBOX_COLUMNS),

@@ -239,4 +239,21 @@ def change_password(
 
 
 def list_users() -> list[User]:
-    return list(db.session.scalars(sa.select(User).order_by(User.email)))
+    return list(db.session.scalars(user_query()))
+
+
+def active_advocates() -> list[User]:
+    """Advocates a participant can be given to."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role == Role.ADVOCATE, User.active.is_(True)).order_by(User.email)
+        )
+    )
+
+
+def user_query(*, without_second_factor: bool = False) -> sa.Select:
+    """Users by email; `without_second_factor`: active accounts that have not set up an authenticator."""
+    query = sa.select(User).order_by(User.email, User.id)
+    if without_second_factor:
+        query = query.where(User.active.is_(True), User.mfa_enabled_at.is_(None))
+    return query

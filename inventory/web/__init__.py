@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from ..clock import UK
-from ..models import Role, as_utc
+from .. import clock
+from ..models import Role
 from ..permissions import Permission, allowed
-from . import session, sso
+from ..services import attention
+from . import session, sso, words
+from .common import field_errors
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/ui")
 
@@ -19,6 +23,8 @@ VENDORED = {
     "swagger-ui": "swagger-ui-dist",
     "barcode-detector": "barcode-detector/dist/iife",  # the camera's QR reader where the browser has none
     "zxing-wasm": "zxing-wasm/dist/reader",
+    "govuk-frontend": "govuk-frontend/dist/govuk",  # its JavaScript components and assets
+    "styles": ".build",  # GOV.UK Frontend's Sass compiled with our settings by `make vendor`
 }
 # The main menu: each role sees the pages its permissions open.
 MENU = (
@@ -27,6 +33,7 @@ MENU = (
     ("web.consignments_page", "Consignments", Permission.HANDLE_STOCK),
     ("web.hub", "Hub requests", Permission.READ_REQUESTS),
     ("web.stock_requests_page", "Requests against stock", Permission.DECIDE_REQUESTS),
+    ("web.asset_list", "Assets", Permission.LOOK_UP),
     ("web.participants", "Participants", Permission.PARTICIPANTS),
     ("web.overdue", "Overdue", Permission.PARTICIPANTS),
     ("web.stock", "Stock", Permission.READ_STOCK),
@@ -51,14 +58,20 @@ def _no_nul_bytes():
 
 @bp.app_template_filter("options")
 def _options(values) -> list[tuple[str, str]]:
-    """Choices for a <select>: each value with a readable label (mobile_unit -> Mobile unit)."""
-    return [(v, (v[:1].upper() + v[1:]).replace("_", " ")) for v in values]
+    """Choices for a <select>: each value with a readable label (mobile_unit -> Mobile unit, sim -> SIM number)."""
+    return [(v, words.label(v)) for v in values]
 
 
-@bp.app_template_filter("ukdatetime")
-def _uk_datetime(value) -> str:
-    """A timestamp as people in the UK read it: 1 Dec 2026 14:05, in UK time."""
-    return as_utc(value).astimezone(UK).strftime("%-d %b %Y %H:%M") if value is not None else ""
+@bp.app_template_filter("location_options")
+def _location_options(locations) -> list[tuple[str, str]]:
+    """Choices of location by name, with the code people also know them by: Bootle hub (HUB-C)."""
+    return [(loc.code, f"{loc.name} ({loc.code})") for loc in locations]
+
+
+@bp.app_template_filter("field_messages")
+def _field_messages(refused) -> dict[str, str]:
+    """A refusal's field errors as sentences, for the error summary (macros.html, `refusal`)."""
+    return field_errors(refused)
 
 
 @bp.app_context_processor
@@ -68,17 +81,47 @@ def _menu():
             return []
         return [(endpoint, label) for endpoint, label, permission in MENU if allowed(current_user.role, permission)]
 
-    return {"menu": menu}
+    def can(permission: str) -> bool:
+        """Whether the signed-in user's role holds a permission (permissions.py), for what a page offers."""
+        return current_user.is_authenticated and allowed(current_user.role, Permission(permission))
+
+    return {"menu": menu, "can": can}
+
+
+# Where each count on the home page leads: the list that shows those very rows (None: not built yet).
+ATTENTION_LINKS: dict[str, tuple[str, dict[str, Any]]] = {
+    "received_no_certificate": ("web.asset_list", {"status": "received"}),
+    "quarantine_week": ("web.asset_list", {"quarantined_days": attention.QUARANTINE_DAYS}),
+    "found_reports": ("web.found_reports", {}),
+    "data_ends_7": ("web.participants", {"show": "data_ends_7"}),
+    "no_assessment_4_weeks": ("web.participants", {"show": "no_assessment_4_weeks"}),
+    "reminder_not_delivered": ("web.participants", {"show": "reminder_not_delivered"}),
+    "outbox_stuck": ("web.reminders", {"status": "queued"}),
+    "failed_reminders": ("web.reminders", {"status": "failed"}),
+    "users_without_mfa": ("web.admin_users", {"mfa": "off"}),
+}
+# Each role's first job of the day, offered first on its home page.
+START = {Role.WAREHOUSE: "web.scan_station", Role.ADVOCATE: "web.participants", Role.PARTNER: "web.stock"}
 
 
 @bp.route("/")
 @login_required
 def home():
-    """Each role starts where its day starts."""
-    start = {Role.WAREHOUSE: "web.scan_station", Role.ADVOCATE: "web.participants", Role.PARTNER: "web.stock"}
-    if current_user.role in start:
-        return redirect(url_for(start[current_user.role]))
-    return render_template("home.html")
+    """Each role's home: what needs attention today (counts that open the list they count), then its pages."""
+    items = attention.for_viewer(
+        current_user,
+        now=clock.now(),
+        today=clock.today(),
+        assessment_weeks=current_app.config["ASSESSMENT_REMINDER_WEEKS"],
+    )
+
+    def link(key: str) -> str | None:
+        target = ATTENTION_LINKS.get(key)
+        return url_for(target[0], **target[1]) if target else None
+
+    return render_template(
+        "home.html", attention=[(item, link(item.key)) for item in items], start=START.get(current_user.role)
+    )
 
 
 @bp.route("/vendor/<package>/<path:filename>")
@@ -101,6 +144,11 @@ def api_docs():
 
 
 def register(app) -> None:
+    # GOV.UK Frontend's component macros, as templates named govuk_frontend_jinja/components/...
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+    )
+    words.register(app)
     app.register_blueprint(session.bp)
     app.register_blueprint(sso.bp)
     sso.init_app(app)
@@ -109,4 +157,18 @@ def register(app) -> None:
 
 
 # The page modules add their routes to `bp` (imported last: they import it from here).
-from . import admin, assets, deliveries, issuing, loan_changes, logistics, scan, stock, stocktakes, verify  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    admin,
+    asset_list,
+    assets,
+    case_changes,
+    deliveries,
+    edits,
+    issuing,
+    loan_changes,
+    logistics,
+    scan,
+    stock,
+    stocktakes,
+    verify,
+)

@@ -111,12 +111,24 @@ def admin_users():
     return _users_page(errors=errors, refused=refused, created=created)
 
 
+USERS_PAGE = 50
+
+
 def _users_page(*, errors=None, refused=None, created=None, reset=None):
     # A generated or one-time password is shown once, on this page only, for the admin to hand over.
-    people, now = users.list_users(), clock.now()
+    no_mfa = request.args.get("mfa") == "off"
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
+    rows = db.session.scalars(
+        users.user_query(without_second_factor=no_mfa).offset((number - 1) * USERS_PAGE).limit(USERS_PAGE + 1)
+    ).all()
+    people, now = list(rows[:USERS_PAGE]), clock.now()
     return render_template(
         "admin_users.html",
         people=people,
+        no_mfa=no_mfa,
+        page=number,
+        more=len(rows) > USERS_PAGE,
         locked_ids={u.id for u in people if u.locked_until is not None and as_utc(u.locked_until) > now},
         roles=[r.value for r in Role],
         organisations=reference.list_organisations(current_user),

@@ -13,7 +13,8 @@ from ..permissions import PARTNER_ASSET_FIELDS, Permission, allowed, sees_everyt
 from ..services import assets as asset_service
 from ..services import kits as kit_service
 from ..services import labels, lifecycle, reference, returns, scanning
-from . import bp
+from . import bp, words
+from . import found as found_page
 from .common import attachment, attempt, needs
 
 DETAIL_FIELDS = (
@@ -32,13 +33,29 @@ DETAIL_FIELDS = (
 )
 # The forms the asset page can offer, by the scan action that allows each.
 ASSET_FORMS = ("move", "quarantine", "restock", "repair", "retire", "return")
+# What cannot be undone asks first: the form comes back as a page that says what will happen, and only
+# its "Yes" (confirmed=yes) acts.
+DONE = {
+    "move": "moved",
+    "quarantine": "put in quarantine",
+    "restock": "back in stock",
+    "repair": "sent for repair",
+    "retire": "retired",
+    "return": "taken back from loan",
+}
+CONFIRM_FIRST = {
+    "retire": "Retiring takes it out of use for good: it cannot be issued, moved or restocked again.",
+    "dismantle": "Its items go back into stock one by one; the kit's tag is never used again.",
+}
 
 
 @bp.route("/a/<code>")
 @bp.route("/A/<code>")  # label QR codes hold the URL in capitals: a smaller code (labels.payload)
-@login_required
 def asset_page(code: str, *, refused: DomainError | None = None, status: int = 200):
-    """What a phone camera opens from a label: details, state, history, and what this user may do."""
+    """What a phone camera opens from a label: details, state, history, and what this user may do.
+    Someone signed out (whoever found a lost item) gets the found-device page instead."""
+    if not current_user.is_authenticated:
+        return found_page.found_page(code)
     viewer = current_user
     try:
         found = scanning.resolve(code, viewer)
@@ -83,14 +100,38 @@ def asset_page(code: str, *, refused: DomainError | None = None, status: int = 2
 
 
 def _details(asset, fields) -> list[tuple[str, str]]:
+    """Each field's name and value in words: IMEI, In stock, "Bootle hub (HUB-C)"."""
+
     def shown(name: str):
         if name in ("location", "programme"):
             related = getattr(asset, name)
-            return related.code if related is not None else None
+            return f"{related.name} ({related.code})" if related is not None else None
         value = getattr(asset, name)
+        if name == "status":
+            return words.status(value)
+        if name == "type":
+            return words.label(value)
         return getattr(value, "value", value)
 
-    return [(name.replace("_", " ").capitalize(), shown(name) or "—") for name in fields]
+    return [(words.label(name), shown(name) or "—") for name in fields]
+
+
+def _confirm_first(action: str, tag: str, endpoint: str):
+    """The page that asks before an action that cannot be undone, or None once it was confirmed."""
+    if action not in CONFIRM_FIRST or request.form.get("confirmed") == "yes":
+        return None
+    if action == "retire" and not request.form.get("reason"):
+        return None  # the service names what is missing; there is nothing to confirm yet
+    kept = {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirmed")}
+    return render_template(
+        "confirm_action.html",
+        tag=tag,
+        action=action,
+        consequence=CONFIRM_FIRST[action],
+        kept=kept,
+        reason=words.label(kept.get("reason")) if kept.get("reason") else None,
+        target=url_for(endpoint, tag=tag, action=action),
+    )
 
 
 def _form_value(name: str) -> str | None:
@@ -105,6 +146,9 @@ def asset_action(tag: str, action: str):
     if found is None or found.kind != "asset" or action not in found.actions:  # refused, or not now
         refused = refused or Conflict(f"{tag.upper()} cannot take '{action}' now, or your role does not allow it")
         return asset_page(tag, refused=refused, status=refused.status)
+    asked = _confirm_first(action, found.tag, "web.asset_action")
+    if asked is not None:
+        return asked
     form, note = request.form, _form_value("note")
     calls = {
         "move": lambda: lifecycle.move(found.tag, _form_value("location") or "", current_user, note),
@@ -128,13 +172,16 @@ def asset_action(tag: str, action: str):
     _, refused = attempt(calls[action])
     if refused:
         return asset_page(found.tag, refused=refused, status=refused.status)
-    flash(f"{found.tag}: {action} done.", "success")
+    flash(f"{found.tag}: {DONE[action]}.", "success")
     return redirect(url_for("web.asset_page", code=found.tag))
 
 
 @bp.route("/a/<tag>/kit/<any(move, dismantle):action>", methods=["POST"])
 @needs(Permission.HANDLE_STOCK)
 def kit_action(tag: str, action: str):
+    asked = _confirm_first(action, tag.upper(), "web.kit_action")
+    if asked is not None:
+        return asked
     note = _form_value("note")
     if action == "move":
         _, refused = attempt(lambda: kit_service.move_kit(tag, _form_value("location") or "", current_user, note=note))

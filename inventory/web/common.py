@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..permissions import Permission, allowed
+from .words import error_sentence
 
 T = TypeVar("T")
 _TAG_SEPARATORS = re.compile(r"[\s,;]+")
@@ -55,11 +56,33 @@ def field_errors(refused: DomainError | None) -> dict[str, str]:
     if refused is None or not isinstance(refused.errors, dict):
         return {}
     errors = refused.errors.get("json", refused.errors)
-    return {
-        name: " ".join(messages) if isinstance(messages, list) else str(messages)
-        for name, messages in errors.items()
-        if isinstance(messages, (list, str))
-    }
+    return {name: _sentences(name, messages) for name, messages in errors.items() if isinstance(messages, (list, str))}
+
+
+def _sentences(name: str, messages) -> str:
+    """A field's messages from a schema or a service, each as a sentence that says what to do."""
+    if not isinstance(messages, list):
+        messages = [messages]
+    return " ".join(error_sentence(name, m if isinstance(m, str) else str(m)) for m in messages)
+
+
+def form_dates(form) -> dict[str, str]:
+    """A form's values with each GOV.UK date input (name-day, name-month, name-year; macros.html
+    `date_input`) put back together as one ISO date under its name: 2026-12-01. Parts that do not make a
+    date are kept as typed (2026-13-1), so the schema or `form_date` names the field; empty parts are
+    nothing given."""
+    values = form.to_dict() if hasattr(form, "to_dict") else dict(form)
+    for key in [k for k in values if k.endswith("-day")]:
+        name = key.removesuffix("-day")
+        day, month, year = (values.pop(f"{name}-{part}", "").strip() for part in ("day", "month", "year"))
+        if not (day or month or year):
+            values.setdefault(name, "")
+            continue
+        if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+            values[name] = f"{year}-{int(month):02d}-{int(day):02d}"
+        else:
+            values[name] = f"{year}-{month}-{day}"
+    return values
 
 
 def print_labels(select: Callable[[], list], form):
@@ -92,7 +115,9 @@ def form_date(text: str | None, field: str, default: date | None = None) -> date
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"'{text}' is not a date", {field: ["Give a date like 2026-11-22."]}) from None
+        raise InvalidInput(
+            f"'{text}' is not a date", {field: ["Enter a real date, with the day, month and year, like 1 12 2026"]}
+        ) from None
 
 
 def attachment(body: bytes | str, media_type: str, filename: str) -> Response:
@@ -103,18 +128,13 @@ def attachment(body: bytes | str, media_type: str, filename: str) -> Response:
 def load_form(schema: Schema, form) -> tuple[dict, dict[str, str]]:
     """Check a form with the API's own schema for the same request: (values, {field: message}).
     Empty inputs count as not given, as a browser sends every field of a form."""
-    fields = form.to_dict() if hasattr(form, "to_dict") else dict(form)
+    fields = form_dates(form)
     given = {name: value for name, value in fields.items() if value != "" and name != "csrf_token"}
     given = {name: _typed(schema.fields[name], value) for name, value in given.items() if name in schema.fields}
     try:
         return schema.load(given), {}
     except ValidationError as invalid:
-        return {}, {
-            name: " ".join(m if isinstance(m, str) else str(m) for m in messages)
-            if isinstance(messages, list)
-            else str(messages)
-            for name, messages in invalid.normalized_messages().items()
-        }
+        return {}, {name: _sentences(name, messages) for name, messages in invalid.normalized_messages().items()}
 
 
 def _typed(field: fields.Field, value: str):

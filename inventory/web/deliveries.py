@@ -3,17 +3,19 @@ then print the batch's labels. The preview and the import call the same service 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Asset, Delivery
+from ..models import Asset, AssetType, Delivery
 from ..permissions import Permission
 from ..services import labels, receiving
 from ..services import manifest as manifest_reader
 from ..services.asset_fields import FIELDS
-from . import bp
+from . import bp, words
 from .common import attempt, needs, print_labels
 
 MAX_UPLOAD_ROWS = 10_000  # bigger deliveries go through `inventory assets import` (with a progress bar)
@@ -31,11 +33,41 @@ def _uploaded_text() -> str | None:
 def _recent_batches(limit: int = 15):
     # Each import writes its delivery's row (and the labels it prints are counted there), so this reads
     # 15 rows by index at any size of the asset table.
-    return db.session.execute(
+    """The latest deliveries: (batch id, its name, count, received at, labels printed)."""
+    batches = db.session.execute(
         sa.select(Delivery.batch, Delivery.assets, Delivery.received_at, Delivery.labelled)
         .order_by(Delivery.received_at.desc(), Delivery.id.desc())
         .limit(limit)
     ).all()
+    names = batch_names([b for b, *_ in batches if b is not None])
+    return [
+        (batch, names.get(batch or "", batch), count, received, labelled)
+        for batch, count, received, labelled in batches
+    ]
+
+
+def batch_names(batches: list[str]) -> dict[str, str]:
+    """Each delivery named by the day it came and what came from whom: "2 December 2026: 40 Samsung
+    tablets, 10 Vodafone SIMs". The batch id stays the address (/deliveries/ID); this is only its name."""
+    if not batches:
+        return {}
+    rows = db.session.execute(
+        sa.select(Asset.batch, Asset.type, Asset.make, sa.func.count(), sa.func.min(Asset.received_at))
+        .where(Asset.batch.in_(batches))
+        .group_by(Asset.batch, Asset.type, Asset.make)
+        .order_by(sa.func.count().desc())
+    ).all()
+    parts: dict[str, list[str]] = {}
+    received: dict[str, datetime] = {}
+    for batch, kind, make, count, at in rows:
+        assert batch is not None  # only the batches asked for
+        noun = "SIM" if kind == AssetType.SIM else words.label(kind).lower()
+        parts.setdefault(batch, []).append(f"{count} {make} {noun}{'' if count == 1 else 's'}")
+        received[batch] = min(received.get(batch, at), at)
+    return {
+        batch: f"{words.ukdate(received[batch])}: {', '.join(found[:3])}{' and more' if len(found) > 3 else ''}"
+        for batch, found in parts.items()
+    }
 
 
 @bp.route("/deliveries", methods=["GET"])
@@ -70,7 +102,7 @@ def delivery_preview():
         text=text,
         filename=getattr(request.files.get("manifest"), "filename", None) or "the manifest",
         total=len(parsed.rows),
-        hidden_errors=[p for p in problems if p.row not in shown_rows],
+        shown_rows=shown_rows,
     ), 422 if refused else 200
 
 
@@ -87,7 +119,8 @@ def delivery_import():
         flash(refused.message, "error")
         return delivery_preview()
     assert result is not None  # not refused
-    flash(f"{result.created} assets received as batch {result.batch}. Print their labels now.", "success")
+    name = batch_names([result.batch]).get(result.batch, result.batch) if result.batch else ""
+    flash(f"{result.created} assets received ({name}). Print their labels now.", "success")
     return redirect(url_for("web.delivery_batch", batch=result.batch))
 
 
@@ -97,7 +130,13 @@ def delivery_batch(batch: str):
     assets = db.session.scalars(sa.select(Asset).where(Asset.batch == batch[:32]).order_by(Asset.id)).all()
     if not assets:
         return render_template("not_found.html", code=batch, message=f"No delivery batch {batch}"), 404
-    return render_template("delivery_batch.html", batch=batch, assets=assets, sheets=labels.TEMPLATE_CODES)
+    return render_template(
+        "delivery_batch.html",
+        batch=batch,
+        name=batch_names([batch[:32]]).get(batch[:32], batch),
+        assets=assets,
+        sheets=labels.TEMPLATE_CODES,
+    )
 
 
 @bp.route("/deliveries/<batch>/labels", methods=["POST"])

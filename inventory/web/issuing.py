@@ -14,10 +14,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..clock import today
-from ..errors import InvalidInput
+from ..errors import DomainError, InvalidInput
 from ..extensions import db, writes
 from ..models import AccessAction, AccessChannel, Area, Participant, ReferralSource, Role, Venue
-from ..permissions import Permission, whole_caseload
+from ..permissions import Permission, allowed, whole_caseload
 from ..schemas.loans import AssessmentCreateArgs
 from ..schemas.participants import ParticipantCreateArgs, ParticipantUpdateArgs
 from ..services import (
@@ -31,11 +31,13 @@ from ..services import (
     participants,
     reference,
     returns,
+    users,
 )
-from . import bp
-from .common import attachment, attempt, field_errors, form_date, load_form, needs, tags_in
+from ..services.cursors import cursor_after, read_cursor
+from . import bp, words
+from .common import attachment, attempt, field_errors, form_date, form_dates, load_form, needs, tags_in
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 def _logged(action: AccessAction, participant_ids, what: str) -> None:
@@ -46,21 +48,39 @@ def _logged(action: AccessAction, participant_ids, what: str) -> None:
 @writes  # records the access log
 @needs(Permission.PARTICIPANTS)
 def participants_list():
-    """The caseload; a search (by reference or name) is posted so that names never reach a URL."""
+    """The caseload, a page at a time. A search (by reference or name) is posted so that names never reach
+    a URL; the lists that need attention (`show`) and the pages' cursors are in the address."""
     search = (request.form.get("search") or "").strip() if request.method == "POST" else ""
-    query = participants.participant_query(current_user, search=search)
-    people = db.session.scalars(query.limit(LIST_LIMIT + 1)).all()
-    # What was searched for may be a name: the log says only that it was a search.
-    _logged(
-        AccessAction.LISTED, [p.id for p in people[:LIST_LIMIT]], "participant search" if search else "participants"
+    show = request.args.get("show") or None
+    refused: DomainError | None = None
+    if show not in (None, *participants.ATTENTION):
+        show, refused = None, InvalidInput("That list is not one we offer: choose one below")
+    filters = {"show": show}
+    after = None
+    if request.method == "GET" and request.args.get("cursor"):
+        after, refused = attempt(lambda: read_cursor(request.args["cursor"], filters))
+    query = participants.participant_query(
+        current_user, search=search, show=show, today=today(), after=after if refused is None else None
     )
+    people = db.session.scalars(query.limit(PAGE_SIZE + 1)).all()
+    next_url = None
+    if len(people) > PAGE_SIZE and not search:
+        cursor = cursor_after(people[PAGE_SIZE - 1].id, filters)
+        next_url = url_for("web.participants", show=show, cursor=cursor)
+    # What was searched for may be a name: the log says only that it was a search.
+    _logged(AccessAction.LISTED, [p.id for p in people[:PAGE_SIZE]], "participant search" if search else "participants")
     return render_template(
         "participants.html",
-        people=people[:LIST_LIMIT],
-        more=len(people) > LIST_LIMIT,
+        people=people[:PAGE_SIZE],
+        more=len(people) > PAGE_SIZE and bool(search),
+        next_url=next_url,
+        first_url=url_for("web.participants", show=show) if after else None,
         search=search,
+        show=show,
+        lists=list(participants.ATTENTION.items()),
+        refused=refused,
         whole=whole_caseload(current_user.role),
-    )
+    ), (422 if refused else 200)
 
 
 @bp.route("/participants/new", methods=["GET", "POST"])
@@ -84,10 +104,10 @@ def participant_new():
         "participant_new.html",
         errors=errors,
         refused=refused,
-        form=request.form,
+        form=form_dates(request.form),
         programmes=[(p.code, f"{p.code} — {p.name}") for p in reference.list_programmes()],
         areas=[(a.value, a.value) for a in Area],
-        sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+        sources=[(s.value, words.label(s)) for s in ReferralSource],
         pick_advocate=current_user.role == Role.ADMIN,
     ), 422 if errors or refused else 200
 
@@ -113,11 +133,11 @@ def participant_page(participant_id: int, *, refused=None, errors=None, status: 
         case=case,
         leaving=loan_changes.leaving_tags(case),
         today=day,
-        venues=[(v.value, v.value.replace("_", " ").capitalize()) for v in Venue],
+        venues=[(v.value, words.label(v)) for v in Venue],
         locations=reference.list_locations(current_user),
         refused=refused,
         errors=errors or {},
-        form=request.form,
+        form=form_dates(request.form),
     ), status
 
 
@@ -132,7 +152,7 @@ def participant_edit(participant_id: int):
     errors: dict[str, str]
     errors, refused = {}, None
     form = (
-        request.form
+        form_dates(request.form)
         if request.method == "POST"
         else {
             "name": person.name,
@@ -147,7 +167,7 @@ def participant_edit(participant_id: int):
     if request.method == "GET":  # the form holds their stored details
         _logged(AccessAction.VIEWED, [person.id], "edit page")
     if request.method == "POST":
-        given = request.form.to_dict()
+        given = form_dates(request.form)
         values, errors = load_form(ParticipantUpdateArgs(), given)
         if not errors:
             # An emptied phone or email field removes it; an unticked box withdraws consent.
@@ -162,11 +182,14 @@ def participant_edit(participant_id: int):
     return render_template(
         "participant_edit.html",
         person=person,
+        advocates=[(u.email, u.email) for u in users.active_advocates()]
+        if allowed(current_user.role, Permission.PRIVACY)
+        else [],
         errors=errors,
         refused=refused,
         form=form,
         areas=[(a.value, a.value) for a in Area],
-        sources=[(s.value, s.value.replace("_", " ").capitalize()) for s in ReferralSource],
+        sources=[(s.value, words.label(s)) for s in ReferralSource],
     ), 422 if errors or refused else 200
 
 
@@ -180,7 +203,8 @@ def issue_page(participant_id: int):
         tags = tags_in(request.form.get("items"))
         # A double tap on a slow phone connection sends the form twice: the key makes the second a replay.
         key = (request.form.get("idempotency_key") or "")[:100] or None
-        issued_on, refused = attempt(lambda: form_date(request.form.get("issued_on"), "issued_on", today()))
+        typed = form_dates(request.form)
+        issued_on, refused = attempt(lambda: form_date(typed.get("issued_on"), "issued_on", today()))
         if issued_on is not None:  # not refused (and the default is today)
             body = {"participant": person.id, "items": tags, "issued_on": issued_on.isoformat()}
             signature = _signature_in(request.form)
@@ -206,6 +230,8 @@ def issue_page(participant_id: int):
                     _logged(AccessAction.CHANGED, [person.id], f"loan {receipt['id']} issued")
                 return render_template("issued.html", person=person, receipt=receipt)
         errors = field_errors(refused) | _signature_errors(refused)
+        if refused is not None and not errors:  # refused by item (every bad tag named): the tags' field
+            errors = {"items": refused.message}
     _logged(AccessAction.VIEWED, [person.id], "issue page")  # the page shows their name
     return render_template(
         "issue.html",
@@ -213,7 +239,7 @@ def issue_page(participant_id: int):
         agreement=agreements.current(person.programme),
         refused=refused,
         errors=errors,
-        form=request.form,
+        form=form_dates(request.form),
         key=secrets.token_urlsafe(16),
         today=today(),
     ), (refused.status if refused else 200)

@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 
 from .. import clock
 from ..auth import must_set_up_mfa, tokens
 from ..errors import DomainError, TooManyAttempts, Unauthorised
 from ..extensions import db, login_manager
 from ..models import User
-from ..services import mfa, passwords, sign_in_rules, web_sessions
+from ..services import kept_forms, mfa, passwords, sign_in_rules, web_sessions
 from ..services import users as user_service
 from .qr import qr_png_data_uri
 
@@ -29,6 +30,10 @@ _WHILE_PASSWORD_MUST_CHANGE = frozenset({"session.change_password", "session.sig
 _WHILE_MFA_MUST_BE_SET_UP = _WHILE_PASSWORD_MUST_CHANGE | {"session.account", "session.mfa_setup", "session.confirm"}
 # How long the code page waits after the right password.
 _CODE_STEP_SECONDS = 300
+# Asked by the timeout warning's script: they do not count as activity.
+_QUIET = frozenset({"session.time_left", "session.timed_out"})
+# Posts with nothing typed worth keeping when the session has run out.
+_NOTHING_TO_KEEP = frozenset({"session.sign_out", "session.keep_alive", "session.sign_in", "session.confirm"})
 
 
 @login_manager.user_loader
@@ -47,11 +52,20 @@ def start_web_session(user: User, via: str = "password") -> None:
     is how they proved who they are: "password" (and our second factor), or "sso" (the
     organisation's provider, whose own sign-in policy, such as Entra ID's MFA, applies)."""
     now = clock.now()
-    session.clear()
+    _fresh_session()
     session["key"] = web_sessions.start(user, now)
     session["via"] = via
     login_user(user)
     session["last_seen"] = now.timestamp()
+
+
+def _fresh_session() -> None:
+    """Nothing carried over from before, except the key to a form kept when the last session ran out
+    (useless to anyone but the person who typed it: kept_forms checks the account too)."""
+    kept = session.get("kept_form")
+    session.clear()
+    if kept:
+        session["kept_form"] = kept
 
 
 def end_web_session() -> None:
@@ -89,10 +103,13 @@ def _idle_timeout():
     now = clock.now().timestamp()
     last = session.get("last_seen", now)
     if now - last > idle:
-        end_web_session()
-        flash(f"You were signed out after {current_app.config['WEB_IDLE_MINUTES']} minutes without activity.")
-        return redirect(url_for("session.sign_in", next=request.full_path.rstrip("?")))
-    session["last_seen"] = now
+        if request.endpoint == "session.time_left":  # asking ends nothing: the warning's script decides
+            return {"seconds_left": 0}, 200, {"Cache-Control": "no-store"}
+        return _signed_out_for_idleness()
+    if request.endpoint not in _QUIET:
+        session["last_seen"] = now
+    if request.method == "POST" and session.get("kept_form") and request.endpoint not in _QUIET:
+        kept_forms.forget(session.pop("kept_form"))  # the form came back and was sent again (or abandoned)
     if current_user.must_change_password and request.endpoint not in _WHILE_PASSWORD_MUST_CHANGE:
         flash("Your password was reset. Choose your own before you go on.")
         return redirect(url_for("session.change_password"))
@@ -104,6 +121,88 @@ def _idle_timeout():
         flash("Your role sees personal data, so it needs a second factor: set up an authenticator app first.")
         return redirect(url_for("session.account", _anchor="mfa"))
     return None
+
+
+def _signed_out_for_idleness():
+    """End the session; keep what a refused form post held for its author; back to sign-in, whose `next`
+    is always a page (a GET): the page the form was on, never the address it posts to (a 405)."""
+    minutes, form, kept = current_app.config["KEPT_FORM_MINUTES"], request.form, None
+    if request.method == "GET":
+        back, action = request.full_path.rstrip("?"), None
+    elif request.endpoint == "session.timed_out":  # the warning's script sends the page's form when time is up
+        back, action = _safe_next(form.get("__path")), _safe_next(form.get("__action"))
+    else:
+        back, action = _same_site_referrer(), request.path
+    back = _a_page(back)
+    if action and request.endpoint not in _NOTHING_TO_KEEP and any(k not in kept_forms.NEVER_KEPT for k in form):
+        kept = kept_forms.keep(current_user.id, back, action, form, clock.now(), minutes)
+    end_web_session()
+    if kept:
+        session["kept_form"] = kept
+        flash(
+            f"You were signed out after {current_app.config['WEB_IDLE_MINUTES']} minutes without activity. "
+            f"What you typed is kept for {minutes} minutes: sign in again to get it back."
+        )
+    else:
+        flash(f"You were signed out after {current_app.config['WEB_IDLE_MINUTES']} minutes without activity.")
+    sign_in_page = url_for("session.sign_in", next=back)
+    if (
+        request.endpoint == "session.timed_out"
+    ):  # the script goes there itself (a followed redirect would eat the flash)
+        return {"seconds_left": 0, "sign_in": sign_in_page}, 200, {"Cache-Control": "no-store"}
+    return redirect(sign_in_page)
+
+
+@login_manager.unauthorized_handler
+def _sign_in_first():
+    """Signed out already (in another tab, say): to sign-in, coming back to a page, never to a form's
+    POST-only address (a 405 after signing in)."""
+    flash(login_manager.login_message)
+    back = request.full_path.rstrip("?") if request.method == "GET" else _a_page(_same_site_referrer())
+    return redirect(url_for("session.sign_in", next=back))
+
+
+@bp.app_context_processor
+def _kept_form():
+    def kept_form() -> dict | None:
+        """The form kept when this person's last session ran out, if this is its page."""
+        if not current_user.is_authenticated:
+            return None
+        found = kept_forms.find(
+            session.get("kept_form"),
+            current_user.id,
+            request.full_path.rstrip("?"),
+            clock.now(),
+            current_app.config["KEPT_FORM_MINUTES"],
+        )
+        return {"action": found.action, "fields": found.fields} if found else None
+
+    return {"kept_form": kept_form}
+
+
+@bp.route("/session/time-left")
+@login_required
+def time_left():
+    """Seconds until the idle timeout, for the warning's script (asking does not count as activity)."""
+    idle = current_app.config["WEB_IDLE_MINUTES"] * 60
+    left = idle - (clock.now().timestamp() - session.get("last_seen", clock.now().timestamp()))
+    return {"seconds_left": max(0, round(left))}, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/session/keep-alive", methods=["POST"])
+@login_required
+def keep_alive():
+    """ "Stay signed in": any request counts as activity, so this one need only answer."""
+    return "", 204
+
+
+@bp.route("/session/timed-out", methods=["POST"])
+@login_required
+def timed_out():
+    """The warning's script posts the page's form here when the time is up. Past the timeout the session
+    ends and the form is kept (see _signed_out_for_idleness); before it (another tab was busy), nothing
+    happens and the script waits again."""
+    return time_left()
 
 
 def recently_verified(view):
@@ -121,6 +220,16 @@ def recently_verified(view):
         return view(*args, **kwargs)
 
     return guarded
+
+
+def _a_page(path: str) -> str:
+    """`path` if a GET can open it here, else the home page: a page re-shown after a refused form has the
+    form's POST-only address, which must never become a sign-in's `next` (a 405)."""
+    try:
+        current_app.url_map.bind("localhost").match(urlsplit(path).path, method="GET")
+    except HTTPException:
+        return url_for("web.home")
+    return path
 
 
 def _same_site_referrer() -> str:
@@ -149,7 +258,7 @@ def sign_in():
         else:
             if user.mfa_enabled:
                 # The second step: the password was right; the session holds only who is half-way in.
-                session.clear()
+                _fresh_session()
                 session["half_signed_in"] = {"user": user.id, "at": clock.now().timestamp(), "next": target}
                 return redirect(url_for("session.sign_in_code"))
             sign_in_rules.succeeded(user, clock.now())

@@ -96,7 +96,7 @@ def test_an_sms_that_cannot_arrive_goes_again_by_email_once(
 
     sign_in(client, "advocate@test.example")
     page = client.get("/reminders").get_data(as_text=True)
-    assert "Reminders that did not arrive" in page and "permanent failure" in page
+    assert "Reminders that did not arrive" in page and "Number or address does not work" in page
 
 
 def test_no_email_address_no_fallback(app, client, world, notifier, make_participant, make_asset, issue):

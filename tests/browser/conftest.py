@@ -29,6 +29,15 @@ DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "correct horse battery"  # the `world` fixture's users
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions():
+    """expect(...) waits up to 15 s rather than Playwright's 5: on a loaded CI machine a page's script can
+    take longer than 5 s to load and answer, and the assertions wait for what a person would see."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 def _chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)

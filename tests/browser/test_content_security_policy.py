@@ -67,7 +67,7 @@ def test_each_roles_main_pages(browser_page, world, make_asset, make_participant
 def test_choosing_from_a_list_still_changes_the_page(browser_page, world):
     """The selects that used an inline onchange= now do it from a script file."""
     page = browser_page()
-    sign_in(page, "warehouse")
+    sign_in(page, "warehouse", "/scan")
     page.get_by_label("What are you doing?").select_option("restock")
     page.wait_for_url("**/scan?mode=restock")
     page.goto("/stock")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from inventory.dates import add_months
+from inventory.dates import add_months, uk_date
 from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, Loan, Transfer
 from labels import single
@@ -30,21 +31,24 @@ def fresh(model, **where):
 
 
 @pytest.mark.parametrize(
-    "role, lands_on, heading",
+    "role, start, heading",
     [
-        ("admin", "/", "Device lending"),
-        ("warehouse", "/scan", "Scan station"),
-        ("advocate", "/participants", "Your participants"),
-        ("partner", "/stock", "Your hubs' stock"),
+        ("admin", None, None),
+        ("warehouse", "Go to the scan station", "Scan station"),
+        ("advocate", "Go to your participants", "Your participants"),
+        ("partner", "Go to your hubs' stock", "Your hubs' stock"),
     ],
 )
-def test_each_role_signs_in_to_its_own_start_page(browser_page, world, role, lands_on, heading):
+def test_each_role_signs_in_to_its_home_page_with_its_start_first(browser_page, world, role, start, heading):
     page = browser_page()
     sign_in(page, role)
-    assert urlsplit(page.url).path == lands_on
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert urlsplit(page.url).path == "/"
+    expect(page.get_by_role("heading", level=1, name="Device lending")).to_be_visible()
     expect(page.get_by_text(f"{role}@test.example ({role})")).to_be_visible()
     screenshot(page, f"home-{role}")
+    if start:
+        page.get_by_role("button", name=start).click()
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You have signed out.")).to_be_visible()
     assert "/sign-in" in page.url
@@ -55,7 +59,7 @@ def test_scan_station_by_typing_codes_and_enter(browser_page, world, make_asset,
     lent, mistake = make_asset("laptop"), make_asset("chair")
     issue(make_participant(), lent.tag)
     page = browser_page()
-    sign_in(page, "warehouse")
+    sign_in(page, "warehouse", "/scan")
     page.get_by_label("What are you doing?").select_option("move")
     page.wait_for_url("**/scan?mode=move")
     code = page.get_by_label("Scan or type a code, then Enter")
@@ -125,8 +129,10 @@ def test_a_labels_url_opens_the_asset_page_after_sign_in(browser_page, world, ma
     url = zxingcpp.read_barcodes(Image.open(io.BytesIO(label)))[0].text  # what a phone's camera reads
     assert url == f"{BASE_URL.upper()}/A/{tablet.tag}"
     page = browser_page()
-    page.goto(live_server + urlsplit(url).path)  # the same path, on this server
-    assert "/sign-in" in page.url
+    page.goto(live_server + urlsplit(url).path)  # the same path, on this server: the found-device page
+    expect(page.get_by_role("heading", name="Have you found this?")).to_be_visible()
+    page.get_by_role("link", name="sign in to see this item").click()
+    expect(page.get_by_label("Email")).to_be_visible()
     page.get_by_label("Email").fill("warehouse@test.example")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
@@ -144,25 +150,29 @@ def test_an_advocate_issues_a_kit_on_a_phone(browser_page, world, make_asset, ma
         kit = kits.build_kit([make_asset("tablet").tag, make_asset("sim").tag], world.warehouse, template="DII-TABLET")
     person = make_participant(name="Alex Example")
     page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
-    sign_in(page, "advocate")
+    sign_in(page, "advocate", "/participants")
     page.get_by_role("link", name=person.reference).click()
-    page.get_by_role("link", name="Issue a kit or items").click()
+    page.get_by_role("button", name="Issue a kit or items").click()  # a GOV.UK link styled as a button
     page.get_by_label("Kit or item tags").fill(kit.tag.lower())
     page.get_by_role("button", name="Issue").click()
-    expect(page.get_by_text("The participant must accept the loan agreement")).to_be_visible()  # refused: not ticked
+    # Refused, not ticked: the summary says what to do, and its link leads to the box.
+    summary = page.locator(".govuk-error-summary")
+    summary.get_by_role("link", name="Tick the box to confirm they have read and accepted the loan agreement").click()
+    expect(page.get_by_label("They have read and accepted the loan agreement")).to_be_focused()
+    assert page.get_by_label("Kit or item tags").input_value() == kit.tag.lower()  # what was typed is kept
     assert fresh(Loan, participant_id=person.id) is None
     page.get_by_label("They have read and accepted the loan agreement").check()
     assert fits_width(page)
     screenshot(page, "issue-phone")
     page.get_by_role("button", name="Issue").click()
     ends = add_months(TODAY, 6).isoformat()  # DII: six months of free data
-    assert page.locator("[data-plan-end]").inner_text() == f"Free data until {ends}"
+    assert page.locator("[data-plan-end]").inner_text() == f"Free data until {uk_date(add_months(TODAY, 6))}"
     assert fits_width(page)
     screenshot(page, "issued-phone")
     loan = fresh(Loan, participant_id=person.id)
     assert sorted(i.asset.tag for i in loan.items) == sorted(a.tag for a in kit.items)
     assert [p.ends_on.isoformat() for p in loan.data_plans] == [ends]
-    page.get_by_role("link", name=f"Go to {person.reference}'s page").click()
+    page.get_by_role("button", name=f"Go to {person.reference}'s page").click()
     expect(page.get_by_text("days left").first).to_be_visible()
     assert fits_width(page)
     screenshot(page, "participant-phone")
@@ -202,7 +212,7 @@ def test_record_an_assessment_and_download_the_certificate(browser_page, world, 
     assert fresh(Asset, tag=tablet.tag).status == AssetStatus.OWNED
     screenshot(page, "participant-after-pass")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the certificate (PDF)").click()
+        page.get_by_role("button", name="Download the certificate (PDF)").click()
     text = PdfReader(download.value.path()).pages[0].extract_text()
     assert "R9CERT0001" in text and person.name in text
     transfer = fresh(Transfer, participant_id=person.id)
@@ -219,7 +229,7 @@ def test_a_partners_pages_hold_no_personal_data(browser_page, world, make_asset,
     )
     issue(person, lent.tag)
     page = browser_page()
-    sign_in(page, "partner")
+    sign_in(page, "partner", "/stock")
     seen = []
     for link in [a.get_attribute("href") for a in page.locator("nav.main a").all()] + [
         f"/a/{at_hub.tag}",
@@ -253,6 +263,9 @@ def test_a_delivery_is_checked_row_by_row_then_imported_and_labelled(browser_pag
     assert bad_row.count() == 1 and bad_row.locator("th").inner_text() == "3"
     assert bad_row.locator("td.cell-bad").count() == 2  # condition and location, each marked in place
     assert "unknown location 'NOWHERE'" in bad_row.inner_text()
+    # Listed by row at the top too, readable at any width, each a link to its row.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Row 3, Location: unknown location 'NOWHERE'")).to_be_visible()
     screenshot(page, "delivery-preview-errors")
     assert fresh(Asset, serial="R9DELIV001") is None  # nothing stored from a file with errors
 
@@ -261,7 +274,9 @@ def test_a_delivery_is_checked_row_by_row_then_imported_and_labelled(browser_pag
     page.get_by_label("The corrected manifest (CSV)").set_input_files(str(good))
     page.get_by_role("button", name="Check it again").click()
     page.get_by_role("button", name="Import 2 assets").click()
-    expect(page.get_by_text("2 assets received as batch")).to_be_visible()
+    # The delivery is named by its day and what came, not by its id.
+    expect(page.get_by_text("2 assets received (")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^\d{1,2} \w+ 20\d\d: 2 Samsung tablets$"))).to_be_visible()
     tags = [t.inner_text() for t in page.locator("td a.tag").all()]
     assert len(tags) == 2
     with page.expect_download() as download:
@@ -308,7 +323,10 @@ def test_admin_adds_a_location_and_a_user(browser_page, world):
     page.get_by_label("Email").fill("new.partner@test.example")
     page.get_by_label("Role").select_option("partner")
     page.get_by_role("button", name="Add the user").click()
-    expect(page.get_by_text("Required for partner users.")).to_be_visible()  # the service's rule, beside the field
+    # The service's rule, beside the field and in the summary at the top, whose link leads to the field.
+    expect(page.locator("#f-organisation-error")).to_contain_text("Required for partner users.")
+    page.locator(".govuk-error-summary").get_by_role("link", name="Required for partner users.").click()
+    expect(page.get_by_label("Organisation")).to_be_focused()
     page.get_by_label("Organisation").select_option("PARTNER-B")
     page.get_by_role("button", name="Add the user").click()
     password = page.locator(".success code").inner_text()
@@ -317,7 +335,8 @@ def test_admin_adds_a_location_and_a_user(browser_page, world):
     newcomer.get_by_label("Email").fill("new.partner@test.example")
     newcomer.get_by_label("Password").fill(password)
     newcomer.get_by_role("button", name="Sign in").click()
-    assert urlsplit(newcomer.url).path == "/stock"
+    expect(newcomer.get_by_role("button", name="Go to your hubs' stock")).to_be_visible()  # a partner's home
+    assert urlsplit(newcomer.url).path == "/"
 
 
 def test_the_camera_button_reads_a_label(browser_page, chromium, world, make_asset, live_server):
@@ -331,7 +350,7 @@ def test_the_camera_button_reads_a_label(browser_page, chromium, world, make_ass
     page.context.grant_permissions(["camera"], origin=live_server)
     fetched = []
     page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
-    sign_in(page, "warehouse")
+    sign_in(page, "warehouse", "/scan")
     page.get_by_role("button", name="Use the camera").click()
     page.wait_for_selector(f"#scans li.ok[data-tag='{tablet.tag}']", timeout=20_000)
     assert page.locator("#outcome").get_attribute("data-outcome") == "ok"

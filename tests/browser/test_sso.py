@@ -160,7 +160,8 @@ def test_a_known_user_signs_in_with_the_provider_using_pkce_state_and_nonce(sso_
 def test_a_new_person_in_a_mapped_group_is_created_with_that_role(sso_page, world):
     assert stored("nia@test.example") is None
     sign_in_with_provider(sso_page, "newcomer")
-    assert urlsplit(sso_page.url).path == "/participants"  # an advocate's start page
+    expect(sso_page.get_by_role("button", name="Go to your participants")).to_be_visible()  # an advocate's home
+    assert urlsplit(sso_page.url).path == "/"
     user = stored("nia@test.example")
     assert (user.role, user.name, user.password_hash) == (Role.ADVOCATE, "Nia Jones", None)
 

@@ -148,7 +148,7 @@ def test_the_access_log_page_filters_pages_and_shows_references_not_names(app, a
     assert "REF-ALPHA" in page and "REF-BRAVO" in page and "Alpha Person" not in page and "900777" not in page
     assert ADVOCATE in page and "participant list page 2" in page and "Older" in page and "Newer" not in page
     older = client.get("/admin/access-log?page=2").get_data(as_text=True)
-    assert "Newer" in older and "retention erasure" in older and "(scheduler)" in older
+    assert "Newer" in older and "retention erasure" in older and "(Scheduler)" in older
     only_a = client.get(f"/admin/access-log?participant={a.id}&to={TODAY.isoformat()}").get_data(as_text=True)
     assert "case file" in only_a and "REF-BRAVO" not in only_a and "participants" not in only_a.split("<table")[1]
     by_admin = client.get("/admin/access-log?user=admin@test.example").get_data(as_text=True)

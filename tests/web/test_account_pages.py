@@ -103,8 +103,8 @@ def test_the_users_page_deactivates_resets_and_unlocks(client, world):
     post(client, f"/admin/users/{advocate.id}/reactivate", {}, page="/admin/users")
     reset = post(client, f"/admin/users/{advocate.id}/reset-password", {}, page="/admin/users")
     text = reset.get_data(as_text=True)
-    assert reset.status_code == 200 and "one-time password is <code>" in text
-    one_time = text.split("one-time password is <code>")[1].split("</code>")[0]
+    assert reset.status_code == 200 and 'one-time password is <code class="app-code">' in text
+    one_time = text.split('one-time password is <code class="app-code">')[1].split("</code>")[0]
 
     other = client.application.test_client()
     sign_in(other, "advocate@test.example", password=one_time)

@@ -28,7 +28,12 @@ def test_warehouse_quarantines_and_retires_from_the_asset_page(as_role, make_ass
     assert stored(tablet.tag).location.code == "HUB-A"
     no_reason = client.post(f"/a/{tablet.tag}/retire", data={"csrf_token": token})
     assert no_reason.status_code == 422 and stored(tablet.tag).status == AssetStatus.QUARANTINE
-    retired = client.post(f"/a/{tablet.tag}/retire", data={"csrf_token": token, "reason": "written_off"})
+    asked = client.post(f"/a/{tablet.tag}/retire", data={"csrf_token": token, "reason": "written_off"})
+    assert asked.status_code == 200 and "This cannot be undone" in asked.get_data(as_text=True)
+    assert stored(tablet.tag).status == AssetStatus.QUARANTINE  # nothing happens until they say yes
+    retired = client.post(
+        f"/a/{tablet.tag}/retire", data={"csrf_token": token, "reason": "written_off", "confirmed": "yes"}
+    )
     assert retired.status_code == 302 and stored(tablet.tag).status == AssetStatus.RETIRED
     page = client.get(f"/a/{tablet.tag}").get_data(as_text=True)
     assert "cracked screen" in page and "Retire it" not in page  # nothing more to do with it
@@ -110,7 +115,7 @@ def test_reminders_show_plans_ending_soon_and_the_outbox(as_role, make_asset, ma
     client, _ = as_role("advocate")
     page = client.get("/reminders").get_data(as_text=True)
     assert "ENDING-SOON" in page and sim.tag in page
-    assert "queued (2)" in page  # the participant's 7-day reminder and the advocate's digest
+    assert "Waiting to send (2)" in page  # the participant's 7-day reminder and the advocate's digest
     assert "Nothing in the outbox" in client.get("/reminders?status=sent").get_data(as_text=True)
 
 
@@ -144,7 +149,9 @@ def test_dates_typed_wrongly_are_refused_beside_their_field(as_role, make_asset,
         f"/participants/{person.id}/issue",
         data={"csrf_token": token, "items": tablet.tag, "agreement": "yes", "issued_on": "22/11/2026"},
     )
-    assert refused.status_code == 422 and "Give a date like 2026-11-22." in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Enter a real date, with the day, month and year" in refused.get_data(
+        as_text=True
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 0
     admin, _ = as_role("admin")
     report = admin.get("/reports?from=yesterday")
@@ -157,7 +164,7 @@ def test_an_advocate_backdates_an_enrolment_and_corrects_it(as_role, make_partic
     client, token = as_role("advocate")
     person = make_participant()
     page = client.get(f"/participants/{person.id}").get_data(as_text=True)
-    assert "enrolled 2026-11-22" in page and "Change their details" in page
+    assert "22 November 2026" in page and "Change their details" in page  # a UK date, not 2026-11-22
     future = client.post(
         f"/participants/{person.id}/edit",
         data={
@@ -176,7 +183,10 @@ def test_an_advocate_backdates_an_enrolment_and_corrects_it(as_role, make_partic
             "name": "Person X",
             "area": "Halton",
             "referral_source": "other",
-            "enrolled_on": "2026-04-01",
+            # GOV.UK's date input: day, month and year in their own boxes.
+            "enrolled_on-day": "1",
+            "enrolled_on-month": "4",
+            "enrolled_on-year": "2026",
             "phone": "",
             "email": "x@example.org",
             "contact_consent": "yes",

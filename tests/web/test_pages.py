@@ -6,15 +6,18 @@ from datetime import timedelta
 from tests.web.conftest import csrf_from, sign_in
 
 
-def test_a_label_opens_sign_in_and_then_the_asset(client, world, make_asset):
+def test_a_label_opens_the_found_page_with_a_sign_in_link_and_then_the_asset(client, world, make_asset):
     tablet = make_asset("tablet", serial="R9SERIAL01")
     first = client.get(f"/A/{tablet.tag}")
-    assert first.status_code == 302 and f"/sign-in?next=%2FA%2F{tablet.tag}" in first.headers["Location"]
+    link = first.get_data(as_text=True).replace("%2F", "/")
+    assert first.status_code == 200 and f"/sign-in?next=/A/{tablet.tag}" in link
+    assert "R9SERIAL01" not in first.get_data(as_text=True)
     signed = sign_in(client, "warehouse@test.example", f"/A/{tablet.tag}")
     assert signed.status_code == 302 and signed.headers["Location"] == f"/A/{tablet.tag}"
     page = client.get(f"/A/{tablet.tag}").get_data(as_text=True)
-    assert tablet.tag in page and "in_stock" in page and "R9SERIAL01" in page
-    assert "History" in page and "receive" in page  # the delivery that brought it
+    assert tablet.tag in page and "In stock" in page and "R9SERIAL01" in page
+    assert "in_stock" not in page  # words people use, not the database's
+    assert "History" in page and "Receive" in page  # the delivery that brought it
     assert "Move it" in page and "Put it in quarantine" in page and "Retire it" in page
     assert "Download a replacement label" in page
 
@@ -57,7 +60,8 @@ def test_sign_out_is_a_post_with_csrf(client, world, make_asset):
     assert client.get("/sign-out").status_code == 405
     assert client.post("/sign-out").status_code == 400  # no token
     assert client.post("/sign-out", data={"csrf_token": csrf_from(home)}).status_code == 302
-    assert client.get(f"/a/{tag}").status_code == 302
+    assert "Have you found this?" in client.get(f"/a/{tag}").get_data(as_text=True)  # the public page
+    assert client.get("/stock").status_code == 302
 
 
 def test_idle_sessions_are_signed_out(app, client, world, make_asset):

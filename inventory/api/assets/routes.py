@@ -12,6 +12,7 @@ from ...schemas.assets import (
     AssetCreateArgs,
     AssetListArgs,
     AssetSchema,
+    AssetUpdateArgs,
     EventSchema,
     ImportQueryArgs,
     ImportResultSchema,
@@ -21,8 +22,8 @@ from ...schemas.assets import (
     RestockArgs,
     RetireArgs,
 )
+from ...services import asset_details, lifecycle, receiving
 from ...services import assets as asset_service
-from ...services import lifecycle, receiving
 from ..common import LIST_HEADERS, Blueprint, paginate_by_cursor
 
 blp = Blueprint("assets", __name__, url_prefix="/api/v1/assets", description="Assets and their life cycle")
@@ -99,6 +100,15 @@ def _uploaded_csv() -> bytes:
 @blp.response(200, AssetSchema)
 def get_asset(tag):
     return asset_service.get_asset(tag, current_user())
+
+
+@blp.route("/<tag>", methods=["PATCH"])
+@requires(Permission.HANDLE_STOCK)
+@blp.arguments(AssetUpdateArgs())
+@blp.response(200, AssetSchema)
+def update_asset(args, tag):
+    """Correct its make, model, serial, condition or programme; the history says what changed."""
+    return asset_details.update_details(tag, args, current_user())
 
 
 @blp.route("/<tag>/history", methods=["GET"])

@@ -18,6 +18,7 @@ from ...schemas.reference import (
     OrganisationSchema,
     ProgrammeCreateArgs,
     ProgrammeSchema,
+    ProgrammeUpdateArgs,
 )
 from ...services import agreements, reference
 from ..common import Blueprint
@@ -66,6 +67,17 @@ def list_agreements(code):
 def add_agreement(args, code):
     """A new version of the programme's loan agreement, current from now on."""
     return agreements.add_version(reference.get_programme(code), args["text"], current_user(), today())
+
+
+@blp.route("/programmes/<code>", methods=["PATCH"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(ProgrammeUpdateArgs())
+@blp.response(200, ProgrammeSchema)
+def update_programme(args, code):
+    """Change a programme's name, months of free data, assessment, pass mark, reminder days or contact
+    number (its code and ownership rule stay)."""
+    programme, _ = reference.update_programme(code, args)
+    return programme
 
 
 @blp.route("/organisations", methods=["GET"])

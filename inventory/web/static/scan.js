@@ -52,7 +52,7 @@
   function addRemoveButton(li) {
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "secondary remove";
+    button.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0 remove";
     button.textContent = "Remove";
     button.setAttribute("aria-label", "Remove " + li.getAttribute("data-tag") + " from the batch");
     button.addEventListener("click", function () { li.remove(); syncBatch(); input.focus(); });
@@ -84,8 +84,10 @@
     var li = document.createElement("li");
     li.className = row.outcome;
     if (row.outcome === "ok") li.setAttribute("data-tag", row.tag);
-    var tag = document.createElement("span");
-    tag.className = "tag";
+    // A known item links to its page (a look-up row too); an unknown code is only text.
+    var tag = document.createElement(row.tag ? "a" : "span");
+    tag.className = row.tag ? "govuk-link app-code tag" : "app-code tag";
+    if (row.tag) tag.href = "/a/" + encodeURIComponent(row.tag);
     tag.textContent = row.tag || row.code;
     li.appendChild(tag);
     li.appendChild(document.createTextNode(" " + row.message));

@@ -118,7 +118,9 @@ def test_the_image_is_built_in_stages_and_runs_a_wheel_from_the_runtime_lock():
     assert "pip install --no-deps -r requirements-runtime.lock" in builder
     assert "pip wheel --no-deps" in builder
     vendor = " ".join(_instructions(stages[1]))
-    assert "npm ci --omit=dev" in vendor
+    # All packages, so that npm's sass compiles GOV.UK Frontend's styles; then the dev tools are pruned.
+    assert "npm ci" in vendor and "govuk.scss" in vendor
+    assert vendor.index("npm prune --omit=dev") > vendor.index("govuk.scss")
     runtime = _instructions(stages[-1])
     assert not any(word in " ".join(runtime) for word in ("gcc", "build-essential", "pip install", "COPY inventory"))
     assert any(line.startswith("COPY --from=builder /opt/venv") for line in runtime)

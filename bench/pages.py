@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--lighthouse", action="store_true")
     parser.add_argument("--screenshots", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="also write the figures as JSON here")
+    parser.add_argument("--only", default="", help="comma-separated pages to measure (as listed in PAGES)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -213,6 +214,10 @@ def main() -> None:
         ids = demo_ids(env)
         server = serve(args.port, env)
         try:
+            if args.only:
+                wanted = set(args.only.split(","))
+                for role in PAGES:
+                    PAGES[role] = [p for p in PAGES[role] if p in wanted]
             rows = measure(f"http://127.0.0.1:{args.port}", ids, args.screenshots, args.lighthouse)
         finally:
             server.terminate()

@@ -217,10 +217,11 @@ def _refusal(refusals: dict[str, str], size: int, participant_id: int, assets: l
         ).all()
         if {asset_id for asset_id, _ in lent} == set(refused_ids):
             first = min(issued for _, issued in lent)
+            named = ", ".join(refusals)  # the tags, so a refusal always says which
             what = (
-                "This kit was"
+                f"This kit ({named}) was"
                 if kits and len(refusals) == 1 and next(iter(refusals)) in {k.tag for k in kits}
-                else ("This item was" if len(refusals) == 1 else "These items were")
+                else (f"This item ({named}) was" if len(refusals) == 1 else f"These items ({named}) were")
             )
             return Conflict(
                 f"{what} already issued to this participant on {uk_date(first)}: nothing more to do",
@@ -271,7 +272,7 @@ def _lock_items(codes: list[str]) -> tuple[list[Asset], list[Kit], dict[str, str
     kit_tags = {k.tag for k in kits}
     asset_tags = [t for t in tags if t not in kit_tags]
     kit_item_tags = [a.tag for k in kits for a in k.items]
-    if not kit_item_tags and not asset_tags:
+    if not kit_item_tags and not asset_tags and not refusals:  # a refused kit is found: its refusal says why
         raise NotFound("None of the tags is an asset or kit")
     assets = lock_assets(asset_tags + kit_item_tags, field="items") if (asset_tags or kit_item_tags) else []
     return assets, kits, refusals

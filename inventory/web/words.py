@@ -69,6 +69,7 @@ LABELS = {
     "sim": "SIM number",
     "sims": "SIM numbers",
     "msisdn": "Phone number of the SIM",
+    "data_allowance_gb": "Data allowance (GB)",
     "serial": "Serial number",
     "tag": "Tag",
     "items": "Kit or item tags",

@@ -52,7 +52,10 @@ def test_a_repeat_issue_says_the_first_one_worked(as_role, make_asset, make_part
     person, tablet = make_participant(), make_asset("tablet")
     issue(person, tablet.tag)  # on the tests' today, 22 November 2026
     again = _issue(client, token, person, tablet.tag).get_data(as_text=True)
-    assert "This item was already issued to this participant on 22 November 2026: nothing more to do" in again
+    expected = (
+        f"This item ({tablet.tag}) was already issued to this participant on 22 November 2026: nothing more to do"
+    )
+    assert expected in again
     assert "on_loan" not in again
 
 

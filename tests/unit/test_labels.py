@@ -180,3 +180,18 @@ def test_zpl_escapes_what_would_be_read_as_commands():
     line = next(part for part in out.split("\n") if "chair" in part)
     assert "^XZ~JR" not in line and "_5EXZ_7EJR_5Fx caf_C3_A9" in line
     assert out.count("^XZ") == 1
+
+
+def test_a_thousand_consecutive_tags_all_decode_with_the_one_fixed_mask():
+    """The matrices skip qrcode's scoring of all eight masks (for speed): every code must still read."""
+    scale = 4
+    for content in contents(1000):
+        rows = matrix(content.payload)
+        size = (len(rows) + 2 * QUIET_ZONE) * scale
+        image = Image.new("L", (size, size), 255)
+        for y, row in enumerate(rows):
+            for x, dark in enumerate(row):
+                if dark:
+                    left, top = (x + QUIET_ZONE) * scale, (y + QUIET_ZONE) * scale
+                    image.paste(0, (left, top, left + scale, top + scale))
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [content.payload]

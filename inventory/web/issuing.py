@@ -286,10 +286,12 @@ def record_assessment(participant_id: int):
             venue=values["venue"],
             actor=current_user,
             today=today(),
+            signature=_signature_in(request.form),
         )
     )
     if refused:
-        return participant_page(participant_id, refused=refused, errors=field_errors(refused), status=refused.status)
+        errors = field_errors(refused) | _signature_errors(refused)
+        return participant_page(participant_id, refused=refused, errors=errors, status=refused.status)
     assert result is not None  # not refused
     assessment, transfer = result
     _logged(AccessAction.CHANGED, [person.id], "assessment recorded")
@@ -343,6 +345,7 @@ def return_loan(participant_id: int, loan_id: int):
             today=today(),
             items=items or None,
             note=request.form.get("note") or None,
+            signature=_signature_in(request.form),
         )
     )
     if refused:

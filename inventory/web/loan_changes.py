@@ -89,7 +89,7 @@ def report_lost(participant_id: int, loan_id: int):
                 "lost_confirm.html",
                 person=person,
                 loan=loan,
-                items=[i.asset for i in loan.outstanding() if i.asset.tag in wanted],
+                reported=[i.asset for i in loan.outstanding() if i.asset.tag in wanted],
                 tags=wanted,
                 reason=reason,
                 reported_on=day,

@@ -85,7 +85,7 @@ def test_issue_with_a_drawn_signature_then_the_handover_and_a_checkable_certific
     expect(page.get_by_text("Assessment recorded: 19/20, passed.")).to_be_visible()
     assert fresh(Asset, tag=tablet.tag).status == AssetStatus.OWNED
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the certificate (PDF)").click()
+        page.get_by_role("button", name="Download the certificate (PDF)").click()
     certificate = Path(download.value.path()).read_bytes()
     assert_signed_by_us(certificate)
     [url] = qr_codes(certificate)

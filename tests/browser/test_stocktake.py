@@ -33,6 +33,7 @@ def test_a_partner_counts_the_hub_finds_a_warehouse_item_and_moves_it_here(brows
 
     page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
     sign_in(page, "partner")
+    page.get_by_role("button", name="Go to your hubs' stock").click()  # from the partner's home page
     expect(page.get_by_role("heading", name="Last stocktakes")).to_be_visible()
     expect(page.locator('tr[data-location="HUB-A"]')).to_contain_text("Never counted")
     page.get_by_role("link", name="Start or join a stocktake").click()

@@ -41,7 +41,7 @@ def test_an_advocate_swaps_a_faulty_sim_from_the_participants_page(as_role, make
     plan = db.session.scalar(sa.select(DataPlan))
     assert plan.sim_id == stored(fresh.tag).id and plan.ends_on == date(2027, 2, 28)
     page = client.get(f"/participants/{person.id}").get_data(as_text=True)
-    assert "The free data moved to the new SIM" in page and f'swapped for <span class="tag">{fresh.tag}</span>' in page
+    assert "The free data moved to the new SIM" in page and f'swapped for <span class="app-code tag">{fresh.tag}</span>' in page
 
 
 def test_a_swap_refused_shows_why_on_the_page_and_changes_nothing(as_role, make_asset, make_participant, issue):
@@ -127,7 +127,7 @@ def test_issuing_on_a_loan_only_programme_says_when_it_is_due_back(as_role, worl
     done = client.post(
         f"/participants/{person.id}/issue", data={"csrf_token": token, "items": laptop.tag, "agreement": "yes"}
     )
-    assert done.status_code == 200 and "Due back 2026-12-13" in done.get_data(as_text=True)
+    assert done.status_code == 200 and "Due back 13 December 2026" in done.get_data(as_text=True)
 
 
 def test_the_overdue_page_lists_the_advocates_late_loans(as_role, world, make_asset, make_participant, issue):

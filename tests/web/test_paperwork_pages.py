@@ -139,3 +139,74 @@ def test_anyone_can_check_a_certificate_and_learns_nothing_personal(client, worl
     unknown = client.get("/verify/ABCDEFGHJKMNPQRS")
     assert unknown.status_code == 404 and "Not a certificate we issued" in unknown.get_data(as_text=True)
     assert client.get("/verify/%3Cscript%3E").status_code == 404
+
+
+def test_a_return_on_the_participants_page_keeps_their_signature_on_the_handover_record(
+    as_role, world, make_asset, make_participant, issue
+):
+    person, tablet = make_participant(), make_asset()
+    receipt = issue(person, tablet.tag)
+    client, token = as_role("advocate")
+    page = client.get(f"/participants/{person.id}").get_data(as_text=True)
+    assert f'data-signature-pad="ret-{receipt["id"]}-signature-svg"' in page  # the return form has its own pad
+    done = client.post(
+        f"/participants/{person.id}/loans/{receipt['id']}/return",
+        data={
+            "csrf_token": token,
+            "location": "WH-MAIN",
+            "signature_method": "verbal",
+            "signature_note": "Read aloud at the door; their hands were full.",
+        },
+    )
+    assert done.status_code == 302, done.get_data(as_text=True)
+    item = _loan_of(person).items[0]
+    assert item.returned_on is not None
+    assert item.return_signature.method == SignatureMethod.VERBAL
+    pdf = client.get(f"/participants/{person.id}/loans/{receipt['id']}/handover")
+    assert "verbal: Read aloud at the door; their hands were full." in " ".join(text(pdf.data).split())
+
+
+def test_an_assessment_on_the_participants_page_puts_their_signature_on_the_certificate(
+    as_role, world, make_asset, make_participant, issue
+):
+    person, tablet = make_participant(), make_asset()
+    issue(person, tablet.tag)
+    client, token = as_role("advocate")
+    done = client.post(
+        f"/participants/{person.id}/assessments",
+        data={
+            "csrf_token": token,
+            "score": "20",
+            "max_score": "20",
+            "taken_on": TODAY.isoformat(),
+            "venue": "online",
+            "signature_method": "drawn",
+            "signature_svg": DRAWN,
+        },
+    )
+    assert done.status_code == 302, done.get_data(as_text=True)
+    page = client.get(f"/participants/{person.id}").get_data(as_text=True)
+    link = next(line for line in page.splitlines() if "/certificates/" in line)
+    href = link.split('href="')[1].split('"')[0]
+    pdf = client.get(href)
+    assert pdf.status_code == 200
+    assert "The participant's signature, drawn on the screen" in structure(pdf.data)["figures"]
+
+
+def test_a_signature_that_is_not_a_drawing_is_refused_beside_the_pad_and_nothing_is_returned(
+    as_role, make_asset, make_participant, issue
+):
+    person, tablet = make_participant(), make_asset()
+    receipt = issue(person, tablet.tag)
+    client, token = as_role("advocate")
+    refused = client.post(
+        f"/participants/{person.id}/loans/{receipt['id']}/return",
+        data={
+            "csrf_token": token,
+            "location": "WH-MAIN",
+            "signature_method": "drawn",
+            "signature_svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        },
+    )
+    assert refused.status_code == 422
+    assert _loan_of(person).items[0].returned_on is None

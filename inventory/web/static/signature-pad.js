@@ -1,11 +1,14 @@
-// The signature pad on the issue page: a finger (or mouse, or pen) draws on the canvas with pointer
-// events; each stroke is kept as a polyline, and the whole drawing goes in the hidden field
-// `signature_svg` as SVG, which the server checks and rewrites. "Verbal" hides the pad and asks for
-// the advocate's note instead. No inline script: CSP allows only files from our own origin.
+// The signature pads (issuing, returns, assessments): a finger (or mouse, or pen) draws on the canvas
+// with pointer events; each stroke is kept as a polyline, and the whole drawing goes in the form's
+// hidden field `signature_svg` as SVG, which the server checks and rewrites. "Verbal" hides the pad and
+// asks for the advocate's note instead. A page may hold several forms, each with its own pad: every
+// pad works within its own form. No inline script: CSP allows only files from our own origin.
 (function () {
   "use strict";
-  var pad = document.querySelector("[data-signature-pad]");
-  if (!pad) return;
+  document.querySelectorAll("[data-signature-pad]").forEach(setUp);
+
+  function setUp(pad) {
+  var scope = pad.closest("form") || document;
   var canvas = pad.querySelector("canvas");
   var field = document.getElementById(pad.getAttribute("data-signature-pad"));
   var clear = pad.querySelector("[data-signature-clear]");
@@ -69,15 +72,16 @@
   });
 
   // Drawn or verbal: show the pad or the note, whichever was chosen.
-  var choices = document.querySelectorAll("input[name=signature_method]");
+  var choices = scope.querySelectorAll("input[name=signature_method]");
   function show() {
-    var chosen = document.querySelector("input[name=signature_method]:checked");
+    var chosen = scope.querySelector("input[name=signature_method]:checked");
     var method = chosen ? chosen.value : "drawn";
-    document.querySelectorAll("[data-signature-for]").forEach(function (part) {
+    scope.querySelectorAll("[data-signature-for]").forEach(function (part) {
       part.hidden = part.getAttribute("data-signature-for") !== method;
     });
   }
   choices.forEach(function (choice) { choice.addEventListener("change", show); });
   pad.hidden = false;
   show();
+  }
 })();

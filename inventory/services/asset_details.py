@@ -44,13 +44,16 @@ def update_details(tag: str, changes: dict, actor: Actor) -> Asset:
     if not changed:
         return asset
     snapshot = Snapshot(asset)
-    for name in changed:
-        if name == "programme":
-            asset.programme = find_programme(values["programme"]) if values["programme"] else None
-        else:
-            setattr(asset, name, values[name])
+    # The programme is looked up before anything changes: a query after a change would flush it early,
+    # outside the savepoint below, and a serial already taken would be a 500 instead of a 409.
+    programme = find_programme(values["programme"]) if "programme" in changed and values["programme"] else None
     try:
         with db.session.begin_nested():
+            for name in changed:
+                if name == "programme":
+                    asset.programme = programme
+                else:
+                    setattr(asset, name, values[name])
             db.session.flush()
     except IntegrityError:
         raise Conflict(f"{values['make']} already has an asset with serial number {values['serial']}") from None

@@ -80,6 +80,19 @@ def test_the_api_corrects_an_asset_by_the_same_rules(client, world, make_asset):
     )
 
 
+def test_a_serial_another_asset_has_is_refused_with_a_conflict_whatever_else_changes(client, world, make_asset):
+    """Found by schemathesis: a serial change together with a programme change gave a 500 (the programme's
+    look-up flushed the change before the savepoint that turns a duplicate into a 409)."""
+    first, second = make_asset("tablet"), make_asset("tablet")
+    refused = client.patch(
+        f"/api/v1/assets/{second.tag}",
+        json={"serial": first.serial, "programme": "HIW", "condition": "B", "make": first.make},
+        headers=world.headers["warehouse"],
+    )
+    assert refused.status_code == 409 and "already has an asset with serial number" in refused.json["message"]
+    assert stored(second.tag).serial == second.serial
+
+
 def test_an_admin_changes_a_programme_and_others_cannot(as_role, world, client):
     admin, token = as_role("admin")
     page = admin.get("/admin/programmes/dii/edit")

@@ -119,6 +119,27 @@ def rehearse_runtime(venv: Path, work: Path, database_url: str) -> None:
         "WEB_CONCURRENCY": "2",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+    # Production signs its PDFs with a key and certificate from settings and refuses to start without
+    # them; the rehearsal makes a throwaway pair.
+    key, cert = work / "signing-key.pem", work / "signing-cert.pem"
+    run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "30",
+        "-subj",
+        "/CN=image rehearsal",
+        capture_output=True,
+    )
+    env["PDF_SIGNING_KEY"], env["PDF_SIGNING_CERT"] = str(key), str(cert)
     inventory = venv / "bin" / "inventory"
 
     step("the release step: inventory db upgrade (installed wheel, production settings)")
@@ -185,6 +206,8 @@ def check_compose(work: Path) -> None:
     env_file = (ROOT / ".env.example").read_text()
     env_file = env_file.replace("\nSECRET_KEY=\n", f"\nSECRET_KEY={secrets.token_urlsafe(48)}\n")
     env_file = env_file.replace("\nPOSTGRES_PASSWORD=\n", f"\nPOSTGRES_PASSWORD={secrets.token_urlsafe(16)}\n")
+    env_file = env_file.replace("\nPDF_SIGNING_KEY_FILE=\n", "\nPDF_SIGNING_KEY_FILE=signing-key.pem\n")
+    env_file = env_file.replace("\nPDF_SIGNING_CERT_FILE=\n", "\nPDF_SIGNING_CERT_FILE=signing-cert.pem\n")
     (project / ".env").write_text(env_file)
     run(*command, "version")
     run(*command, "config", "-q", cwd=project)

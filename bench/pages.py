@@ -60,8 +60,8 @@ def serve(port: int, env: dict) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
-    deadline = time.time() + 30
-    while time.time() < deadline:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2)
             return proc

@@ -67,6 +67,8 @@ class KitTemplate(Model):
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    # A retired template builds no new kit; kits already built against it keep their items and its name.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     programme: Mapped[Programme] = relationship(lazy="joined")
     lines: Mapped[list[KitTemplateLine]] = relationship(
@@ -75,6 +77,15 @@ class KitTemplate(Model):
 
     def contents(self) -> dict[AssetType, int]:
         return {line.type: line.count for line in self.lines}
+
+    def check_builds(self) -> None:
+        """Only an active template (of an active programme) builds new kits or is asked for."""
+        if not self.active:
+            raise Conflict(
+                f"Kit template {self.code} is retired, so no new kit is built against it: "
+                "an administrator can bring it back on the admin page"
+            )
+        self.programme.check_takes_new("new kits")
 
 
 class KitTemplateLine(Model):

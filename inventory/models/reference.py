@@ -7,6 +7,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..errors import Conflict
 from ..extensions import Model
 from .columns import enum_type
 
@@ -59,6 +60,18 @@ class Programme(Model):
     MAX_LOAN_WEEKS = 520  # the table's CHECK, said before it is reached
     # The number the found-device page (a label opened by someone signed out) gives to call.
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # Deactivated records stay, with their history, but take nothing new (see each check_ method):
+    # the one rule every door asks.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    def check_takes_new(self, what: str) -> None:
+        """A deactivated programme takes no new participants, assets or loans; what it already has
+        (loans, data plans, reminders, assessments) carries on."""
+        if not self.active:
+            raise Conflict(
+                f"Programme {self.code} is deactivated, so it cannot take {what}: "
+                "an administrator can reactivate it on the admin page"
+            )
 
 
 class Organisation(Model):
@@ -67,8 +80,18 @@ class Organisation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # Deactivated records stay, with their history, but take nothing new (see each check_ method):
+    # the one rule every door asks.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     locations: Mapped[list[Location]] = relationship(back_populates="organisation")
+
+    def check_takes_members(self, what: str) -> None:
+        """A deactivated organisation gets no new (or reactivated) locations and users."""
+        if not self.active:
+            raise Conflict(
+                f"Organisation {self.code} is deactivated, so it cannot have {what}: reactivate the organisation first"
+            )
 
 
 class Location(Model):
@@ -81,4 +104,20 @@ class Location(Model):
     area: Mapped[Area] = mapped_column(enum_type(Area, "area"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
 
+    # Deactivated records stay, with their history, but take nothing new (see each check_ method):
+    # the one rule every door asks.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
     organisation: Mapped[Organisation | None] = relationship(back_populates="locations")
+
+    def label(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def check_receives(self, what: str = "receive items") -> None:
+        """A deactivated location takes no deliveries, moves, consignments, stocktakes or returns; its
+        history and counts stay readable."""
+        if not self.active:
+            raise Conflict(
+                f"Location {self.code} ({self.name}) is deactivated, so it cannot {what}: "
+                "an administrator can reactivate it on the admin page"
+            )

@@ -28,6 +28,7 @@ class ProgrammeSchema(Schema):
     loan_weeks = fields.Int(allow_none=True, metadata={"description": "loan_only: weeks until a loan is due back"})
     signature_required = fields.Bool()
     contact_phone = fields.Str(allow_none=True, metadata={"description": "shown on the found-device page"})
+    active = fields.Bool(metadata={"description": "false once deactivated: it takes no new participants, assets or loans; what it has carries on"})
 
 
 class AgreementSchema(Schema):
@@ -100,6 +101,7 @@ class ProgrammeUpdateArgs(Schema):
 class OrganisationSchema(Schema):
     code = fields.Str()
     name = fields.Str()
+    active = fields.Bool(metadata={"description": "false once deactivated: no new locations or users; its partner users were deactivated with it"})
 
 
 class OrganisationCreateArgs(Schema):
@@ -117,6 +119,7 @@ class LocationSchema(Schema):
     kind = fields.Str()
     area = fields.Str()
     organisation = Derived(lambda loc: code_of(loc.organisation), nullable=True)
+    active = fields.Bool(metadata={"description": "false once deactivated: it receives nothing (deliveries, moves, consignments, stocktakes, returns); its history stays"})
 
 
 class LocationCreateArgs(Schema):
@@ -149,6 +152,13 @@ class KitTemplateSchema(Schema):
     name = fields.Str()
     programme = Derived(lambda t: t.programme.code)
     contents = fields.List(fields.Nested(TemplateLineOutSchema), attribute="lines")
+    active = fields.Bool(metadata={"description": "false once deactivated: retired: no new kit is built against it"})
+
+
+def _each_type_once(value) -> None:
+    kinds = [line["type"] for line in value if "type" in line]  # a line without one has its own error
+    if len(kinds) != len(set(kinds)):
+        raise ValidationError("List each type once, with its count.")
 
 
 class KitTemplateCreateArgs(Schema):
@@ -159,6 +169,20 @@ class KitTemplateCreateArgs(Schema):
 
     @validates("contents")
     def _each_type_once(self, value, **kwargs):
-        kinds = [line["type"] for line in value if "type" in line]  # a line without one has its own error
-        if len(kinds) != len(set(kinds)):
-            raise ValidationError("List each type once, with its count.")
+        _each_type_once(value)
+
+
+class KitTemplateUpdateArgs(Schema):
+    """A template's name and contents may change (its code and programme stay: kits name them).
+    Kits already built keep their items."""
+
+    name = Text(200, validate=validate.Length(min=1, max=200))
+    contents = fields.List(
+        fields.Nested(TemplateLineSchema),
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "the whole new contents: types left out are taken off the template"},
+    )
+
+    @validates("contents")
+    def _each_type_once(self, value, **kwargs):
+        _each_type_once(value)

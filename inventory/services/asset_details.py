@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Actor, Asset, Snapshot
 from . import asset_fields
 from .assets import lock_assets
-from .reference import find_programme
+from .reference import programme_for_new
 
 EDITABLE = ("make", "model", "serial", "condition", "programme")
 
@@ -46,7 +46,9 @@ def update_details(tag: str, changes: dict, actor: Actor) -> Asset:
     snapshot = Snapshot(asset)
     # The programme is looked up before anything changes: a query after a change would flush it early,
     # outside the savepoint below, and a serial already taken would be a 500 instead of a 409.
-    programme = find_programme(values["programme"]) if "programme" in changed and values["programme"] else None
+    programme = (
+        programme_for_new(values["programme"], "new assets") if "programme" in changed and values["programme"] else None
+    )
     try:
         with db.session.begin_nested():
             for name in changed:

@@ -57,7 +57,7 @@ def apply(
     if action in ("move", "return"):
         if not location:
             raise InvalidInput("Choose a location", {"location": ["Required."]})
-        find_location(location)  # one clear error for a wrong location, not one per item
+        find_location(location, what="take items moved or returned to it")  # one error, not one per item
     kit_tags = set(db.session.scalars(sa.select(Kit.tag).where(Kit.tag.in_(wanted)))) if action == "move" else set()
     lock_assets([t for t in wanted if t not in kit_tags])
 

@@ -41,7 +41,8 @@ NO_CONSIGNMENT = "No consignment has tag {tag}"  # another organisation's answer
 
 
 def create_consignment(*, to: str, from_: str, request_id: int | None, actor: Actor) -> Consignment:
-    destination, source = find_location(to, "to"), find_location(from_, "from")
+    destination = find_location(to, "to", what="receive consignments")
+    source = find_location(from_, "from", what="send consignments")
     if destination.id == source.id:
         raise InvalidInput("A consignment goes from one location to another", {"to": ["Choose another location."]})
     request = None

@@ -92,6 +92,7 @@ def issue(
     if participant.erased:
         raise Conflict(f"Participant {participant.id}'s record has been erased: nothing can be issued to them")
     programme = participant.programme
+    programme.check_takes_new("new loans")
     if programme.signature_required and signed is None:
         signatures.check(None, required=True, what="a loan")  # refuses, saying what is needed
     agreement = agreements.current(programme)

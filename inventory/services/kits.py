@@ -58,6 +58,7 @@ def build_kit(item_tags: list[str], actor: Actor, *, template: str | None = None
             raise InvalidInput(
                 f"Unknown kit template '{template}'", {"template": [f"No kit template has code '{template}'."]}
             )
+        kit_template.check_builds()
     items = lock_assets(item_tags)
 
     for asset in items:
@@ -167,7 +168,7 @@ def dismantle_kit(tag: str, actor: Actor, *, note: str | None = None) -> Kit:
 def move_kit(tag: str, location: str, actor: Actor, *, note: str | None = None) -> Kit:
     kit = _lock_kit(tag)
     kit.check(KitAction.MOVE)
-    destination = find_location(location)
+    destination = find_location(location, what="take kits moved to it")
     items = lock_assets([a.tag for a in kit.items])
     kit_before = Snapshot(kit)
     for asset in items:

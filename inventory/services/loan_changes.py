@@ -84,7 +84,7 @@ def swap(
     if not reason:
         raise InvalidInput("Say what is wrong with the item going out", {"reason": ["A reason is required."]})
     loan = _locked_loan(loan_id, actor)
-    destination = find_location(location)
+    destination = find_location(location, what="take items back")
     # Both locked together, in id order: two swaps reaching for one replacement take turns, and the
     # second finds it on loan already.
     locked = {a.tag: a for a in lock_assets([out_tag, in_tag], field="in")}

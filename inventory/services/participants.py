@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..visibility import in_caseload
 from .ownership import TransferSummary, transfer_summary
-from .reference import find_programme
+from .reference import find_programme, programme_for_new
 from .search import contains
 from .swap_record import SwapSummary, swap_summary
 from .users import normalise_email
@@ -79,7 +79,7 @@ def create_participant(fields: dict, actor: Actor, today: date) -> Participant:
         errors["enrolled_on"] = [f"On or before today ({today.isoformat()})."]
     if errors:
         raise InvalidInput("The participant is not valid: see errors for each field", errors)
-    programme = find_programme(fields["programme"])
+    programme = programme_for_new(fields["programme"], "new participants")
     if actor.role == Role.ADVOCATE:
         advocate_id = actor.id  # an advocate's new participant is on their own caseload
     elif fields.get("advocate"):

@@ -122,9 +122,16 @@ def _check_against_store(rows: list[tuple[int, dict]]) -> list[RowError]:
 
 
 def _check_codes(rows, name: str, model) -> list[RowError]:
+    """Codes that name nothing, or name a deactivated programme or location (which takes no deliveries)."""
     codes = sorted({v[name] for _, v in rows if v[name]})
-    known = _stored(sa.select(model.code), model.code, codes)
-    return [RowError(n, name, f"unknown {name} '{v[name]}'") for n, v in rows if v[name] and v[name] not in known]
+    known = dict(_stored(sa.select(model.code, model.active), model.code, codes))
+    return [
+        RowError(n, name, f"unknown {name} '{v[name]}'")
+        if v[name] not in known
+        else RowError(n, name, f"{name} '{v[name]}' is deactivated: it takes no new assets")
+        for n, v in rows
+        if v[name] and known.get(v[name]) is not True
+    ]
 
 
 def _first_rows(rows, name: str, key_of, errors: list[RowError], describe=str) -> dict:
@@ -153,7 +160,18 @@ def _stored(query: sa.Select, indexed_column, values: list) -> set:
 def _store(rows: list[dict], actor: Actor | None, *, batch: str | None) -> ReceiveResult:
     programmes = {p.code: p for p in db.session.scalars(sa.select(Programme))}
     codes = sorted({v["location"] for v in rows})
-    locations = {loc.code: loc for loc in db.session.scalars(sa.select(Location).where(Location.code.in_(codes)))}
+    # Shared locks: a deactivation at the same moment waits, then counts these assets and refuses.
+    locations = {
+        loc.code: loc
+        for loc in db.session.scalars(
+            sa.select(Location)
+            .where(Location.code.in_(codes))
+            .with_for_update(read=True, of=Location)
+            .execution_options(populate_existing=True)
+        )
+    }
+    for place in locations.values():
+        place.check_receives("receive deliveries")
     tags = allocate_tags(db.session, len(rows))
     assets = []
     for tag, values in zip(tags, rows):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 
 from .. import clock
@@ -22,6 +24,10 @@ from ..models import (
 )
 from ..visibility import organisation_visible, sees_organisation
 from .agreements import add_version, default_text
+
+# Reference data has no ledger of its own: its changes go to the log, one JSON line each, naming no one
+# but the member of staff who made them.
+audit = logging.getLogger("inventory.audit")
 
 
 def code_of(value: str) -> str:
@@ -45,8 +51,26 @@ def find_programme(code: str, field: str = "programme") -> Programme:
     return _find(Programme, code, "programme", field)
 
 
-def find_location(code: str, field: str = "location") -> Location:
-    return _find(Location, code, "location", field)
+def find_location(code: str, field: str = "location", what: str = "receive items") -> Location:
+    """A location things are about to be sent to (or from): refused if deactivated. The shared lock makes a
+    deactivation at the same moment wait, then count what this request put there."""
+    found = db.session.scalar(
+        sa.select(Location)
+        .where(Location.code == code_of(code))
+        .with_for_update(read=True, of=Location)
+        .execution_options(populate_existing=True)
+    )
+    if found is None:
+        raise InvalidInput(f"Unknown location '{code}'", {field: [f"No location has code '{code}'."]})
+    found.check_receives(what)
+    return found
+
+
+def programme_for_new(code: str, what: str, field: str = "programme") -> Programme:
+    """A programme about to take a new participant or asset: refused if deactivated."""
+    programme = find_programme(code, field)
+    programme.check_takes_new(what)
+    return programme
 
 
 def find_organisation(code: str, field: str = "organisation") -> Organisation:
@@ -130,8 +154,10 @@ def update_programme(code: str, fields: dict) -> tuple[Programme, dict]:
     return programme, changed
 
 
-def list_programmes() -> list[Programme]:
-    return list(db.session.scalars(sa.select(Programme).order_by(Programme.code)))
+def list_programmes(*, active_only: bool = False) -> list[Programme]:
+    """All programmes (lists and filters read history too); pickers for something new ask active_only."""
+    query = sa.select(Programme).order_by(Programme.code)
+    return list(db.session.scalars(query.where(Programme.active.is_(True)) if active_only else query))
 
 
 def get_programme(code: str) -> Programme:
@@ -162,6 +188,8 @@ def get_organisation(code: str, viewer: Actor) -> Organisation:
 
 def create_location(*, code: str, name: str, kind: str, area: str, organisation: str | None = None) -> Location:
     org = find_organisation(organisation) if organisation else None
+    if org is not None:
+        org.check_takes_members("new locations")
     # By id, not by relationship: the organisation's list of locations stays as loaded until the add.
     return _add_new(
         Location(code=code_of(code), name=name.strip(), kind=kind, area=area, organisation_id=org.id if org else None),
@@ -200,6 +228,8 @@ def update_location(code: str, fields: dict) -> tuple[Location, dict]:
             org = find_organisation(fields[name]) if fields[name] else None
             old_code = location.organisation.code if location.organisation else None
             if (org.code if org else None) != old_code:
+                if org is not None and location.active:
+                    org.check_takes_members("new locations")
                 changed[name] = [old_code, org.code if org else None]
                 location.organisation_id = org.id if org else None
             continue
@@ -217,8 +247,11 @@ def visible_locations(viewer: Actor):
     return sa.select(Location).where(organisation_visible(Location.organisation_id, viewer))
 
 
-def list_locations(viewer: Actor) -> list[Location]:
-    return list(db.session.scalars(visible_locations(viewer).order_by(Location.code)))
+def list_locations(viewer: Actor, *, active_only: bool = False) -> list[Location]:
+    """The locations the viewer sees; pickers of where things go ask active_only (deactivated ones take
+    nothing new, but their history and counts stay readable)."""
+    query = visible_locations(viewer).order_by(Location.code)
+    return list(db.session.scalars(query.where(Location.active.is_(True)) if active_only else query))
 
 
 def get_location(code: str, viewer: Actor) -> Location:
@@ -231,27 +264,71 @@ def get_location(code: str, viewer: Actor) -> Location:
 # --- kit templates ------------------------------------------------------------------------------
 
 
-def create_kit_template(*, code: str, name: str, programme: str, contents: list[dict]) -> KitTemplate:
-    prog = find_programme(programme)
-    seen: set[str] = set()
-    lines = []
+def _template_contents(contents: list[dict]) -> dict[AssetType, int]:
+    seen: dict[AssetType, int] = {}
     for i, line in enumerate(contents):
         kind = AssetType(line["type"])
         if kind in seen:
             raise InvalidInput(
                 "A template lists each type once", {"contents": {i: {"type": [f"{kind.value} is listed twice."]}}}
             )
-        seen.add(kind)
-        lines.append(KitTemplateLine(type=kind, count=line["count"]))
-    if not lines:
+        seen[kind] = line["count"]
+    if not seen:
         raise InvalidInput("A template needs at least one line", {"contents": ["Give at least one type and count."]})
+    return seen
+
+
+def create_kit_template(*, code: str, name: str, programme: str, contents: list[dict]) -> KitTemplate:
+    prog = programme_for_new(programme, "new kit templates")
+    lines = [KitTemplateLine(type=kind, count=n) for kind, n in _template_contents(contents).items()]
     return _add_new(
         KitTemplate(code=code_of(code), name=name.strip(), programme=prog, lines=lines), "kit template", code_of(code)
     )
 
 
-def list_kit_templates() -> list[KitTemplate]:
-    return list(db.session.scalars(sa.select(KitTemplate).order_by(KitTemplate.code)))
+def update_kit_template(code: str, fields: dict, actor: Actor) -> tuple[KitTemplate, dict]:
+    """Change a template's name or contents (types and counts); answers it and {field: [old, new]}.
+    Kits already built keep the items they were built with: a template says what the next kit needs."""
+    template = db.session.scalar(
+        sa.select(KitTemplate)
+        .where(KitTemplate.code == code_of(code))
+        .with_for_update(of=KitTemplate)
+        .execution_options(populate_existing=True)
+    )
+    if template is None:
+        raise NotFound(f"No kit template has code {code_of(code)}")
+    changed: dict = {}
+    if "name" in fields and fields["name"].strip() != template.name:
+        changed["name"] = [template.name, fields["name"].strip()]
+        template.name = fields["name"].strip()
+    if "contents" in fields:
+        new = _template_contents(fields["contents"])
+        old = template.contents()
+        if new != old:
+            changed["contents"] = [
+                {t.value: n for t, n in old.items()},
+                {t.value: n for t, n in new.items()},
+            ]
+            by_type = {line.type: line for line in template.lines}
+            for kind, line in by_type.items():
+                if kind not in new:
+                    template.lines.remove(line)
+            for kind, n in new.items():
+                if kind in by_type:
+                    by_type[kind].count = n
+                else:
+                    template.lines.append(KitTemplateLine(type=kind, count=n))
+    db.session.flush()
+    if changed:
+        audit.info("kit-template %s changed by user %s: %s", template.code, actor.id, sorted(changed))
+    return template, changed
+
+
+def list_kit_templates(*, active_only: bool = False) -> list[KitTemplate]:
+    query = sa.select(KitTemplate).order_by(KitTemplate.code)
+    if active_only:
+        query = query.join(KitTemplate.programme).where(KitTemplate.active.is_(True), Programme.active.is_(True))
+    return list(db.session.scalars(query))
 
 
 def get_kit_template(code: str) -> KitTemplate:

@@ -113,7 +113,7 @@ def return_asset(
 
 def return_place(location: str, actor: Actor) -> Location:
     """Where a return is taken: any location, or for a partner one of their own organisation's."""
-    destination = find_location(location)
+    destination = find_location(location, what="take returns")
     if actor.role == Role.PARTNER and destination.organisation_id != actor.organisation_id:
         raise Forbidden(
             f"{destination.code} is not one of your hubs: partners take returns at their own hubs",

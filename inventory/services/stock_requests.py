@@ -48,7 +48,7 @@ def _own_hub(location: Location, actor: Actor, field: str = "location") -> None:
 def create_request(
     *, location: str, lines: list[dict], needed_by: date | None, note: str | None, actor: Actor, today: date
 ) -> StockRequest:
-    place = find_location(location)
+    place = find_location(location, what="ask for stock")
     _own_hub(place, actor)
     if needed_by is not None and needed_by < today:
         raise InvalidInput(
@@ -66,6 +66,7 @@ def create_request(
             if found is None:
                 errors[i] = {"template": [f"No kit template has code '{template}'."]}
                 continue
+            found.check_builds()
             line.template = found
         else:
             line.type = AssetType(str(kind))

@@ -50,6 +50,7 @@ LINES = cast(sa.Table, StocktakeLine.__table__)
 def open_stocktake(location: str, actor: Actor, now: datetime) -> Stocktake:
     """Start counting a location: what should be there is frozen now, one line per item."""
     place = get_location(location, actor)  # a partner's: their own organisation's only
+    place.check_receives("have a new stocktake")
     already = db.session.scalar(
         sa.select(Stocktake.id).where(Stocktake.location_id == place.id, Stocktake.status == StocktakeStatus.OPEN)
     )

@@ -38,12 +38,19 @@ def create_user(
         raise InvalidInput(f"Unknown role '{role}'", {"role": [f"Must be one of: {', '.join(Role)}."]}) from None
     org = None
     if organisation:
-        org = db.session.scalar(sa.select(Organisation).where(Organisation.code == organisation.strip().upper()))
+        # Shared lock: an organisation being deactivated at this moment waits for this user, then signs them out.
+        org = db.session.scalar(
+            sa.select(Organisation)
+            .where(Organisation.code == organisation.strip().upper())
+            .with_for_update(read=True, of=Organisation)
+            .execution_options(populate_existing=True)
+        )
         if org is None:
             raise InvalidInput(
                 f"Unknown organisation '{organisation}'",
                 {"organisation": [f"No organisation has code '{organisation}'."]},
             )
+        org.check_takes_members("new users")
     if role == Role.PARTNER and org is None:
         raise InvalidInput(
             "A partner user belongs to an organisation", {"organisation": ["Required for partner users."]}
@@ -175,6 +182,8 @@ def deactivate(user_id: int, actor: Actor) -> User:
 
 def reactivate(user_id: int) -> User:
     user = get_user_by_id(user_id, for_update=True)
+    if user.organisation is not None and not user.active:
+        user.organisation.check_takes_members("its users signing in again")
     user.active = True
     return user
 

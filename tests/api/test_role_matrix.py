@@ -52,6 +52,18 @@ def matrix(t, n="X"):
             ADMIN,
         ),
         ("GET", "/api/v1/kit-templates/DII-TABLET", None, ALL),
+        ("PATCH", "/api/v1/kit-templates/DII-TABLET", {"name": f"Tablet and SIM {n}"}, ADMIN),
+        # Deactivated and back again: the records this walk made above, which nothing depends on.
+        *[
+            ("POST", f"/api/v1/{kinds}/{code}/{verb}", None, ADMIN)
+            for kinds, code in (
+                ("programmes", f"NEW-{n}"),
+                ("organisations", f"NEWORG-{n}"),
+                ("locations", f"NEWLOC-{n}"),
+                ("kit-templates", f"T-{n}"),
+            )
+            for verb in ("deactivate", "reactivate")
+        ],
         ("GET", "/api/v1/users", None, ADMIN),
         ("POST", "/api/v1/users", {"email": f"new-{n}@test.example", "role": "advocate"}, ADMIN),
         (

@@ -12,6 +12,7 @@ from ...schemas.reference import (
     AgreementSchema,
     KitTemplateCreateArgs,
     KitTemplateSchema,
+    KitTemplateUpdateArgs,
     LocationCreateArgs,
     LocationSchema,
     OrganisationCreateArgs,
@@ -20,7 +21,7 @@ from ...schemas.reference import (
     ProgrammeSchema,
     ProgrammeUpdateArgs,
 )
-from ...services import agreements, reference
+from ...services import activation, agreements, reference
 from ..common import Blueprint
 
 blp = Blueprint(
@@ -147,3 +148,55 @@ def create_kit_template(args):
 @blp.response(200, KitTemplateSchema)
 def get_kit_template(code):
     return reference.get_kit_template(code)
+
+
+@blp.route("/kit-templates/<code>", methods=["PATCH"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(KitTemplateUpdateArgs())
+@blp.response(200, KitTemplateSchema)
+def update_kit_template(args, code):
+    """Change a kit template's name or contents (the whole list of types and counts). Kits already built
+    are not changed: they keep the items they were built with."""
+    template, _ = reference.update_kit_template(code, args, current_user())
+    return template
+
+
+# Deactivating and reactivating: one POST per direction, so a retry is harmless and the intent is plain.
+# What a deactivated record then refuses is in services/activation.py.
+_ACTIVATION = (
+    ("programmes", "programme", ProgrammeSchema),
+    ("organisations", "organisation", OrganisationSchema),
+    ("locations", "location", LocationSchema),
+    ("kit-templates", "kit-template", KitTemplateSchema),
+)
+_ACTIVATION_DOCS = {
+    "programme": "A deactivated programme takes no new participants, assets, loans or kit templates; its "
+    "loans, data plans, reminders and assessments carry on.",
+    "organisation": "Refused (409) while the organisation has active locations. Its active partner users are "
+    "deactivated and signed out with it; reactivating it does not bring them back (reactivate each user).",
+    "location": "Refused (409, with counts under errors.held) while the location still holds items (received, "
+    "in stock, in kits, quarantine, repair, in transit) or has open consignments, stock requests or a "
+    "stocktake. A deactivated location receives nothing and is left out of pickers; its history and counts "
+    "stay readable.",
+    "kit-template": "A retired template builds no new kit and cannot be asked for; kits built against it stay.",
+}
+
+
+def _activation_route(path: str, kind: str, schema, active: bool):
+    verb = "reactivate" if active else "deactivate"
+
+    @requires(Permission.WRITE_REFERENCE)
+    def view(code):
+        return activation.set_active(kind, code, active, current_user()).thing
+
+    view.__name__ = f"{verb}_{kind.replace('-', '_')}"
+    view.__doc__ = (
+        f"{verb.capitalize()} a {kind.replace('-', ' ')} (admins). Doing it again changes nothing.\n\n"
+        + _ACTIVATION_DOCS[kind]
+    )
+    blp.route(f"/{path}/<code>/{verb}", methods=["POST"])(blp.response(200, schema)(view))
+
+
+for _path, _kind, _schema in _ACTIVATION:
+    for _active in (False, True):
+        _activation_route(_path, _kind, _schema, _active)

@@ -13,6 +13,11 @@ CODE = validate.Regexp(
 )
 
 
+def Active(deactivated: str):  # noqa: N802
+    """The `active` flag every reference record answers with, saying what deactivated means for it."""
+    return fields.Bool(metadata={"description": f"false once deactivated: {deactivated}"})
+
+
 def Code(required: bool = True):  # noqa: N802
     return Text(20, required=required, validate=[validate.Length(min=1, max=20), CODE])
 
@@ -28,7 +33,7 @@ class ProgrammeSchema(Schema):
     loan_weeks = fields.Int(allow_none=True, metadata={"description": "loan_only: weeks until a loan is due back"})
     signature_required = fields.Bool()
     contact_phone = fields.Str(allow_none=True, metadata={"description": "shown on the found-device page"})
-    active = fields.Bool(metadata={"description": "false once deactivated: it takes no new participants, assets or loans; what it has carries on"})
+    active = Active("it takes no new participants, assets or loans; what it has carries on")
 
 
 class AgreementSchema(Schema):
@@ -101,7 +106,7 @@ class ProgrammeUpdateArgs(Schema):
 class OrganisationSchema(Schema):
     code = fields.Str()
     name = fields.Str()
-    active = fields.Bool(metadata={"description": "false once deactivated: no new locations or users; its partner users were deactivated with it"})
+    active = Active("no new locations or users; its partner users were deactivated with it")
 
 
 class OrganisationCreateArgs(Schema):
@@ -119,7 +124,7 @@ class LocationSchema(Schema):
     kind = fields.Str()
     area = fields.Str()
     organisation = Derived(lambda loc: code_of(loc.organisation), nullable=True)
-    active = fields.Bool(metadata={"description": "false once deactivated: it receives nothing (deliveries, moves, consignments, stocktakes, returns); its history stays"})
+    active = Active("it receives nothing (deliveries, moves, consignments, stocktakes, returns); its history stays")
 
 
 class LocationCreateArgs(Schema):
@@ -152,7 +157,7 @@ class KitTemplateSchema(Schema):
     name = fields.Str()
     programme = Derived(lambda t: t.programme.code)
     contents = fields.List(fields.Nested(TemplateLineOutSchema), attribute="lines")
-    active = fields.Bool(metadata={"description": "false once deactivated: retired: no new kit is built against it"})
+    active = Active("retired: no new kit is built against it")
 
 
 def _each_type_once(value) -> None:

@@ -40,6 +40,21 @@ audit = logging.getLogger("inventory.audit")
 
 KINDS = {"programme": Programme, "organisation": Organisation, "location": Location, "kit-template": KitTemplate}
 
+# What deactivating each kind means, in the words the confirmation page and the API documentation use.
+CONSEQUENCES = {
+    "programme": "A deactivated programme takes no new participants, assets, loans or kit templates. Its loans, "
+    "data plans, reminders and assessments carry on.",
+    "organisation": "An organisation can be deactivated once all its locations are. Its partner users are "
+    "deactivated and signed out with it; reactivating the organisation does not bring them back (reactivate "
+    "each user who should sign in again).",
+    "location": "A deactivated location receives nothing: no deliveries, moves, consignments, stocktakes or "
+    "returns, and it is left out of the lists people pick from. Its history and stock counts stay readable. "
+    "It can be deactivated only once it holds no items (received, in stock, in kits, in quarantine, at repair "
+    "or in transit) and has no open consignment, stock request or stocktake.",
+    "kit-template": "A retired template builds no new kit and cannot be asked for. Kits already built against "
+    "it keep their items.",
+}
+
 # Items a location still holds: everything whose place it is, bar what has left it for good or gone.
 HELD_HERE = (
     AssetStatus.RECEIVED,
@@ -111,7 +126,7 @@ def location_holdings(location: Location) -> dict[str, int]:
 
 
 _SAID = {
-    "received": "received",
+    "received": "received and not yet in stock",
     "in_stock": "in stock",
     "in_kit": "in kits",
     "quarantine": "in quarantine",
@@ -120,29 +135,30 @@ _SAID = {
 }
 
 
+def describe_holdings(held: dict[str, int]) -> list[str]:
+    """What location_holdings found, as phrases a person reads: "3 items in stock", "1 open consignment"."""
+    said = [f"{n} item{'s' if n != 1 else ''} {_SAID[k]}" for k, n in held.items() if k in _SAID]
+    for key, one, many in (
+        ("consignments", "open consignment to or from it", "open consignments to or from it"),
+        ("stock_requests", "open stock request for it", "open stock requests for it"),
+        ("stocktakes", "open stocktake", "open stocktakes"),
+    ):
+        if held.get(key):
+            said.append(f"{held[key]} {one if held[key] == 1 else many}")
+    return said
+
+
 def _refuse_busy_location(location: Location) -> None:
     held = location_holdings(location)
-    if not held:
-        return
-    items = sum(n for k, n in held.items() if k in _SAID)
-    parts = [f"{n} {_SAID[k]}" for k, n in held.items() if k in _SAID]
-    message = f"Location {location.code} ({location.name}) cannot be deactivated"
-    reasons = []
-    if items:
-        reasons.append(
-            f"it still holds {items} item{'s' if items != 1 else ''} ({', '.join(parts)}): "
-            f"move them elsewhere first (see the stock page, /stock?location={location.code})"
+    if held:
+        items = sum(n for k, n in held.items() if k in _SAID)
+        raise Conflict(
+            f"Location {location.code} ({location.name}) cannot be deactivated while it holds "
+            f"{items} item{'s' if items != 1 else ''}: it still has {'; '.join(describe_holdings(held))}. "
+            f"Move the items elsewhere, and receive, close or decline what is open, first: see "
+            f"/stock?location={location.code} and /consignments?location={location.code}",
+            {"held": held},
         )
-    if held.get("consignments"):
-        reasons.append(
-            f"{held['consignments']} consignment(s) to or from it are not finished: receive or close them "
-            f"(/consignments?location={location.code})"
-        )
-    if held.get("stock_requests"):
-        reasons.append(f"{held['stock_requests']} stock request(s) for it are still open: decline or fulfil them")
-    if held.get("stocktakes"):
-        reasons.append("a stocktake there is still open: close it first")
-    raise Conflict(f"{message}: {'; '.join(reasons)}", {"held": held})
 
 
 def set_active(kind: str, code: str, active: bool, actor: Actor) -> Outcome:
@@ -168,7 +184,7 @@ def set_active(kind: str, code: str, active: bool, actor: Actor) -> Outcome:
             raise Conflict(
                 f"Organisation {thing.code} still has {len(still)} active location(s) "
                 f"({', '.join(still)}): deactivate them first",
-                {"locations": list(still)},
+                {"held": {"active_locations": list(still)}},
             )
         outcome.users_deactivated = _sign_out_partners(thing, actor)
     elif kind == "kit-template" and active:

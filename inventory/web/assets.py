@@ -66,7 +66,7 @@ def asset_page(code: str, *, refused: DomainError | None = None, status: int = 2
     may_print = allowed(viewer.role, Permission.PRINT_LABELS) and found.location is not None
     if found.kind == "consignment":  # a box label: its own page
         return redirect(url_for("web.consignment_job", tag=found.tag))
-    locations = reference.list_locations(viewer) if found.actions else []
+    locations = reference.list_locations(viewer, active_only=True) if found.actions else []
     if found.kind == "kit":
         kit = kit_service.get_kit(found.tag, viewer)
         history = kit_service.kit_history(found.tag) if can_see_history else []

@@ -65,7 +65,12 @@ def asset_edit(tag: str):
         errors=errors,
         refused=refused,
         conditions=[(c.value, c.value) for c in Condition],
-        programmes=[(p.code, f"{p.name} ({p.code})") for p in reference.list_programmes()],
+        # Active programmes, and the asset's own even if deactivated (so saving other fields keeps it).
+        programmes=[
+            (p.code, f"{p.name} ({p.code})")
+            for p in reference.list_programmes()
+            if p.active or p.id == asset.programme_id
+        ],
     ), (422 if errors else refused.status if refused else 200)
 
 

@@ -28,7 +28,8 @@ def _wants_json() -> bool:
 
 
 def _own_locations() -> list[Location]:
-    return reference.list_locations(current_user)
+    """The places a request or consignment may name: deactivated ones receive nothing, so are not offered."""
+    return reference.list_locations(current_user, active_only=True)
 
 
 # --- a hub's page: its requests and the deliveries on their way -----------------------------------
@@ -49,7 +50,7 @@ def hub():
         requests=[(r, stock_requests.progress(r)) for r in requests_],
         deliveries=deliveries,
         locations=_own_locations(),
-        templates=reference.list_kit_templates(),
+        templates=reference.list_kit_templates(active_only=True),
         types=[t.value for t in AssetType],
         may_request=allowed(current_user.role, Permission.REQUEST_STOCK),
         today=today(),

@@ -110,8 +110,8 @@ def _page(
         last=last,
         refused=refused,
         batch=[r.tag for r in rows if r.outcome == "ok"],
-        locations=reference.list_locations(current_user),
-        templates=reference.list_kit_templates(),
+        locations=reference.list_locations(current_user, active_only=True),
+        templates=reference.list_kit_templates(active_only=True),
         template_code=template_code,
         progress=_kit_progress(template_code, [r.type for r in rows if r.outcome == "ok" and r.type])
         if mode_name == "kit"

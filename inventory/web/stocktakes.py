@@ -31,7 +31,7 @@ def stocktakes_page(refused: DomainError | None = None, status: int = 200):
     return render_template(
         "stocktakes.html",
         stocktakes=recent,
-        locations=reference.list_locations(current_user),
+        locations=reference.list_locations(current_user, active_only=True),
         chosen=request.values.get("location"),
         refused=refused,
     ), status

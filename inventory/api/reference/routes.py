@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Page
 
-from ...auth import current_user, requires
+from ...auth import current_user, requires, tokens
 from ...clock import today
 from ...permissions import Permission
 from ...schemas.reference import (
@@ -169,17 +169,6 @@ _ACTIVATION = (
     ("locations", "location", LocationSchema),
     ("kit-templates", "kit-template", KitTemplateSchema),
 )
-_ACTIVATION_DOCS = {
-    "programme": "A deactivated programme takes no new participants, assets, loans or kit templates; its "
-    "loans, data plans, reminders and assessments carry on.",
-    "organisation": "Refused (409) while the organisation has active locations. Its active partner users are "
-    "deactivated and signed out with it; reactivating it does not bring them back (reactivate each user).",
-    "location": "Refused (409, with counts under errors.held) while the location still holds items (received, "
-    "in stock, in kits, quarantine, repair, in transit) or has open consignments, stock requests or a "
-    "stocktake. A deactivated location receives nothing and is left out of pickers; its history and counts "
-    "stay readable.",
-    "kit-template": "A retired template builds no new kit and cannot be asked for; kits built against it stay.",
-}
 
 
 def _activation_route(path: str, kind: str, schema, active: bool):
@@ -187,14 +176,24 @@ def _activation_route(path: str, kind: str, schema, active: bool):
 
     @requires(Permission.WRITE_REFERENCE)
     def view(code):
-        return activation.set_active(kind, code, active, current_user()).thing
+        outcome = activation.set_active(kind, code, active, current_user())
+        if outcome.users_deactivated:
+            tokens.clear()  # this worker forgets their tokens at once (the others within a second)
+        return outcome.thing
 
     view.__name__ = f"{verb}_{kind.replace('-', '_')}"
     view.__doc__ = (
         f"{verb.capitalize()} a {kind.replace('-', ' ')} (admins). Doing it again changes nothing.\n\n"
-        + _ACTIVATION_DOCS[kind]
+        + activation.CONSEQUENCES[kind]
     )
-    blp.route(f"/{path}/<code>/{verb}", methods=["POST"])(blp.response(200, schema)(view))
+    refused = (
+        "Something still depends on it (a message saying what; for a location, errors.held counts what it holds)"
+        if not active
+        else "It belongs to something deactivated (reactivate that first)"
+    )
+    blp.route(f"/{path}/<code>/{verb}", methods=["POST"])(
+        blp.alt_response(409, description=refused)(blp.response(200, schema)(view))
+    )
 
 
 for _path, _kind, _schema in _ACTIVATION:

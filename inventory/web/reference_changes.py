@@ -12,14 +12,20 @@ from ..models import AssetType
 from ..permissions import Permission
 from ..schemas.reference import KitTemplateUpdateArgs
 from ..services import activation, reference
-from . import bp
+from . import bp, words
 from .common import attempt, field_errors, load_form, needs
 
 MAX_COUNT = 20  # the template line's CHECK
+# How many of each type: a SIM is a card here (words.label says "SIM number", the field's name).
+PLURALS = {AssetType.SIM: "SIM cards", AssetType.ACCESSORY: "Accessories"}
 
 
 def _count_field(kind: AssetType) -> str:
     return f"count-{kind.value}"
+
+
+def _plural(kind: AssetType) -> str:
+    return PLURALS.get(kind, f"{words.label(kind)}s")
 
 
 def _contents_from(form) -> tuple[list[dict], dict[str, str]]:
@@ -30,7 +36,7 @@ def _contents_from(form) -> tuple[list[dict], dict[str, str]]:
         if not text or text == "0":
             continue
         if not text.isdigit() or not 0 <= int(text) <= MAX_COUNT:
-            errors[_count_field(kind)] = f"Give a whole number from 0 to {MAX_COUNT} for {kind.value}s."
+            errors[_count_field(kind)] = f"{_plural(kind)}: give a whole number from 0 to {MAX_COUNT}."
             continue
         contents.append({"type": kind.value, "count": int(text)})
     if not contents and not errors:
@@ -71,7 +77,7 @@ def kit_template_edit(code: str):
         form=form,
         errors=errors,
         refused=refused,
-        kinds=[(_count_field(k), k) for k in AssetType],
+        kinds=[(_count_field(k), _plural(k)) for k in AssetType],
     ), (422 if errors else refused.status if refused else 200)
 
 

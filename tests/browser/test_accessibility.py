@@ -79,6 +79,15 @@ def pages_to_check(world, make_asset, make_participant, issue):
         page.get_by_role("button", name="Retire").click()
         expect(page.get_by_role("button", name="Yes, retire it")).to_be_visible()
 
+    def kit_template_wrongly(page):
+        page.get_by_label("Routers").fill("30")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+    def deactivate_refused(page):
+        page.get_by_role("button", name="Yes, deactivate it").click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+
     def scan_something(page):
         page.get_by_label("Scan or type a code, then Enter").fill(tablet.tag)
         page.keyboard.press("Enter")
@@ -115,6 +124,11 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("admin", "/reports", None),
         ("admin", "/admin/access-log", None),
         ("admin", "/account", None),
+        ("admin", "/admin/kit-templates/DII-TABLET/edit", None),
+        ("admin", "/admin/kit-templates/DII-TABLET/edit", kit_template_wrongly),
+        ("admin", "/admin/locations/HUB-A/deactivate", None),  # it holds a chair: the page says so
+        ("admin", "/admin/locations/HUB-A/deactivate", deactivate_refused),
+        ("admin", "/admin/programmes/DII/deactivate", None),
     ]
 
 

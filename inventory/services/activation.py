@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -38,7 +39,13 @@ from .reference import code_of
 # one but the member of staff who made them (as the pages' edits do).
 audit = logging.getLogger("inventory.audit")
 
-KINDS = {"programme": Programme, "organisation": Organisation, "location": Location, "kit-template": KitTemplate}
+Reference = Programme | Organisation | Location | KitTemplate
+KINDS: dict[str, Any] = {
+    "programme": Programme,
+    "organisation": Organisation,
+    "location": Location,
+    "kit-template": KitTemplate,
+}
 
 # What deactivating each kind means, in the words the confirmation page and the API documentation use.
 CONSEQUENCES = {
@@ -72,12 +79,12 @@ OPEN_REQUEST = (RequestStatus.REQUESTED, RequestStatus.APPROVED, RequestStatus.S
 class Outcome:
     """What changed: the record, and (deactivating an organisation) the partner users signed out with it."""
 
-    thing: Programme | Organisation | Location | KitTemplate
+    thing: Reference
     changed: bool
     users_deactivated: list[User] = field(default_factory=list)
 
 
-def _locked(kind: str, code: str):
+def _locked(kind: str, code: str) -> Any:
     model = KINDS[kind]
     found = db.session.scalar(
         sa.select(model)

@@ -98,11 +98,12 @@ def _find(kind: str, code: str):
 @needs(Permission.WRITE_REFERENCE)
 def reference_activation(kind: str, code: str, verb: str):
     """Asks first, saying what deactivating stops (and, for a location, what it still holds); then does it."""
-    thing, refused = attempt(lambda: _find(kind, code))
-    if thing is None:
+    found, refused = attempt(lambda: _find(kind, code))
+    if found is None:
         abort(404)
+    thing = found
     if request.method == "POST":
-        done, refused = attempt(lambda: activation.set_active(kind, thing.code, verb == "reactivate", current_user))
+        done, refused = attempt(lambda: activation.set_active(kind, found.code, verb == "reactivate", current_user))
         if done is not None:
             what = f"{kind.replace('-', ' ').capitalize()} {done.thing.code}"
             now = "in use" if verb == "reactivate" else "deactivated"

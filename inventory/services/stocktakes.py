@@ -531,5 +531,11 @@ def last_counts(viewer: Actor, today: date, days: int) -> dict[str, LastCount]:
     return answer
 
 
+def due(viewer: Actor, today: date, days: int) -> dict[str, LastCount]:
+    """The places the viewer may count that are due a stocktake: the same flag as the stock page's
+    (last_counts), so the home page's count, the stocktakes page's list and the stock page agree."""
+    return {code: last for code, last in last_counts(viewer, today, days).items() if last.overdue}
+
+
 def is_open(stocktake: Stocktake) -> bool:
     return stocktake.status == StocktakeStatus.OPEN

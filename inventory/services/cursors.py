@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-
 from flask import current_app, request
 from itsdangerous import BadData, URLSafeSerializer
 

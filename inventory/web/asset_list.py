@@ -63,7 +63,9 @@ def asset_list():
         try:
             after = None
             if args.get("cursor"):
-                after = read_keyed_cursor(args["cursor"], filters) if _keyed(args) else read_cursor(args["cursor"], filters)
+                after = (
+                    read_keyed_cursor(args["cursor"], filters) if _keyed(args) else read_cursor(args["cursor"], filters)
+                )
         except InvalidInput as bad:
             refused, errors, after = bad, {"cursor": "Start again from the first page."}, None
         if refused is None:

@@ -45,22 +45,26 @@ def _programme(value: str | None) -> str | None:
     return value.strip().upper()
 
 
-def _page(
+def page_by_cursor(
     endpoint: str,
     filters: dict[str, Any],
     query_after: Callable[[Any], sa.Select],
     key_of: Callable[[Any], tuple] | None,
+    size: int | None = None,
 ) -> tuple[list, str | None, str | None]:
-    """One page of a list: (rows, next page's address, first page's address). A cursor that is not one
-    this list gave out (edited, or from other filters) is a 422 raised from here."""
+    """One page of a page's list (rows, next page's address, first page's address), for any list paged by
+    key: `query_after(None)` selects it all, `query_after(after)` the rows after a row, where `after` is
+    its id, or (key_of(row), id) for a list sorted by more than the id. A cursor that is not one this list
+    gave out (edited, or from other filters) is a 422 (InvalidInput naming `cursor`) raised from here."""
+    size = size or PAGE_SIZE
     cursor = request.args.get("cursor")
     after = None
     if cursor:
         after = read_keyed_cursor(cursor, filters) if key_of else read_cursor(cursor, filters)
-    rows = list(db.session.scalars(query_after(after).limit(PAGE_SIZE + 1)).unique())
+    rows = list(db.session.scalars(query_after(after).limit(size + 1)).unique())
     next_url = None
-    if len(rows) > PAGE_SIZE:
-        rows, last = rows[:PAGE_SIZE], rows[PAGE_SIZE - 1]
+    if len(rows) > size:
+        rows, last = rows[:size], rows[size - 1]
         following = keyed_cursor_after(key_of(last), last.id, filters) if key_of else cursor_after(last.id, filters)
         next_url = _address(endpoint, [*_kept(), ("cursor", following)])
     first_url = _address(endpoint, _kept()) if cursor else None
@@ -84,25 +88,32 @@ def loans_page():
         state = args.get("state") or None
         if state is not None and state not in loan_list.LOAN_STATES:
             raise InvalidInput("Choose a state from the list", {"state": ["Choose open, overdue or closed."]})
-        filters = {
-            "state": state,
-            "programme": _programme(args.get("programme")),
-            "issued_from": form_date(args.get("issued_from"), "issued_from"),
-            "issued_to": form_date(args.get("issued_to"), "issued_to"),
-        }
-        if filters["issued_from"] and filters["issued_to"] and filters["issued_to"] < filters["issued_from"]:
+        programme = _programme(args.get("programme"))
+        issued_from = form_date(args.get("issued_from"), "issued_from")
+        issued_to = form_date(args.get("issued_to"), "issued_to")
+        if issued_from and issued_to and issued_to < issued_from:
             raise InvalidInput(
                 "The dates are the wrong way round", {"issued_to": ["Issued to must be on or after issued from."]}
             )
-        rows, next_url, first_url = _page(
+        rows, next_url, first_url = page_by_cursor(
             "web.loans",
-            filters,
-            lambda after: loan_list.loan_query(current_user, day, after=after, **filters),
+            {"state": state, "programme": programme, "issued_from": issued_from, "issued_to": issued_to},
+            lambda after: loan_list.loan_query(
+                current_user,
+                day,
+                after=after,
+                state=state,
+                programme=programme,
+                issued_from=issued_from,
+                issued_to=issued_to,
+            ),
             None,
         )
     except InvalidInput as bad:
         refused = bad
-    access_log.record(current_user, AccessAction.LISTED, [loan.participant_id for loan in rows], "loans list", AccessChannel.WEB)
+    access_log.record(
+        current_user, AccessAction.LISTED, [loan.participant_id for loan in rows], "loans list", AccessChannel.WEB
+    )
     return render_template(
         "loans.html",
         rows=[(loan, loan_list.state_of(loan, day)) for loan in rows],
@@ -139,13 +150,13 @@ def data_plans_page():
                     "Say how many days, from 0 to 366", {"within": ["Enter a whole number of days, from 0 to 366."]}
                 )
             within = int(within_text)
-        filters = {"status": status, "ending_within": within, "programme": _programme(args.get("programme"))}
-        rows, next_url, first_url = _page(
+        programme = _programme(args.get("programme"))
+        rows, next_url, first_url = page_by_cursor(
             "web.data_plans",
-            filters,
-            lambda after: data_plans.plan_query(current_user, day, after=after, **filters).options(
-                selectinload(DataPlan.participant), selectinload(DataPlan.loan)
-            ),
+            {"status": status, "ending_within": within, "programme": programme},
+            lambda after: data_plans.plan_query(
+                current_user, day, after=after, status=status, ending_within=within, programme=programme
+            ).options(selectinload(DataPlan.participant), selectinload(DataPlan.loan)),
             data_plans.plan_key,
         )
     except InvalidInput as bad:

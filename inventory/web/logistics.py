@@ -13,7 +13,7 @@ from ..clock import now, today
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import AssetType, ConsignmentAction, ConsignmentStatus, Location, RequestStatus
-from ..permissions import Permission, allowed, sees_everything
+from ..permissions import Permission, allowed
 from ..services import consignments, labels, reference, scanning, stock_requests
 from ..services.packing_list import packing_list_pdf
 from ..tags import looks_like_tag

@@ -9,8 +9,8 @@ from datetime import timedelta
 from inventory import clock
 from inventory.extensions import unit_of_work
 from inventory.services import consignments, stocktakes
-from tests.web.test_home_and_caseload_lists import counts
 from tests.web.conftest import sign_in
+from tests.web.test_home_and_caseload_lists import counts
 
 
 def boxes_on(page) -> set[str]:

@@ -105,14 +105,18 @@ def test_loans_filter_by_state_programme_and_issue_dates(client, world, make_par
     closed = client.get("/loans?state=closed")
     assert refs_on(closed) == [back.reference] and "Closed" in closed.get_data(as_text=True)
     assert refs_on(client.get("/loans?programme=lend")) == [late.reference]
-    dated = "/loans?issued_from-day=1&issued_from-month=10&issued_from-year=2026&issued_to-day=31&issued_to-month=10&issued_to-year=2026"
+    dated = "/loans?" + "&".join(
+        ["issued_from-day=1", "issued_from-month=10", "issued_from-year=2026"]
+        + ["issued_to-day=31", "issued_to-month=10", "issued_to-year=2026"]
+    )
     assert refs_on(client.get(dated)) == [back.reference]
     form = client.get(dated).get_data(as_text=True)
-    assert 'name="issued_from-day" type="text" value="1"' in form or 'value="1"' in form  # kept as typed
+    assert re.search(r'name="issued_to-day"[^>]*value="31"', form)  # the search is kept in the form
     wrong = client.get("/loans?issued_from-day=31&issued_from-month=2&issued_from-year=2026")
     assert wrong.status_code == 422 and "Enter a real date" in wrong.get_data(as_text=True)
     backwards = client.get(
-        "/loans?issued_from-day=2&issued_from-month=11&issued_from-year=2026&issued_to-day=1&issued_to-month=11&issued_to-year=2026"
+        "/loans?issued_from-day=2&issued_from-month=11&issued_from-year=2026"
+        "&issued_to-day=1&issued_to-month=11&issued_to-year=2026"
     )
     assert backwards.status_code == 422
     assert client.get("/loans?state=lost").status_code == 422
@@ -129,13 +133,14 @@ def test_loans_page_by_cursor_and_a_tampered_cursor_is_refused(
     sign_in(client, "advocate@test.example")
     newest_first = [p.reference for p in reversed(people)]
     seen, page = [], client.get("/loans")
+    assert "First page" not in page.get_data(as_text=True)
     while True:
         seen += refs_on(page)
         following = next_link(page)
         if following is None:
             break
-        assert "First page" not in page.get_data(as_text=True) or seen[3:]
         page = client.get(following)
+        assert "First page" in page.get_data(as_text=True)
     assert seen == newest_first
     second = next_link(client.get("/loans"))
     assert refs_on(client.get(second)) == newest_first[3:6]
@@ -148,7 +153,9 @@ def test_loans_page_by_cursor_and_a_tampered_cursor_is_refused(
     assert logged("loans list")[:3] == [p.id for p in reversed(people)][:3]
 
 
-def test_data_plans_list_filters_links_and_access_log(client, world, make_participant, make_asset, issue, other_advocate):
+def test_data_plans_list_filters_links_and_access_log(
+    client, world, make_participant, make_asset, issue, other_advocate
+):
     soon = make_participant()
     issue(soon, (soon_sim := make_asset("sim")).tag, issued_on=TODAY - timedelta(days=6 * 30 - 10))
     later = make_participant(programme="HIW")
@@ -162,7 +169,8 @@ def test_data_plans_list_filters_links_and_access_log(client, world, make_partic
     text = page.get_data(as_text=True)
     assert refs_on(page) == [gone.reference, soon.reference, later.reference]  # soonest end first
     assert theirs.reference not in text and theirs.name not in text
-    assert re.search(f'href="/[aA]/{soon_sim.tag}"', text) and f'href="/participants/{soon.id}"' in text and soon.name in text
+    assert re.search(f'href="/[aA]/{soon_sim.tag}"', text)
+    assert f'href="/participants/{soon.id}"' in text and soon.name in text
     assert logged("data plans list") == [gone.id, soon.id, later.id]
     assert refs_on(client.get("/data-plans?status=active")) == [soon.reference, later.reference]
     assert refs_on(client.get("/data-plans?status=expired")) == [gone.reference]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import flask_smorest
@@ -17,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 from ..errors import InvalidInput
 from ..extensions import db
 from ..schemas.fields import MAX_ID
-from ..services.cursors import cursor_after, read_cursor
+from ..services.cursors import cursor_after, keyed_cursor_after, read_cursor, read_keyed_cursor
 
 # A list counts its rows up to this many, and pages by number only this deep; past it, by cursor.
 COUNT_CAP = 10_000
@@ -45,7 +46,12 @@ def paginate(query: sa.Select, pagination_parameters):
 
 
 def paginate_by_cursor(
-    query_after: Callable[[int | None], sa.Select], pagination_parameters, *, cursor: str | None, filters: dict
+    query_after: Callable[[Any], sa.Select],
+    pagination_parameters,
+    *,
+    cursor: str | None,
+    filters: dict,
+    key_of: Callable[[Any], tuple] | None = None,
 ):
     """One page of a list kept in id order: `query_after(id)` selects the rows after that id (all with None).
 
@@ -53,11 +59,15 @@ def paginate_by_cursor(
     no X-Pagination), so rows inserted meanwhile never shift a page onto rows already seen. Without one,
     `page` works as before for the first COUNT_CAP rows; the total is counted up to COUNT_CAP, and past it
     reported as `{"more_than": COUNT_CAP}`. Either way X-Next-Cursor and Link say where the next page starts.
-    Answers (rows, headers) for flask-smorest."""
+    Answers (rows, headers) for flask-smorest.
+
+    A list sorted by something other than the id gives `key_of(row)`, its sort key: then `query_after`
+    is called with `(key, id)` of the row the page starts after, and the cursor carries both."""
     size = pagination_parameters.page_size
     if cursor:
         pagination_parameters.keyset = True
-        rows = list(db.session.scalars(query_after(read_cursor(cursor, filters)).limit(size + 1)).unique())
+        after = read_keyed_cursor(cursor, filters) if key_of is not None else read_cursor(cursor, filters)
+        rows = list(db.session.scalars(query_after(after).limit(size + 1)).unique())
         pagination_parameters.item_count = len(rows)  # not shown: a cursor's page has no count
     else:
         query = query_after(None)
@@ -79,7 +89,10 @@ def paginate_by_cursor(
     headers = {}
     if len(rows) > size:
         rows = rows[:size]
-        following = cursor_after(rows[-1].id, filters)
+        last = rows[-1]
+        following = (
+            keyed_cursor_after(key_of(last), last.id, filters) if key_of is not None else cursor_after(last.id, filters)
+        )
         args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("cursor", "page")]
         headers[NEXT_CURSOR_HEADER] = following
         headers["Link"] = f'<{request.base_url}?{urlencode([*args, ("cursor", following)])}>; rel="next"'

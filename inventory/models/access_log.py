@@ -44,7 +44,10 @@ class AccessChannel(enum.StrEnum):
 
 class AccessLogEntry(Model):
     __tablename__ = "access_log"
-    __table_args__ = (sa.Index("ix_access_log_at", "at"),)
+    __table_args__ = (
+        sa.Index("ix_access_log_at", "at"),
+        sa.Index("ix_access_log_at_id", "at", "id"),  # newest first, paged by key (a page lists 50 at one `at`)
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -248,6 +248,10 @@ class Asset(Model):
         sa.UniqueConstraint("make", "serial"),
         # Stock counts group by these.
         sa.Index("ix_assets_location_type_status", "location_id", "type", "status"),
+        # The asset list's sorts, each with the id that makes its order total (paging by key).
+        sa.Index("ix_assets_type_id", "type", "id"),
+        sa.Index("ix_assets_status_id", "status", "id"),
+        sa.Index("ix_assets_make_model_id", "make", "model", "id"),
         # The asset list's search by the start of a make or model: trigram indexes on PostgreSQL, which
         # answer ILIKE 'q%' (and '%q%'); SQLite, which has no trigrams, builds plain ones it does not use.
         sa.Index("ix_assets_make_trgm", "make", postgresql_using="gin", postgresql_ops={"make": "gin_trgm_ops"}),

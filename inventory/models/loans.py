@@ -107,6 +107,7 @@ class DataPlan(Model):
     __tablename__ = "data_plans"
     __table_args__ = (
         sa.Index("ix_data_plans_ends_on", "ends_on"),
+        sa.Index("ix_data_plans_ends_on_id", "ends_on", "id"),  # the plans list's order, paged by key
         sa.CheckConstraint("months BETWEEN 1 AND 120", name="months"),
     )
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from ..models import as_utc
 from .common import Derived
-from .fields import Id, IsoDateTime, Text
+from .fields import Id, IsoDateTime, Text, cursor_field
 
 
 class AccessLogEntrySchema(Schema):
@@ -32,6 +32,7 @@ class AccessLogQueryArgs(Schema):
     # "from" is a Python keyword: the query names are from/to, the attributes date_from/date_to.
     date_from = fields.Date(data_key="from", metadata={"description": "on or after this day"})
     date_to = fields.Date(data_key="to", metadata={"description": "on or before this day"})
+    cursor = cursor_field()
 
 
 class AccessRecordSchema(Schema):

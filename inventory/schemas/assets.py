@@ -79,7 +79,14 @@ class AssetListArgs(AssetQueryArgs):
     cursor = cursor_field()
 
 
-ASSET_SORTS = {"oldest": "Oldest received first", "newest": "Newest received first"}
+ASSET_SORTS = {
+    "oldest": "Oldest received first",
+    "newest": "Newest received first",
+    "tag": "Tag",
+    "type": "Type",
+    "status": "Status",
+    "make": "Make and model",
+}
 
 
 class AssetPageArgs(AssetListArgs):

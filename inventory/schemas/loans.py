@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from ..models import SignatureMethod, Venue, as_utc
 from ..services import data_plans, issuing, signatures
 from .common import Derived, PartnerNarrowing
-from .fields import Choice, Id, IsoDate, Text
+from .fields import Choice, Id, IsoDate, Text, cursor_field
 
 
 class DataPlanSchema(Schema):
@@ -200,6 +200,7 @@ class PlanQueryArgs(Schema):
     ending_within = fields.Int(
         validate=validate.Range(0, 366), metadata={"description": "active plans ending within this many days"}
     )
+    cursor = cursor_field()
 
 
 class ExtendArgs(Schema):

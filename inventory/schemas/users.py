@@ -8,7 +8,7 @@ from .. import clock
 from ..models import Role, as_utc
 from ..services.passwords import MAX_LENGTH
 from .common import Derived, code_of
-from .fields import Choice, Text
+from .fields import Choice, Text, cursor_field
 
 
 class UserSchema(Schema):
@@ -52,3 +52,7 @@ class ResetPasswordSchema(UserSchema):
     password = Derived(
         lambda u: u.shown_password, description="The one-time password: shown once, changed at next sign-in."
     )
+
+
+class UserListArgs(Schema):
+    cursor = cursor_field()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ..extensions import db, keep_if_refused
 from ..models import AccessAction, AccessChannel, AccessLogEntry, Actor, User, as_utc, utcnow
+from .cursors import Key, after_key
 
 
 def record(
@@ -46,8 +47,10 @@ def entry_query(
     user: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    after: tuple[Key, int] | None = None,
 ) -> sa.Select:
-    """The log, newest first, narrowed to one participant, one user (by email) and days (inclusive)."""
+    """The log, newest first, narrowed to one participant, one user (by email) and days (inclusive);
+    `after`: the (entry_key, id) of the entry a page ended at (paging by key, by the index on (at, id))."""
     query = sa.select(AccessLogEntry)
     if participant is not None:
         query = query.where(AccessLogEntry.participant_id == participant)
@@ -57,7 +60,15 @@ def entry_query(
         query = query.where(AccessLogEntry.at >= _start_of(date_from))
     if date_to is not None and date_to < date.max:  # the last day there is ends after everything
         query = query.where(AccessLogEntry.at < _start_of(date_to + timedelta(days=1)))
+    if after is not None:
+        key, last_id = after
+        query = query.where(after_key([AccessLogEntry.at], key, last_id, AccessLogEntry.id, descending=True))
     return query.order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+
+
+def entry_key(entry: AccessLogEntry) -> tuple[datetime]:
+    """The log's sort key (with the id, where the next page starts)."""
+    return (entry.at,)
 
 
 class AccessRecord(TypedDict):

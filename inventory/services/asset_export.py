@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -53,9 +54,12 @@ def _cell(asset: Asset, column: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def csv_lines(query_after: Callable[[int | None], sa.Select], viewer: Actor) -> Iterator[str]:
-    """The header, then every row of `query_after(None)`, fetched BATCH at a time after the last id seen
-    (`query_after(id)` selects the rows after it, in the list's order)."""
+def csv_lines(
+    query_after: Callable[[Any], sa.Select], viewer: Actor, position: Callable[[Asset], Any] = lambda a: a.id
+) -> Iterator[str]:
+    """The header, then every row of `query_after(None)`, fetched BATCH at a time after the last row seen
+    (`query_after(position(row))` selects the rows after it, in the list's order: by default its id; a
+    list sorted otherwise gives its own (key, id))."""
     columns = columns_for(viewer)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -68,7 +72,7 @@ def csv_lines(query_after: Callable[[int | None], sa.Select], viewer: Actor) -> 
 
     writer.writerow(columns)
     yield flushed()
-    after: int | None = None
+    after: Any = None
     while True:
         batch = list(db.session.scalars(query_after(after).options(selectinload(Asset.kit)).limit(BATCH)).unique())
         for asset in batch:
@@ -77,6 +81,6 @@ def csv_lines(query_after: Callable[[int | None], sa.Select], viewer: Actor) -> 
             yield flushed()
         if len(batch) < BATCH:
             return
-        after = batch[-1].id
+        after = position(batch[-1])
         for asset in batch:  # a million rows must not pile up in the session
             db.session.expunge(asset)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -13,6 +14,7 @@ from ..extensions import db
 from ..models import Actor, Asset, AssetStatus, AssetType, Event, Location, Programme
 from ..permissions import sees_everything
 from ..visibility import NOT_AT_YOUR_HUBS, asset_visible, where_visible
+from .cursors import after_key
 from .reference import code_of
 from .search import starts_with
 
@@ -38,6 +40,23 @@ def get_asset(tag: str, viewer: Actor) -> Asset:
     return asset
 
 
+# The orders the asset list offers: each sorts by its columns, then the id (which settles ties and makes the
+# order total, so paging by key never skips or repeats a row). "oldest" and "newest" are the id alone.
+ASSET_ORDERS: dict[str, tuple[str, ...]] = {
+    "oldest": (),
+    "newest": (),
+    "tag": ("tag",),
+    "type": ("type",),
+    "status": ("status",),
+    "make": ("make", "model"),
+}
+
+
+def sort_key(asset: Asset, sort: str) -> tuple:
+    """An asset's place in a sorted list, less its id: where the next page starts after it."""
+    return tuple(getattr(asset, column) for column in ASSET_ORDERS[sort])
+
+
 def asset_query(
     viewer: Actor,
     *,
@@ -46,13 +65,18 @@ def asset_query(
     location: str | None = None,
     programme: str | None = None,
     q: str | None = None,
-    after: int | None = None,
+    after: Any = None,
     newest_first: bool = False,
+    sort: str | None = None,
     quarantined_before: datetime | None = None,
 ):
     """A select of assets matching the filters, in id order (as received; `newest_first` turns it round),
-    limited to what the viewer may see; with `after`, only those after that id in that order (a page that
-    starts where the previous one ended). `quarantined_before`: in quarantine since before that moment."""
+    or sorted by `sort` (one of ASSET_ORDERS: its columns, then the id), limited to what the viewer may see.
+    With `after`, only those after that row in that order (a page that starts where the previous one
+    ended): an id for the id orders, (sort_key, id) for the others, answered by an index on (columns, id).
+    `quarantined_before`: in quarantine since before that moment."""
+    sort = sort or ("newest" if newest_first else "oldest")
+    columns = [getattr(Asset, name) for name in ASSET_ORDERS[sort]]
     query = where_visible(sa.select(Asset), Asset.location_id, viewer)
     if type:
         query = query.where(Asset.type == AssetType(type))
@@ -68,9 +92,15 @@ def asset_query(
         query = query.where(
             Asset.status == AssetStatus.QUARANTINE, Asset.id.in_(_quarantined_before(quarantined_before))
         )
+    if columns:
+        if after is not None:
+            key, last_id = after
+            query = query.where(after_key(columns, key, last_id, Asset.id))
+        return query.order_by(*columns, Asset.id)
+    newest = sort == "newest"
     if after is not None:
-        query = query.where(Asset.id < after if newest_first else Asset.id > after)
-    return query.order_by(Asset.id.desc() if newest_first else Asset.id)
+        query = query.where(Asset.id < after if newest else Asset.id > after)
+    return query.order_by(Asset.id.desc() if newest else Asset.id)
 
 
 def _quarantined_before(moment: datetime) -> sa.Select:

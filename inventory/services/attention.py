@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import DATA_BEARING, Actor, Asset, AssetStatus, Notification, NotificationStatus, Role, User
-from . import found, health
+from . import consignments, found, health, stocktakes
 from .assets import asset_query
 from .participants import caseload, free_data_ending, kit_out_without_assessment, reminder_not_delivered
 
@@ -29,28 +29,6 @@ def _count(query: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
-# --- hooks for work being built elsewhere: each answers None until its feature exists ------------------------
-
-
-def consignments_to_pack(viewer: Actor) -> int | None:
-    """Hook for the hub logistics work: consignments waiting to be packed at the viewer's warehouse."""
-    return None
-
-
-def deliveries_to_receive(viewer: Actor) -> int | None:
-    """Hook for the hub logistics work: consignments dispatched to the partner's hubs, not yet received."""
-    return None
-
-
-def stocktakes_due(viewer: Actor, today: date) -> int | None:
-    """Hook for the stocktake work: the partner's hubs whose stocktake is due."""
-    return None
-
-
-def _hooked(key: str, text: str, count: int | None) -> list[Attention]:
-    return [] if count is None else [Attention(key, text, count)]
-
-
 # --- by role --------------------------------------------------------------------------------------------------
 
 
@@ -63,7 +41,7 @@ def for_warehouse(viewer: Actor, now: datetime) -> list[Attention]:
         ),
         Attention("quarantine_week", f"In quarantine for more than {QUARANTINE_DAYS} days", _count(waiting)),
         Attention("found_reports", "Items someone reported found", found.count_open()),
-        *_hooked("consignments_to_pack", "Consignments to pack", consignments_to_pack(viewer)),
+        Attention("consignments_to_pack", "Consignments to pack", _count(consignments.to_pack_query(viewer))),
     ]
 
 
@@ -89,10 +67,10 @@ def for_advocate(viewer: Actor, today: date, assessment_weeks: int) -> list[Atte
     ]
 
 
-def for_partner(viewer: Actor, today: date) -> list[Attention]:
+def for_partner(viewer: Actor, today: date, stocktake_days: int) -> list[Attention]:
     return [
-        *_hooked("deliveries_to_receive", "Deliveries to receive", deliveries_to_receive(viewer)),
-        *_hooked("stocktakes_due", "Stocktakes due", stocktakes_due(viewer, today)),
+        Attention("deliveries_to_receive", "Deliveries to receive", _count(consignments.deliveries_query(viewer))),
+        Attention("stocktakes_due", "Stocktakes due", len(stocktakes.due(viewer, today, stocktake_days))),
     ]
 
 
@@ -118,11 +96,13 @@ def for_admin(viewer: Actor, now: datetime, today: date, assessment_weeks: int) 
     ]
 
 
-def for_viewer(viewer: Actor, *, now: datetime, today: date, assessment_weeks: int) -> list[Attention]:
+def for_viewer(
+    viewer: Actor, *, now: datetime, today: date, assessment_weeks: int, stocktake_days: int
+) -> list[Attention]:
     if viewer.role == Role.WAREHOUSE:
         return for_warehouse(viewer, now)
     if viewer.role == Role.ADVOCATE:
         return for_advocate(viewer, today, assessment_weeks)
     if viewer.role == Role.PARTNER:
-        return for_partner(viewer, today)
+        return for_partner(viewer, today, stocktake_days)
     return for_admin(viewer, now, today, assessment_weeks)

@@ -97,6 +97,27 @@ def consignment_query(viewer: Actor, *, status: str | None = None, location: str
     return query.order_by(Consignment.id.desc())
 
 
+# A delivery still to receive: on its way, or part received (what is short may yet come).
+ON_ITS_WAY = (ConsignmentStatus.IN_TRANSIT, ConsignmentStatus.PART_RECEIVED)
+
+
+def deliveries_query(viewer: Actor) -> sa.Select:
+    """Consignments on their way to a place the viewer receives at (partners: their own hubs; the warehouse
+    and admins: anywhere), not fully received: the hub page's list and the partner's home-page count."""
+    own = sa.select(Location.id).where(organisation_visible(Location.organisation_id, viewer))
+    return (
+        sa.select(Consignment)
+        .where(Consignment.status.in_(ON_ITS_WAY), Consignment.to_location_id.in_(own))
+        .order_by(Consignment.id.desc())
+    )
+
+
+def to_pack_query(viewer: Actor) -> sa.Select:
+    """Consignments started and not yet dispatched, from the places the viewer sees: the warehouse's
+    home-page count and the consignments list filtered to `packing`."""
+    return consignment_query(viewer, status=ConsignmentStatus.PACKING.value)
+
+
 @dataclass
 class Outstanding:
     template: str | None

@@ -8,9 +8,11 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Actor, Asset, AssetStatus, DataPlan, PlanStatus
+from ..models import Actor, Asset, AssetStatus, DataPlan, Loan, PlanStatus
 from ..permissions import whole_caseload
 from ..visibility import caseload_ids, sees_participant
+from .cursors import Key, after_key
+from .reference import find_programme
 
 MAX_EXTENSION_MONTHS = 24
 
@@ -23,7 +25,11 @@ def plan_query(
     ends_before: date | None = None,
     participant: int | None = None,
     ending_within: int | None = None,
+    programme: str | None = None,
+    after: tuple[Key, int] | None = None,
 ) -> sa.Select:
+    """Plans of participants the viewer may see, soonest end first (ends_on, id); `after` is the
+    (ends_on, id) of the row a page ended at (paging by key, answered by the index on those columns)."""
     query = sa.select(DataPlan)
     if not whole_caseload(viewer.role):
         query = query.where(DataPlan.participant_id.in_(caseload_ids(viewer)))
@@ -39,7 +45,18 @@ def plan_query(
             DataPlan.status_condition(PlanStatus.ACTIVE, today),
             DataPlan.ends_on <= today + timedelta(days=ending_within),
         )
+    if programme:
+        chosen = find_programme(programme).id
+        query = query.join(Loan, Loan.id == DataPlan.loan_id).where(Loan.programme_id == chosen)
+    if after is not None:
+        key, last_id = after
+        query = query.where(after_key([DataPlan.ends_on], key, last_id, DataPlan.id))
     return query.order_by(DataPlan.ends_on, DataPlan.id)
+
+
+def plan_key(plan: DataPlan) -> tuple[date]:
+    """The plan list's sort key (with the id, where the next page starts)."""
+    return (plan.ends_on,)
 
 
 def extend(plan_id: int, months: int, actor: Actor, today: date) -> DataPlan:

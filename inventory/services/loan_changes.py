@@ -252,13 +252,22 @@ def mark_barred(tag: str, actor: Actor) -> SimToBar:
 # --- return dates ---------------------------------------------------------------------------------
 
 
+def still_out() -> sa.ColumnElement[bool]:
+    """A condition on Loan: something of it is still with the participant (the loan is open)."""
+    return sa.exists().where(LoanItem.loan_id == Loan.id, LoanItem.returned_on.is_(None))
+
+
+def overdue_condition(today: date) -> sa.ColumnElement[bool]:
+    """A condition on Loan: past its return date with something still out (Loan.overdue_days > 0)."""
+    return sa.and_(Loan.due_on.is_not(None), Loan.due_on < today, still_out())
+
+
 def overdue_query(viewer: Actor, today: date) -> sa.Select:
     """Loans on the viewer's caseload past their return date with something still out, most overdue first."""
-    still_out = sa.exists().where(LoanItem.loan_id == Loan.id, LoanItem.returned_on.is_(None))
     return (
         sa.select(Loan)
         .join(Participant, Participant.id == Loan.participant_id)
-        .where(Loan.due_on.is_not(None), Loan.due_on < today, still_out, in_caseload(Participant.advocate_id, viewer))
+        .where(overdue_condition(today), in_caseload(Participant.advocate_id, viewer))
         .order_by(Loan.due_on, Loan.id)
     )
 

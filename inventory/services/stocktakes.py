@@ -521,15 +521,22 @@ def last_counts(viewer: Actor, today: date, days: int) -> dict[str, LastCount]:
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(Location.code, last.c.closed_at)
+        sa.select(Location.code, Location.active, last.c.closed_at)
         .outerjoin(last, last.c.location_id == Location.id)
         .where(organisation_visible(Location.organisation_id, viewer))
     )
     answer = {}
-    for code, closed_at in rows:
+    for code, active, closed_at in rows:
         on = as_utc(closed_at).astimezone(UK).date() if closed_at is not None else None
-        answer[code] = LastCount(on, on is None or (today - on).days >= days)
+        # A deactivated place holds nothing (it cannot be deactivated otherwise), so it is never due a count.
+        answer[code] = LastCount(on, active and (on is None or (today - on).days >= days))
     return answer
+
+
+def due(viewer: Actor, today: date, days: int) -> dict[str, LastCount]:
+    """The places the viewer may count that are due a stocktake: the same flag as the stock page's
+    (last_counts), so the home page's count, the stocktakes page's list and the stock page agree."""
+    return {code: last for code, last in last_counts(viewer, today, days).items() if last.overdue}
 
 
 def is_open(stocktake: Stocktake) -> bool:

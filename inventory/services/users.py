@@ -16,6 +16,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import add_or_conflict, db
 from ..models import Actor, ApiToken, Organisation, Role, User, hash_token
 from . import mfa, passwords, sign_in_rules, web_sessions
+from .cursors import Key, after_key
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -247,10 +248,6 @@ def change_password(
     return user
 
 
-def list_users() -> list[User]:
-    return list(db.session.scalars(user_query()))
-
-
 def active_advocates() -> list[User]:
     """Advocates a participant can be given to."""
     return list(
@@ -260,9 +257,18 @@ def active_advocates() -> list[User]:
     )
 
 
-def user_query(*, without_second_factor: bool = False) -> sa.Select:
-    """Users by email; `without_second_factor`: active accounts that have not set up an authenticator."""
+def user_query(*, without_second_factor: bool = False, after: tuple[Key, int] | None = None) -> sa.Select:
+    """Users by email; `without_second_factor`: active accounts that have not set up an authenticator;
+    `after`: the (user_key, id) of the user a page ended at (paging by key)."""
     query = sa.select(User).order_by(User.email, User.id)
     if without_second_factor:
         query = query.where(User.active.is_(True), User.mfa_enabled_at.is_(None))
+    if after is not None:
+        key, last_id = after
+        query = query.where(after_key([User.email], key, last_id, User.id))
     return query
+
+
+def user_key(user: User) -> tuple[str]:
+    """The users list's sort key (with the id, where the next page starts)."""
+    return (user.email,)

@@ -35,7 +35,9 @@ MENU = (
     ("web.stock_requests_page", "Requests against stock", Permission.DECIDE_REQUESTS),
     ("web.asset_list", "Assets", Permission.LOOK_UP),
     ("web.participants", "Participants", Permission.PARTICIPANTS),
+    ("web.loans", "Loans", Permission.PARTICIPANTS),
     ("web.overdue", "Overdue", Permission.PARTICIPANTS),
+    ("web.data_plans", "Data plans", Permission.READ_PLANS),
     ("web.stock", "Stock", Permission.READ_STOCK),
     ("web.stocktakes", "Stocktakes", Permission.STOCKTAKE),
     ("web.sims_to_bar", "SIMs to bar", Permission.HANDLE_STOCK),
@@ -88,11 +90,14 @@ def _menu():
     return {"menu": menu, "can": can}
 
 
-# Where each count on the home page leads: the list that shows those very rows (None: not built yet).
+# Where each count on the home page leads: the list that shows those very rows.
 ATTENTION_LINKS: dict[str, tuple[str, dict[str, Any]]] = {
     "received_no_certificate": ("web.asset_list", {"status": "received"}),
     "quarantine_week": ("web.asset_list", {"quarantined_days": attention.QUARANTINE_DAYS}),
     "found_reports": ("web.found_reports", {}),
+    "consignments_to_pack": ("web.consignments_page", {"status": "packing"}),
+    "deliveries_to_receive": ("web.hub", {"_anchor": "deliveries"}),
+    "stocktakes_due": ("web.stocktakes", {"_anchor": "due"}),
     "data_ends_7": ("web.participants", {"show": "data_ends_7"}),
     "no_assessment_4_weeks": ("web.participants", {"show": "no_assessment_4_weeks"}),
     "reminder_not_delivered": ("web.participants", {"show": "reminder_not_delivered"}),
@@ -113,6 +118,7 @@ def home():
         now=clock.now(),
         today=clock.today(),
         assessment_weeks=current_app.config["ASSESSMENT_REMINDER_WEEKS"],
+        stocktake_days=current_app.config["STOCKTAKE_DAYS"],
     )
 
     def link(key: str) -> str | None:
@@ -165,6 +171,7 @@ from . import (  # noqa: E402,F401
     deliveries,
     edits,
     issuing,
+    lists,
     loan_changes,
     logistics,
     reference_changes,

@@ -38,6 +38,7 @@ from ..services import access_log, agreements, data_plans, notifications, refere
 from . import bp
 from .charts import bar_chart
 from .common import attachment, attempt, field_errors, form_date, load_form, needs
+from .lists import page_by_cursor
 from .session import recently_verified
 
 # What each reference form creates, with the API schema that checks it and the service that stores it.
@@ -117,18 +118,25 @@ USERS_PAGE = 50
 def _users_page(*, errors=None, refused=None, created=None, reset=None):
     # A generated or one-time password is shown once, on this page only, for the admin to hand over.
     no_mfa = request.args.get("mfa") == "off"
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
-    rows = db.session.scalars(
-        users.user_query(without_second_factor=no_mfa).offset((number - 1) * USERS_PAGE).limit(USERS_PAGE + 1)
-    ).all()
-    people, now = list(rows[:USERS_PAGE]), clock.now()
+    people: list = []
+    next_url = first_url = None
+    try:
+        people, next_url, first_url = page_by_cursor(
+            "web.admin_users",
+            {"mfa": no_mfa},
+            lambda after: users.user_query(without_second_factor=no_mfa, after=after),
+            users.user_key,
+            USERS_PAGE,
+        )
+    except InvalidInput as bad:
+        refused = refused or bad
+    now = clock.now()
     return render_template(
         "admin_users.html",
         people=people,
         no_mfa=no_mfa,
-        page=number,
-        more=len(rows) > USERS_PAGE,
+        next_url=next_url,
+        first_url=first_url,
         locked_ids={u.id for u in people if u.locked_until is not None and as_utc(u.locked_until) > now},
         roles=[r.value for r in Role],
         organisations=reference.list_organisations(current_user),
@@ -302,20 +310,25 @@ def access_log_page():
     """Who opened, listed, exported, changed or erased whose record: newest first, by participant
     reference (never the name). Reading the log is not logged: it holds no personal data."""
     args, refused = _access_log_args()
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
     entries: list = []
-    more = False
+    next_url = first_url = None
     if refused is None:
-        query = access_log.entry_query(**args)
-        rows = db.session.scalars(query.offset((page_number - 1) * ACCESS_LOG_PAGE).limit(ACCESS_LOG_PAGE + 1)).all()
-        entries, more = list(rows[:ACCESS_LOG_PAGE]), len(rows) > ACCESS_LOG_PAGE
+        try:
+            entries, next_url, first_url = page_by_cursor(
+                "web.access_log",
+                args,
+                lambda after: access_log.entry_query(after=after, **args),
+                access_log.entry_key,
+                ACCESS_LOG_PAGE,
+            )
+        except InvalidInput as bad:
+            refused = bad
     filters = {k: v for k, v in request.args.items() if k in ("participant", "user", "from", "to") and v}
     return render_template(
         "admin_access_log.html",
         entries=entries,
-        page=page_number,
-        more=more,
+        next_url=next_url,
+        first_url=first_url,
         filters=filters,
         refused=refused,
         errors=field_errors(refused),

@@ -17,7 +17,7 @@ from ..permissions import PARTNER_ASSET_FIELDS, Permission, sees_everything
 from ..schemas.assets import ASSET_SORTS, AssetPageArgs
 from ..services import asset_export, reference
 from ..services import assets as asset_service
-from ..services.cursors import cursor_after, read_cursor
+from ..services.cursors import cursor_after, keyed_cursor_after, read_cursor, read_keyed_cursor
 from ..services.users import Principal
 from . import bp, words
 from .common import load_form, needs
@@ -28,14 +28,18 @@ COLUMNS = ("tag", "type", "make", "model", "serial", "status", "location", "prog
 
 
 def _query_after(viewer, args: dict):
-    """`after -> select` for this list: the service's query with the page's filters."""
+    """`after -> select` for this list: the service's query with the page's filters and sort."""
     filters = {k: v for k, v in args.items() if k not in ("cursor", "sort", "quarantined_days")}
-    newest = args.get("sort") == "newest"
     days = args.get("quarantined_days")
     since = clock.now() - timedelta(days=days) if days else None
     return lambda after: asset_service.asset_query(
-        viewer, after=after, newest_first=newest, quarantined_before=since, **filters
+        viewer, after=after, sort=args.get("sort"), quarantined_before=since, **filters
     )
+
+
+def _keyed(args: dict) -> bool:
+    """Whether the list's sort is by more than the id (its cursor then holds the sort key too)."""
+    return bool(asset_service.ASSET_ORDERS[args.get("sort") or "oldest"])
 
 
 def _list_args() -> tuple[dict, dict[str, str]]:
@@ -57,7 +61,11 @@ def asset_list():
         filters = {k: v for k, v in args.items() if k != "cursor"}
         query_after = _query_after(current_user, args)
         try:
-            after = read_cursor(args["cursor"], filters) if args.get("cursor") else None
+            after = None
+            if args.get("cursor"):
+                after = (
+                    read_keyed_cursor(args["cursor"], filters) if _keyed(args) else read_cursor(args["cursor"], filters)
+                )
         except InvalidInput as bad:
             refused, errors, after = bad, {"cursor": "Start again from the first page."}, None
         if refused is None:
@@ -65,7 +73,13 @@ def asset_list():
             if len(rows) > PAGE_SIZE:
                 rows = rows[:PAGE_SIZE]
                 kept = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor" and v]
-                next_url = _with(url_for("web.asset_list"), [*kept, ("cursor", cursor_after(rows[-1].id, filters))])
+                last = rows[-1]
+                following = (
+                    keyed_cursor_after(asset_service.sort_key(last, args["sort"]), last.id, filters)
+                    if _keyed(args)
+                    else cursor_after(last.id, filters)
+                )
+                next_url = _with(url_for("web.asset_list"), [*kept, ("cursor", following)])
     export = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor" and v]
     return render_template(
         "assets.html",
@@ -102,7 +116,12 @@ def asset_list_csv():
         role=current_user.role,
         organisation_id=current_user.organisation_id,
     )
-    lines = asset_export.csv_lines(_query_after(viewer, args), viewer)
+    sort = args.get("sort") or "oldest"
+    lines = asset_export.csv_lines(
+        _query_after(viewer, args),
+        viewer,
+        (lambda a: (asset_service.sort_key(a, sort), a.id)) if _keyed(args) else (lambda a: a.id),
+    )
     stamp = clock.today().isoformat()
     return Response(
         stream_with_context(lines),

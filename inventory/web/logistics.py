@@ -13,7 +13,7 @@ from ..clock import now, today
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import AssetType, ConsignmentAction, ConsignmentStatus, Location, RequestStatus
-from ..permissions import Permission, allowed, sees_everything
+from ..permissions import Permission, allowed
 from ..services import consignments, labels, reference, scanning, stock_requests
 from ..services.packing_list import packing_list_pdf
 from ..tags import looks_like_tag
@@ -39,12 +39,7 @@ def _own_locations() -> list[Location]:
 @needs(Permission.READ_REQUESTS)
 def hub():
     requests_ = db.session.scalars(stock_requests.request_query(current_user).limit(50)).all()
-    deliveries = [
-        c
-        for c in db.session.scalars(consignments.consignment_query(current_user).limit(100))
-        if c.status in (ConsignmentStatus.IN_TRANSIT, ConsignmentStatus.PART_RECEIVED)
-        and (sees_everything(current_user.role) or c.to_location.organisation_id == current_user.organisation_id)
-    ]
+    deliveries = db.session.scalars(consignments.deliveries_query(current_user).limit(100)).all()
     return render_template(
         "hub.html",
         requests=[(r, stock_requests.progress(r)) for r in requests_],
@@ -149,10 +144,15 @@ def decide_request(request_id: int):
 @bp.route("/consignments", methods=["GET"])
 @needs(Permission.HANDLE_STOCK)
 def consignments_page():
-    rows = db.session.scalars(consignments.consignment_query(current_user).limit(100)).all()
+    # `status` narrows the list (the warehouse's home page links to those packing); anything else: all.
+    status = request.args.get("status") or None
+    chosen = status if status in {s.value for s in ConsignmentStatus} else None
+    rows = db.session.scalars(consignments.consignment_query(current_user, status=chosen).limit(100)).all()
     return render_template(
         "consignments.html",
         rows=rows,
+        status=chosen,
+        statuses=[s.value for s in ConsignmentStatus],
         shortfalls=[c for c in rows if c.status == ConsignmentStatus.PART_RECEIVED],
         locations=_own_locations(),
         request_id=request.args.get("request", ""),

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..clock import now
+from ..clock import now, today
 from ..errors import Conflict, DomainError, InvalidInput
 from ..extensions import db
 from ..models import MissingChoice, UnexpectedChoice
@@ -32,6 +32,8 @@ def stocktakes_page(refused: DomainError | None = None, status: int = 200):
         "stocktakes.html",
         stocktakes=recent,
         locations=reference.list_locations(current_user, active_only=True),
+        due=stocktake_service.due(current_user, today(), current_app.config["STOCKTAKE_DAYS"]),
+        stocktake_days=current_app.config["STOCKTAKE_DAYS"],
         chosen=request.values.get("location"),
         refused=refused,
     ), status

@@ -115,6 +115,10 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("advocate", f"/participants/{person.id}/edit", None),
         ("advocate", "/participants/new", add_participant_wrongly),
         ("advocate", "/reminders", None),
+        ("advocate", "/loans", None),
+        ("advocate", "/loans?state=lost", None),  # an error in the filters
+        ("advocate", "/data-plans", None),
+        ("advocate", "/data-plans?status=active&within=30", None),
         ("advocate", "/admin", None),  # not for their role: the page that says so
         ("partner", "/stock", None),
         ("partner", f"/a/{hub_chair.tag}", None),
@@ -123,6 +127,8 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("admin", "/admin/users", add_user_wrongly),
         ("admin", "/reports", None),
         ("admin", "/admin/access-log", None),
+        ("admin", "/loans", None),
+        ("admin", "/assets?sort=make", None),
         ("admin", "/account", None),
         ("admin", "/admin/kit-templates/DII-TABLET/edit", None),
         ("admin", "/admin/kit-templates/DII-TABLET/edit", kit_template_wrongly),

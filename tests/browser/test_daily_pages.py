@@ -156,3 +156,64 @@ def test_an_admin_erases_a_participant_after_saying_so(browser_page, world, make
     page.get_by_role("button", name="Erase their personal data").click()
     expect(page.get_by_text("is erased")).to_be_visible()
     expect(page.get_by_text("Erin Erasable")).to_have_count(0)
+
+
+def test_loans_and_data_plans_lists_search_back_and_paging(browser_page, world, make_participant, make_asset, issue):
+    from datetime import date
+
+    from inventory.web import lists
+
+    people = [make_participant() for _ in range(3)]
+    for n, person in enumerate(people):
+        issue(person, make_asset("sim").tag, make_asset("tablet").tag, issued_on=date(2026, 11, 20 - n))
+    hiw = make_participant(programme="HIW")
+    issue(hiw, make_asset("sim", programme="HIW").tag)
+    lists.PAGE_SIZE, saved = 2, lists.PAGE_SIZE  # the live server shares this process: two a page
+    try:
+        page = browser_page()
+        sign_in(page, "advocate", "/")
+        page.get_by_role("link", name="Loans", exact=True).first.click()
+        expect(page.get_by_role("heading", name="Loans", level=1)).to_be_visible()
+        page.get_by_label("Programme").select_option("HIW")
+        page.get_by_role("button", name="Search", exact=True).click()
+        assert "programme=HIW" in page.url
+        expect(page.locator("#loans tbody tr")).to_have_count(1)
+        screenshot(page, "loans")
+        page.get_by_role("link", name=hiw.reference).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(hiw.name)
+        page.go_back()
+        expect(page.get_by_label("Programme")).to_have_value("HIW")  # Back returns to the search
+        expect(page.get_by_role("link", name=hiw.reference)).to_be_visible()
+        page.get_by_role("button", name="Clear the search").click()
+        expect(page.locator("#loans tbody tr")).to_have_count(2)
+        page.get_by_role("link", name="Next page").click()
+        expect(page.locator("#loans tbody tr")).to_have_count(2)
+        expect(page.get_by_role("link", name="First page")).to_be_visible()
+
+        page.goto("/data-plans")
+        page.get_by_label("Status").select_option("active")
+        page.get_by_label("Ends within (days)").fill("366")
+        page.get_by_role("button", name="Search", exact=True).click()
+        assert "within=366" in page.url
+        expect(page.locator("#data-plans tbody tr")).to_have_count(2)
+        screenshot(page, "data-plans")
+        first_sim = page.locator("#data-plans tbody tr").first.get_by_role("link").first
+        tag = first_sim.inner_text()
+        first_sim.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(tag)
+        page.go_back()
+        expect(page.get_by_label("Ends within (days)")).to_have_value("366")
+        page.get_by_role("link", name="Next page").click()
+        expect(page.locator("#data-plans tbody tr")).to_have_count(2)
+
+        phone = browser_page(viewport=PHONE)
+        sign_in(phone, "advocate", "/loans")
+        expect(phone.get_by_role("heading", name="Loans", level=1)).to_be_visible()
+        assert fits_width(phone)
+        screenshot(phone, "loans-360")
+        phone.goto("/data-plans")
+        expect(phone.get_by_role("heading", name="Data plans", level=1)).to_be_visible()
+        assert fits_width(phone)
+        screenshot(phone, "data-plans-360")
+    finally:
+        lists.PAGE_SIZE = saved

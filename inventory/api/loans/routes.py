@@ -29,7 +29,7 @@ from ...schemas.loans import (
 from ...services import access_log, assessments, certificates, data_plans, handovers, issuing, loan_changes, returns
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
-from ..common import Blueprint, paginate
+from ..common import LIST_HEADERS, Blueprint, paginate, paginate_by_cursor
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Loans, returns, assessments and data plans")
 
@@ -258,12 +258,20 @@ def transfer_certificate(transfer_id):
 @blp.route("/data-plans", methods=["GET"])
 @requires(Permission.READ_PLANS)
 @blp.arguments(PlanQueryArgs(), location="query")
-@blp.response(200, DataPlanSchema(many=True))
+@blp.response(200, DataPlanSchema(many=True), headers=LIST_HEADERS)
 @blp.paginate()
 def list_data_plans(args, pagination_parameters):
+    """Soonest end first. `page` reaches the first rows; beyond, follow X-Next-Cursor (by end date and id)."""
     day = today()
-    plans = paginate(data_plans.plan_query(current_user(), day, **args), pagination_parameters)
-    return [plan_summary(p, day) for p in plans]
+    cursor = args.pop("cursor", None)
+    plans, headers = paginate_by_cursor(
+        lambda after: data_plans.plan_query(current_user(), day, after=after, **args),
+        pagination_parameters,
+        cursor=cursor,
+        filters=args,
+        key_of=data_plans.plan_key,
+    )
+    return [plan_summary(p, day) for p in plans], headers
 
 
 @blp.route("/data-plans/<id:plan_id>/extend", methods=["POST"])

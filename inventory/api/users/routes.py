@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from ...auth import current_user, requires, tokens
 from ...permissions import Permission
-from ...schemas.users import NewUserSchema, ResetPasswordSchema, UserCreateArgs, UserSchema
+from ...schemas.users import NewUserSchema, ResetPasswordSchema, UserCreateArgs, UserListArgs, UserSchema
 from ...services import users as user_service
-from ..common import Blueprint
+from ..common import LIST_HEADERS, Blueprint, paginate_by_cursor
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users and roles (admins)")
 
 
 @blp.route("", methods=["GET"])
 @requires(Permission.MANAGE_USERS)
-@blp.response(200, UserSchema(many=True))
-def list_users():
-    return user_service.list_users()
+@blp.arguments(UserListArgs(), location="query")
+@blp.response(200, UserSchema(many=True), headers=LIST_HEADERS)
+@blp.paginate()
+def list_users(args, pagination_parameters):
+    """Users by email, 50 a page by default; follow X-Next-Cursor (or the Link header) for the next."""
+    return paginate_by_cursor(
+        lambda after: user_service.user_query(after=after),
+        pagination_parameters,
+        cursor=args.get("cursor"),
+        filters={},
+        key_of=user_service.user_key,
+    )
 
 
 @blp.route("", methods=["POST"])

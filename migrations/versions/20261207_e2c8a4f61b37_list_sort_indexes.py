@@ -1,7 +1,7 @@
 """list sort indexes: the asset list's sorts, the data plans list and the access log, each with the id
 
 Revision ID: e2c8a4f61b37
-Revises: c7a9e2f4b6d1
+Revises: e8f2a6c4d1b9
 Create Date: 2026-12-07 18:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = 'e2c8a4f61b37'
-down_revision = 'c7a9e2f4b6d1'
+down_revision = 'e8f2a6c4d1b9'
 branch_labels = None
 depends_on = None
 

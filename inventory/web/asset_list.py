@@ -3,7 +3,6 @@ so the browser's Back and a copied link return to the same list; /assets.csv str
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Response, render_template, request, stream_with_context, url_for
@@ -16,7 +15,6 @@ from ..models import AssetStatus, AssetType
 from ..permissions import PARTNER_ASSET_FIELDS, Permission, sees_everything
 from ..schemas.assets import ASSET_SORTS, AssetPageArgs
 from ..services import asset_export, reference
-from ..services import assets as asset_service
 from ..services.cursors import cursor_after, read_cursor
 from ..services.users import Principal
 from . import bp, words
@@ -28,14 +26,7 @@ COLUMNS = ("tag", "type", "make", "model", "serial", "status", "location", "prog
 
 
 def _query_after(viewer, args: dict):
-    """`after -> select` for this list: the service's query with the page's filters."""
-    filters = {k: v for k, v in args.items() if k not in ("cursor", "sort", "quarantined_days")}
-    newest = args.get("sort") == "newest"
-    days = args.get("quarantined_days")
-    since = clock.now() - timedelta(days=days) if days else None
-    return lambda after: asset_service.asset_query(
-        viewer, after=after, newest_first=newest, quarantined_before=since, **filters
-    )
+    return asset_export.query_after(viewer, args)
 
 
 def _list_args() -> tuple[dict, dict[str, str]]:

@@ -165,6 +165,7 @@ from . import (  # noqa: E402,F401
     deliveries,
     edits,
     issuing,
+    jobs,
     loan_changes,
     logistics,
     scan,

@@ -6,10 +6,11 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from .columns import BigId, enum_type, utcnow
+from .users import User
 
 
 class JobStatus(enum.StrEnum):
@@ -44,3 +45,5 @@ class BackgroundJob(Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    requested_by: Mapped[User | None] = relationship()

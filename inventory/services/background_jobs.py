@@ -154,12 +154,20 @@ def _ours(job_id: int, token: str):
 PROGRESS_EVERY_SECONDS = 0.5  # progress is written at most this often (and at the start and the end)
 
 
-def _progress_writer(job_id: int, token: str, clock: Callable[[], datetime], stop: threading.Event | None):
+def _progress_writer(
+    job_id: int,
+    token: str,
+    clock: Callable[[], datetime],
+    stop: threading.Event | None,
+    watch: Progress | None = None,
+):
     last = [float("-inf")]
 
     def progress(done: int, total: int) -> None:
         if stop is not None and stop.is_set():
             raise Stopped()
+        if watch is not None:
+            watch(done, total)
         # A duration, not a date: the monotonic clock, so that a write every 50 labels costs nothing.
         if 0 < done < total and time.monotonic() - last[0] < PROGRESS_EVERY_SECONDS:
             return
@@ -178,7 +186,13 @@ def _progress_writer(job_id: int, token: str, clock: Callable[[], datetime], sto
     return progress
 
 
-def run(job_id: int, token: str, clock: Callable[[], datetime], stop: threading.Event | None = None) -> str:
+def run(
+    job_id: int,
+    token: str,
+    clock: Callable[[], datetime],
+    stop: threading.Event | None = None,
+    watch: Progress | None = None,
+) -> str:
     """Run one claimed job to its end; its final status ("done", "failed", "queued" when stopped, or
     "taken over")."""
     db.session.rollback()
@@ -191,7 +205,7 @@ def run(job_id: int, token: str, clock: Callable[[], datetime], stop: threading.
                 raise ClaimLost()
             kind, arguments = job.kind, dict(job.arguments)
             requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
-            outcome = _kinds()[kind](arguments, requester, _progress_writer(job_id, token, clock, stop))
+            outcome = _kinds()[kind](arguments, requester, _progress_writer(job_id, token, clock, stop, watch))
     except ClaimLost:
         db.session.rollback()
         log.warning("job %d was taken over by another runner; dropping this run", job_id)
@@ -265,8 +279,14 @@ def _safe_name(filename: str) -> str:
     return cleaned or "result"
 
 
-def run_due(clock: Callable[[], datetime], stop: threading.Event | None = None, limit: int = 20) -> dict:
-    """Claim and run jobs one at a time until none is waiting, `limit` were run, or `stop` is set."""
+def run_due(
+    clock: Callable[[], datetime],
+    stop: threading.Event | None = None,
+    limit: int = 20,
+    watch: Callable[[BackgroundJob], Progress] | None = None,
+) -> dict:
+    """Claim and run jobs one at a time until none is waiting, `limit` were run, or `stop` is set.
+    `watch(job)` gives a progress display for each job (the command line's)."""
     counts = {"done": 0, "failed": 0}
     for _ in range(limit):
         if stop is not None and stop.is_set():
@@ -275,7 +295,8 @@ def run_due(clock: Callable[[], datetime], stop: threading.Event | None = None, 
         job_id = claim(clock(), token)
         if job_id is None:
             break
-        status = run(job_id, token, clock, stop)
+        shown = watch(db.session.get(BackgroundJob, job_id)) if watch else None  # type: ignore[arg-type]
+        status = run(job_id, token, clock, stop, shown)
         if status in counts:
             counts[status] += 1
     return counts

@@ -94,13 +94,13 @@ def purge_finished_jobs(stop: threading.Event) -> dict:
 
 
 JOBS = [
-    Job("run background jobs", "interval", {"seconds": 3}, run_background_jobs, quiet=True),
     Job("sweep reminders", "interval", {"hours": 1}, sweep_reminders),
     Job("send reminders", "interval", {"minutes": 1}, send_reminders),
     Job(ASSESSMENTS, "cron", {"hour": 8, "minute": 15}, remind_assessments),
     Job(RETENTION, "cron", {"hour": 2, "minute": 30}, run_retention),
     Job("purge sent reminders", "cron", {"hour": 3, "minute": 15}, purge_sent_reminders),
     Job("purge finished jobs", "cron", {"hour": 3, "minute": 45}, purge_finished_jobs),
+    Job("run background jobs", "interval", {"seconds": 3}, run_background_jobs, quiet=True),
 ]
 
 

@@ -12,7 +12,9 @@ from ..services.background_jobs import percent
 class JobSchema(Schema):
     id = fields.Int(required=True)
     kind = fields.Str(required=True, metadata={"description": "label_sheet or asset_export"})
-    status = fields.Enum(JobStatus, by_value=True, required=True)
+    status = fields.Enum(
+        JobStatus, by_value=True, required=True, metadata={"type": "string", "enum": [s.value for s in JobStatus]}
+    )
     done = fields.Int(required=True, metadata={"description": "units finished: labels drawn, rows written"})
     total = fields.Int(required=True, metadata={"description": "of how many (0 while not yet known)"})
     percent = fields.Function(percent, required=True, metadata={"type": "integer"})

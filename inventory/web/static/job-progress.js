@@ -22,10 +22,8 @@
     part("message").textContent = state.message || "";
     bar.value = state.percent;
     bar.textContent = state.percent + "%";
-    if (state.download) {
-      part("download").href = state.download;
-      show("download", true);
-    }
+    if (state.download) { part("download").href = state.download; }
+    show("ready", Boolean(state.download));
     return state.status === "done" || state.status === "failed";
   }
 

@@ -259,7 +259,16 @@ def run(
         if isinstance(error, ClaimLost):
             log.warning("job %d was taken over by another runner before it finished; dropping this run", job_id)
             return "taken over"
-        raise
+        if not isinstance(error, Exception):
+            raise
+        # Refused while applying its changes (what it printed went meanwhile): failed, saying why.
+        if isinstance(error, DomainError):
+            message = str(error)[:300]
+        else:
+            log.exception("job %d failed as it finished", job_id)
+            message = f"Something went wrong keeping it ({type(error).__name__}); ask again, or tell an administrator."
+        _settle(job_id, token, status=JobStatus.FAILED, message=message, finished_at=clock())
+        return "failed"
     return "done"
 
 

@@ -210,3 +210,25 @@ def test_finished_jobs_and_their_files_are_deleted_after_the_retention_period(ap
     db.session.remove()
     assert client.get(location, headers=headers).status_code == 404
     assert not (Path(app.config["FILE_STORAGE_DIR"]) / key).exists()
+
+
+def test_a_job_refused_as_it_keeps_its_result_is_failed_and_keeps_no_file(app, client, world, monkeypatch):
+    from inventory.errors import Conflict
+    from inventory.services import labels
+
+    headers = world.headers["warehouse"]
+    imported = delivery(client, headers, 1001)
+    location = client.post("/api/v1/labels/sheet", json={"batch": imported["batch"]}, headers=headers).headers[
+        "Location"
+    ]
+    kept_before = set(Path(app.config["FILE_STORAGE_DIR"]).glob("jobs/*/*"))
+
+    def refuse(things):
+        raise Conflict("Those labels changed while the sheet was made")
+
+    monkeypatch.setattr(labels, "_printed", refuse)
+    assert run_jobs(app) == {"done": 0, "failed": 1}
+    failed = client.get(location, headers=headers).json
+    assert (failed["status"], failed["message"]) == ("failed", "Those labels changed while the sheet was made")
+    assert set(Path(app.config["FILE_STORAGE_DIR"]).glob("jobs/*/*")) == kept_before
+    assert printed() == 0

@@ -85,7 +85,7 @@ def test_only_who_asked_and_admins_see_the_job_and_its_file(app, client, world):
         assert client.get(location, headers=world.headers[role]).status_code == 404
         assert client.get(location + "/download", headers=world.headers[role]).status_code == 404
     assert client.get(location + "/download", headers=world.headers["admin"]).status_code == 200
-    assert client.get(location + "/download").status_code == 401
+    assert client.get(location).status_code == 401 and client.get(location + "/download").status_code == 401
 
 
 def test_progress_is_recorded_as_the_sheet_is_drawn(app, client, world, monkeypatch):

@@ -179,13 +179,15 @@ DEFAULT_TEMPLATE = TEMPLATE_CODES[0]
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
 
 
-def in_background(things: list, fmt: str) -> bool:
-    """Is this printout a background job rather than an answer to the request?"""
-    return fmt == "pdf" and len(things) > IN_REQUEST_LABELS
+def in_background(things: list) -> bool:
+    """Is this printout (a PDF sheet or a ZPL job) a background job rather than an answer to the request?"""
+    return len(things) > IN_REQUEST_LABELS
 
 
-def start_sheet_job(things: list, *, template_code: str, start_position: int, requested_by: Actor | None):
-    """Queue a sheet of `things` (checked first, so a bad template or position is refused now, not later)."""
+def start_sheet_job(
+    things: list, *, fmt: str = "pdf", template_code: str, start_position: int, requested_by: Actor | None
+):
+    """Queue a sheet (or ZPL job) of `things` (checked first: a bad template or position is refused now, not later)."""
     from . import background_jobs
 
     try:
@@ -197,7 +199,12 @@ def start_sheet_job(things: list, *, template_code: str, start_position: int, re
     except SheetError as exc:
         field = "template" if "template" in str(exc) else "start_position"
         raise InvalidInput(str(exc).capitalize(), {field: [str(exc).capitalize() + "."]}) from None
-    arguments = {"tags": [t.tag for t in things], "template": sheet.code, "start_position": start_position}
+    arguments = {
+        "tags": [t.tag for t in things],
+        "format": fmt,
+        "template": sheet.code,
+        "start_position": start_position,
+    }
     return background_jobs.start(SHEET_JOB, arguments, requested_by, total=len(things))
 
 
@@ -211,6 +218,16 @@ def run_sheet_job(arguments: dict, requester, progress: Callable[[int, int], Non
     tags = arguments["tags"]
     progress(0, len(tags))
     things = _things_by_tag(tags)
+    mark = lambda: _printed(_things_by_tag(tags))  # noqa: E731
+    if arguments.get("format") == "zpl":
+        body = zpl.render(
+            [_content(t, config["PUBLIC_BASE_URL"]) for t in things],
+            width_mm=config["ZPL_LABEL_SIZE"][0],
+            height_mm=config["ZPL_LABEL_SIZE"][1],
+            dpi=config["ZPL_DPI"],
+        )
+        progress(len(things), len(things))
+        return JobResult(body.encode(), f"labels-{len(things)}.zpl", MEDIA_TYPES["zpl"], apply=mark)
     pdf = sheet_pdf(
         things,
         base_url=config["PUBLIC_BASE_URL"],
@@ -220,12 +237,7 @@ def run_sheet_job(arguments: dict, requester, progress: Callable[[int, int], Non
         progress=lambda done: progress(done, len(things)),
         mark_printed=False,
     )
-    return JobResult(
-        pdf,
-        f"labels-{arguments['template']}-{len(things)}.pdf",
-        MEDIA_TYPES["pdf"],
-        apply=lambda: _printed(_things_by_tag(tags)),
-    )
+    return JobResult(pdf, f"labels-{arguments['template']}-{len(things)}.pdf", MEDIA_TYPES["pdf"], apply=mark)
 
 
 def printout(

@@ -98,9 +98,9 @@ def print_labels(select: Callable[[], list], form):
                 "The first free label is a whole number, counting from 1", {"start_position": ["A whole number."]}
             )
         things, fmt, sheet = select(), form.get("format", "pdf"), form.get("sheet", labels.DEFAULT_TEMPLATE)
-        if labels.in_background(things, fmt):
+        if labels.in_background(things):
             job = labels.start_sheet_job(
-                things, template_code=sheet, start_position=int(start), requested_by=current_user
+                things, fmt=fmt, template_code=sheet, start_position=int(start), requested_by=current_user
             )
             return redirect(url_for("web.job_page", job_id=job.id))
         return attachment(

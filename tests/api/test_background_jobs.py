@@ -232,3 +232,16 @@ def test_a_job_refused_as_it_keeps_its_result_is_failed_and_keeps_no_file(app, c
     assert (failed["status"], failed["message"]) == ("failed", "Those labels changed while the sheet was made")
     assert set(Path(app.config["FILE_STORAGE_DIR"]).glob("jobs/*/*")) == kept_before
     assert printed() == 0
+
+
+def test_a_zpl_job_of_1001_labels_is_made_in_the_background_too(app, client, world):
+    headers = world.headers["warehouse"]
+    imported = delivery(client, headers, 1001)
+    r = client.post("/api/v1/labels/sheet", json={"batch": imported["batch"], "format": "zpl"}, headers=headers)
+    assert r.status_code == 202
+    assert run_jobs(app) == {"done": 1, "failed": 0}
+    zpl = client.get(r.headers["Location"] + "/download", headers=headers)
+    assert zpl.mimetype == "application/zpl" and "labels-1001.zpl" in zpl.headers["Content-Disposition"]
+    body = zpl.get_data(as_text=True)
+    assert body.count("^XA") == 1001 and all(f"/A/{tag}" in body for tag in imported["tags"])
+    assert printed() == 1001

@@ -21,7 +21,7 @@ blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="QR
 @blp.alt_response(
     202,
     schema=JobSchema,
-    description=f"Over {labels.IN_REQUEST_LABELS} labels as a PDF: a background job (Location: its address); "
+    description=f"Over {labels.IN_REQUEST_LABELS} labels: a background job (Location: its address); "
     "GET it for progress, then its download",
     success=True,
 )
@@ -29,9 +29,13 @@ def sheet(args):
     things = labels.select(
         tags=args.get("tags"), batch=args.get("batch"), location=args.get("location"), unprinted=args["unprinted"]
     )
-    if labels.in_background(things, args["format"]):
+    if labels.in_background(things):
         job = labels.start_sheet_job(
-            things, template_code=args["template"], start_position=args["start_position"], requested_by=current_user()
+            things,
+            fmt=args["format"],
+            template_code=args["template"],
+            start_position=args["start_position"],
+            requested_by=current_user(),
         )
         location = url_for("jobs.get", job_id=job.id)
         return Response(JobSchema().dumps(job), status=202, mimetype="application/json", headers={"Location": location})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -416,6 +417,76 @@ def labels_sheet(template_code, start_position, tags, batch, location, unprinted
             _fail(error)
     output.write_bytes(pdf)
     click.echo(f"Wrote {len(things)} labels to {output}")
+
+
+@main.group()
+def jobs():
+    """Background jobs: label sheets of more than 1,000 labels and long exports asked for on the web or API."""
+
+
+@jobs.command("list")
+@click.option("--limit", default=20, show_default=True, type=int)
+@with_appcontext
+def jobs_list(limit: int):
+    """The latest jobs, newest first: what, whose, how far, and when."""
+    from .services import background_jobs
+
+    with unit_of_work(write=False):
+        rows = background_jobs.listed(None, limit=limit)
+        if not rows:
+            click.echo("No jobs.")
+        for job in rows:
+            who = job.requested_by.email if job.requested_by else "command line"
+            when = (job.finished_at or job.started_at or job.created_at).strftime("%Y-%m-%d %H:%M")
+            progress = f"{job.done}/{job.total}" if job.total else str(job.done)
+            line = f"{job.id:>6}  {job.kind:<13} {job.status.value:<8} {progress:>11}  {when}  {who}"
+            click.echo(line + (f"  ({job.message})" if job.message else ""))
+
+
+@jobs.command("run")
+@with_appcontext
+def jobs_run():
+    """Run every waiting job now, here, with its progress (the scheduler does this every few seconds)."""
+    from .services import background_jobs
+
+    bars: list = []
+
+    def watch(job):
+        bar = click.progressbar(length=max(job.total, 1), label=f"Job {job.id} ({job.kind})")
+        bar.__enter__()
+        bars.append(bar)
+
+        def show(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        return show
+
+    with unit_of_work():
+        try:
+            counts = background_jobs.run_due(clock.now, limit=1000, watch=watch)
+        finally:
+            for bar in bars:
+                bar.__exit__(None, None, None)
+    click.echo(f"Done {counts['done']}, failed {counts['failed']}")
+
+
+@jobs.command("download")
+@click.argument("job_id", type=int)
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def jobs_download(job_id: int, output: Path):
+    """Save a finished job's file."""
+    from .services import background_jobs
+
+    with unit_of_work(write=False):
+        try:
+            body, _, name = background_jobs.result(job_id, _OPERATOR)
+        except DomainError as error:
+            _fail(error)
+        with body, open(output, "wb") as out:
+            shutil.copyfileobj(body, out)
+    click.echo(f"Wrote {name} to {output}")
 
 
 @main.group()

@@ -135,6 +135,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
         # Sent reminders are deleted from the outbox this many days after they were sent.
         "SENT_REMINDER_DAYS": int(env.get("SENT_REMINDER_DAYS", "180")),
+        # A background job's file (a big label sheet, a big export) is deleted this many days after it was made.
+        "JOB_RESULT_DAYS": int(env.get("JOB_RESULT_DAYS", "7")),
         # A fixed "today" (tests, demos): the app's clock starts at noon that day (see clock.py).
         # None means the wall clock.
         "TODAY": None,
@@ -250,6 +252,8 @@ def _check(cfg: dict) -> None:
         raise ConfigError("ZPL_DPI must be 203 or 300")
     if not 60 <= cfg["SENT_REMINDER_DAYS"] <= 3650:
         raise ConfigError("SENT_REMINDER_DAYS must be between 60 and 3650")
+    if not 1 <= cfg["JOB_RESULT_DAYS"] <= 90:
+        raise ConfigError("JOB_RESULT_DAYS must be between 1 and 90")
     if not 1 <= cfg["RETENTION_MONTHS"] <= 120:
         raise ConfigError("RETENTION_MONTHS must be between 1 and 120")
     roles = cfg["MFA_REQUIRED_ROLES"]

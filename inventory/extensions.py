@@ -66,6 +66,17 @@ def write_intent():
         _write_intent.reset(token)
 
 
+@contextlib.contextmanager
+def read_intent():
+    """Mark the transactions opened inside this block as readers (plain BEGIN on SQLite), inside a unit of
+    work that writes: a background job reads for seconds while its progress is written beside it."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 # --- The unit of work ------------------------------------------------------------------------------
 #
 # Services only add and flush; the entry point decides. A request (see init_unit_of_work), a CLI

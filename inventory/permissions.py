@@ -102,3 +102,8 @@ def may(role: Role, action: AssetAction | KitAction) -> bool:
     """Whether the role may take this action at all (the thing's state decides the rest)."""
     permission = ACTION_PERMISSIONS.get(action)
     return permission is not None and allowed(role, permission)
+
+
+def sees_job(role: Role, viewer_id: int, requested_by_id: int | None) -> bool:
+    """A background job (its progress and its file) is for the one who asked, and for admins."""
+    return role == Role.ADMIN or (requested_by_id is not None and requested_by_id == viewer_id)

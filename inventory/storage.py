@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from flask import Flask, current_app
 
@@ -20,8 +21,14 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-.]*)*$")
 class FileStorage(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
 
+    def put_file(self, key: str, source: Path) -> None:
+        """Keep a file written elsewhere (a big export), without reading it into memory."""
+
     def get(self, key: str) -> bytes | None:
         """The file's bytes, or None when there is none."""
+
+    def open(self, key: str) -> BinaryIO | None:
+        """The file to read as a stream (a download of any size), or None when there is none."""
 
     def delete(self, key: str) -> None:
         """Remove the file; nothing happens when there is none."""
@@ -51,9 +58,27 @@ class FolderStorage:
             Path(temporary).unlink(missing_ok=True)
             raise
 
+    def put_file(self, key: str, source: Path) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as data:
+                shutil.copyfileobj(data, out, 1 << 20)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
     def get(self, key: str) -> bytes | None:
         try:
             return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def open(self, key: str) -> BinaryIO | None:
+        try:
+            return self._path(key).open("rb")
         except FileNotFoundError:
             return None
 

@@ -12,7 +12,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .content import LabelContent
 from .layout import layout
-from .qr import matrix, runs
+from .qr import rows as qr_rows
+from .qr import runs
 
 A4 = (210.0, 297.0)
 
@@ -89,7 +90,7 @@ def render(
     canvas = Canvas(buffer, pagesize=(page_w * mm, page_h * mm), pageCompression=1)
     canvas.setTitle(f"{len(labels)} labels on {sheet.code}")
     position = start_position
-    cache: dict[int, object] = {}
+    cache: dict = {}  # layouts by code size, wrapped lines by text
     for count, content in enumerate(labels, start=1):
         if position > sheet.per_sheet:
             canvas.showPage()
@@ -107,7 +108,7 @@ def render(
 def _draw(
     canvas: Canvas, content: LabelContent, left: float, top: float, sheet: SheetTemplate, page_h: float, cache: dict
 ) -> None:
-    rows = matrix(content.payload)
+    rows = qr_rows(content.payload)
     box = cache.get(len(rows))
     if box is None:
         box = cache[len(rows)] = layout(sheet.label_width, sheet.label_height, len(rows))
@@ -122,7 +123,7 @@ def _draw(
     module = box.module * mm
     canvas.saveState()
     canvas.transform(module, 0, 0, -module, (left + box.code_x) * mm, ypos(box.code_y))
-    canvas.addLiteral(" ".join(f"{column} {row} {length} 1 re" for row, column, length in runs(rows)) + " f")
+    canvas.addLiteral(_code_path(rows, cache) + " f")
     canvas.restoreState()
 
     width = box.text_width * mm
@@ -136,7 +137,12 @@ def _draw(
     canvas.drawString(text_x, ypos(baseline), content.tag)
     canvas.setFont("Helvetica", line_size)
     step = line_size / 72 * 25.4 * 1.25
-    for text in _wrap(content.line, width, line_size, lines=2 if not content.items else 1):
+    # A batch's labels mostly share their line ("tablet · Galaxy Tab A9"): wrapped once, not per label.
+    key = (content.line, width, line_size, not content.items)
+    lines = cache.get(key)
+    if lines is None:
+        lines = cache[key] = _wrap(content.line, width, line_size, lines=2 if not content.items else 1)
+    for text in lines:
         baseline += step
         canvas.drawString(text_x, ypos(baseline), text)
     if content.items:
@@ -146,6 +152,27 @@ def _draw(
                 break
             canvas.setFont("Helvetica", line_size * 0.9)
             canvas.drawString(text_x, ypos(baseline), text)
+
+
+CHUNK = 8  # modules: a row is drawn as pieces this wide, each piece's operators made once a sheet
+
+
+def _code_path(rows: list[str], cache: dict) -> str:
+    """The dark modules as rectangles, one path. Each row is cut into pieces of CHUNK modules whose
+    operators are remembered by (row, place, pattern): a 1,000-label sheet has a few thousand different
+    pieces among its 100,000, so most are looked up rather than formatted. A run crossing a cut is two
+    rectangles that meet exactly, which one fill paints as one."""
+    out = []
+    for y, row in enumerate(rows):
+        for start in range(0, len(row), CHUNK):
+            piece = row[start : start + CHUNK]
+            key = (y, start, piece)
+            drawn = cache.get(key)
+            if drawn is None:
+                drawn = cache[key] = " ".join(f"{start + x} {y} {n} 1 re" for _, x, n in runs([piece]))
+            if drawn:
+                out.append(drawn)
+    return " ".join(out)
 
 
 def _fit(font: str, text: str, width: float, size: float) -> float:

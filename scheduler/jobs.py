@@ -17,7 +17,15 @@ from inventory import clock
 from inventory.clock import today
 from inventory.models import AccessAction, AccessChannel
 from inventory.notifiers import from_config
-from inventory.services import access_log, notifications, outbox, privacy, reminders, scheduler_status
+from inventory.services import (
+    access_log,
+    background_jobs,
+    notifications,
+    outbox,
+    privacy,
+    reminders,
+    scheduler_status,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,8 @@ class Job:
     trigger: str  # an APScheduler trigger: "interval" or "cron"
     schedule: dict  # its arguments
     run: Callable[[threading.Event], dict]
+    # Runs so often that a run which did nothing is neither logged nor recorded (the heartbeat shows it alive).
+    quiet: bool = False
 
 
 def sweep_reminders(stop: threading.Event) -> dict:
@@ -73,12 +83,24 @@ def purge_sent_reminders(stop: threading.Event) -> dict:
     return {"deleted": notifications.purge_sent(now=clock.now(), today=today(), older_than_days=days)}
 
 
+def run_background_jobs(stop: threading.Event) -> dict:
+    """Big label sheets and exports people asked for, one at a time, until none is waiting."""
+    return background_jobs.run_due(clock.now, stop=stop)
+
+
+def purge_finished_jobs(stop: threading.Event) -> dict:
+    days = current_app.config["JOB_RESULT_DAYS"]
+    return {"deleted": background_jobs.purge(clock.now(), keep_days=days)}
+
+
 JOBS = [
     Job("sweep reminders", "interval", {"hours": 1}, sweep_reminders),
     Job("send reminders", "interval", {"minutes": 1}, send_reminders),
     Job(ASSESSMENTS, "cron", {"hour": 8, "minute": 15}, remind_assessments),
     Job(RETENTION, "cron", {"hour": 2, "minute": 30}, run_retention),
     Job("purge sent reminders", "cron", {"hour": 3, "minute": 15}, purge_sent_reminders),
+    Job("purge finished jobs", "cron", {"hour": 3, "minute": 45}, purge_finished_jobs),
+    Job("run background jobs", "interval", {"seconds": 3}, run_background_jobs, quiet=True),
 ]
 
 

@@ -43,7 +43,7 @@ def build(app: Flask, stop: threading.Event | None = None, leader: Leadership | 
         # Interval jobs also run as soon as the process starts: after downtime, catch up at once.
         first = {"next_run_time": now} if job.trigger == "interval" else {}
         scheduler.add_job(
-            _logged(app, job.name, in_context(app, job, stop)),
+            _logged(app, job.name, in_context(app, job, stop), quiet=job.quiet),
             job.trigger,
             id=job.name,
             name=job.name,
@@ -75,7 +75,7 @@ def _record(app: Flask, write) -> None:
             db.session.remove()
 
 
-def _logged(app: Flask, name, run):
+def _logged(app: Flask, name, run, quiet: bool = False):
     from inventory.services import scheduler_status
 
     def wrapper():
@@ -86,6 +86,8 @@ def _logged(app: Flask, name, run):
             failure = f"failed: {type(exc).__name__}"
             _record(app, lambda now: scheduler_status.record_run(name, now, failure))
             raise
+        if quiet and not any(counts.values()):
+            return counts
         summary = ", ".join(f"{k} {v}" for k, v in counts.items())
         _record(app, lambda now: scheduler_status.record_run(name, now, summary))
         log.info("job %s: %s (%.2f s)", name, summary, time.monotonic() - started)

@@ -12,6 +12,7 @@ from .auth.routes import blp as auth
 from .common import IdConverter
 from .consignments.routes import blp as consignments
 from .health.routes import blp as health
+from .jobs.routes import blp as jobs
 from .kits.routes import blp as kits
 from .labels.routes import blp as labels
 from .loans.routes import blp as loans
@@ -76,6 +77,7 @@ def register(app) -> None:
         loans,
         reports,
         labels,
+        jobs,
         notifications,
         notify_callbacks,
         access_log,

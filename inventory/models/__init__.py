@@ -20,6 +20,7 @@ from .assets import (  # noqa: F401
     Condition,
     RetireReason,
 )
+from .background_jobs import BackgroundJob, JobStatus  # noqa: F401, E402
 from .columns import as_utc, utcnow  # noqa: F401
 from .counts import NO_TEMPLATE, TALLIES, Delivery, KitCount, OutcomeCount, StockCount, Tally, plan_stop  # noqa: F401, E402
 from .events import Event, Snapshot  # noqa: F401

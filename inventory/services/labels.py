@@ -20,6 +20,11 @@ from .assets import checked_tag
 from .reference import code_of
 
 MAX_LABELS = 5000
+# A PDF sheet of more labels than this is made by the scheduler process (a background job), not in the
+# request: 1,000 labels take about half a second, 5,000 several seconds, and no request may hold a web
+# worker for more than 5 s.
+IN_REQUEST_LABELS = 1000
+SHEET_JOB = "label_sheet"
 
 
 def _content(thing, base_url: str) -> LabelContent:
@@ -108,6 +113,7 @@ def sheet_pdf(
     start_position: int = 1,
     offsets: dict | None = None,
     progress: Callable[[int], None] | None = None,
+    mark_printed: bool = True,
 ) -> bytes:
     try:
         sheet = template(template_code)
@@ -123,7 +129,8 @@ def sheet_pdf(
         raise InvalidInput(str(exc).capitalize(), {field: [str(exc).capitalize() + "."]}) from None
     except LabelTooSmall as exc:
         raise InvalidInput(str(exc).capitalize(), {"template": [str(exc).capitalize() + "."]}) from None
-    _printed(things)
+    if mark_printed:
+        _printed(things)
     return pdf
 
 
@@ -170,6 +177,67 @@ ROLL_CODES = tuple(rolls.ROLLS)
 DEFAULT_ROLL = ROLL_CODES[0]
 DEFAULT_TEMPLATE = TEMPLATE_CODES[0]
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml", "zpl": "application/zpl"}
+
+
+def in_background(things: list) -> bool:
+    """Is this printout (a PDF sheet or a ZPL job) a background job rather than an answer to the request?"""
+    return len(things) > IN_REQUEST_LABELS
+
+
+def start_sheet_job(
+    things: list, *, fmt: str = "pdf", template_code: str, start_position: int, requested_by: Actor | None
+):
+    """Queue a sheet (or ZPL job) of `things` (checked first: a bad template or position is refused now, not later)."""
+    from . import background_jobs
+
+    try:
+        sheet = template(template_code)
+        if not 1 <= start_position <= sheet.per_sheet:
+            raise SheetError(
+                f"start position {start_position} is off the sheet: {sheet.code} has positions 1 to {sheet.per_sheet}"
+            )
+    except SheetError as exc:
+        field = "template" if "template" in str(exc) else "start_position"
+        raise InvalidInput(str(exc).capitalize(), {field: [str(exc).capitalize() + "."]}) from None
+    arguments = {
+        "tags": [t.tag for t in things],
+        "format": fmt,
+        "template": sheet.code,
+        "start_position": start_position,
+    }
+    return background_jobs.start(SHEET_JOB, arguments, requested_by, total=len(things))
+
+
+def run_sheet_job(arguments: dict, requester, progress: Callable[[int, int], None]):
+    """The background job: the sheet for the tags as they were chosen; labels marked printed once it is kept."""
+    from flask import current_app
+
+    from .background_jobs import JobResult
+
+    config = current_app.config
+    tags = arguments["tags"]
+    progress(0, len(tags))
+    things = _things_by_tag(tags)
+    mark = lambda: _printed(_things_by_tag(tags))  # noqa: E731
+    if arguments.get("format") == "zpl":
+        body = zpl.render(
+            [_content(t, config["PUBLIC_BASE_URL"]) for t in things],
+            width_mm=config["ZPL_LABEL_SIZE"][0],
+            height_mm=config["ZPL_LABEL_SIZE"][1],
+            dpi=config["ZPL_DPI"],
+        )
+        progress(len(things), len(things))
+        return JobResult(body.encode(), f"labels-{len(things)}.zpl", MEDIA_TYPES["zpl"], apply=mark)
+    pdf = sheet_pdf(
+        things,
+        base_url=config["PUBLIC_BASE_URL"],
+        template_code=arguments["template"],
+        start_position=arguments["start_position"],
+        offsets=config["LABEL_OFFSETS"],
+        progress=lambda done: progress(done, len(things)),
+        mark_printed=False,
+    )
+    return JobResult(pdf, f"labels-{arguments['template']}-{len(things)}.pdf", MEDIA_TYPES["pdf"], apply=mark)
 
 
 def printout(

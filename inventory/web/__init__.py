@@ -171,6 +171,7 @@ from . import (  # noqa: E402,F401
     deliveries,
     edits,
     issuing,
+    jobs,
     lists,
     loan_changes,
     logistics,

@@ -3,10 +3,9 @@ so the browser's Back and a copied link return to the same list; /assets.csv str
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from .. import clock
@@ -28,18 +27,11 @@ COLUMNS = ("tag", "type", "make", "model", "serial", "status", "location", "prog
 
 
 def _query_after(viewer, args: dict):
-    """`after -> select` for this list: the service's query with the page's filters and sort."""
-    filters = {k: v for k, v in args.items() if k not in ("cursor", "sort", "quarantined_days")}
-    days = args.get("quarantined_days")
-    since = clock.now() - timedelta(days=days) if days else None
-    return lambda after: asset_service.asset_query(
-        viewer, after=after, sort=args.get("sort"), quarantined_before=since, **filters
-    )
+    return asset_export.query_after(viewer, args)
 
 
 def _keyed(args: dict) -> bool:
-    """Whether the list's sort is by more than the id (its cursor then holds the sort key too)."""
-    return bool(asset_service.ASSET_ORDERS[args.get("sort") or "oldest"])
+    return asset_export.keyed(args)
 
 
 def _list_args() -> tuple[dict, dict[str, str]]:
@@ -108,6 +100,16 @@ def asset_list_csv():
     if errors:
         return asset_list()
     args.pop("cursor", None)
+    if asset_export.longer_than(_query_after(current_user, args)(None), asset_export.IN_REQUEST_ROWS):
+        # Streamed here, a million rows would hold a web worker for minutes: made in the background instead
+        # (a POST, since it starts work), from the same filters.
+        kept = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor" and v]
+        return render_template(
+            "export_in_background.html",
+            kept=kept,
+            limit=asset_export.IN_REQUEST_ROWS,
+            back=_with(url_for("web.asset_list"), kept),
+        )
     # The rows are read while the answer streams, in a database session of their own (the request's is
     # gone by then): so the viewer goes in as plain values, not as a row of the request's session.
     viewer = Principal(
@@ -116,15 +118,21 @@ def asset_list_csv():
         role=current_user.role,
         organisation_id=current_user.organisation_id,
     )
-    sort = args.get("sort") or "oldest"
-    lines = asset_export.csv_lines(
-        _query_after(viewer, args),
-        viewer,
-        (lambda a: (asset_service.sort_key(a, sort), a.id)) if _keyed(args) else (lambda a: a.id),
-    )
+    lines = asset_export.csv_lines(_query_after(viewer, args), viewer, asset_export.position_for(args))
     stamp = clock.today().isoformat()
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="assets-{stamp}.csv"'},
     )
+
+
+@bp.route("/assets.csv", methods=["POST"], endpoint="asset_list_export")
+@needs(Permission.LOOK_UP)
+def asset_list_export():
+    """Start the export of a long list in the background, and show its page."""
+    args, errors = load_form(AssetPageArgs(), request.form)
+    if errors:
+        return asset_list()
+    job = asset_export.start_export_job(current_user, args)
+    return redirect(url_for("web.job_page", job_id=job.id))

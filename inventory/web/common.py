@@ -8,7 +8,7 @@ from datetime import date
 from functools import wraps
 from typing import TypeVar
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from marshmallow import Schema, ValidationError, fields
 
@@ -87,7 +87,8 @@ def form_dates(form) -> dict[str, str]:
 
 def print_labels(select: Callable[[], list], form):
     """A label sheet (or ZPL job) from a label form (sheet, first free position, printer) for what
-    `select` picks: (download, None), or (None, the refusal to show)."""
+    `select` picks: (download, None), or (None, the refusal to show). A sheet too big to make in the
+    request is a background job: the answer is then a redirect to its page."""
     from ..services import labels
 
     def printout():
@@ -96,16 +97,17 @@ def print_labels(select: Callable[[], list], form):
             raise InvalidInput(
                 "The first free label is a whole number, counting from 1", {"start_position": ["A whole number."]}
             )
-        return labels.printout(
-            select(),
-            fmt=form.get("format", "pdf"),
-            template_code=form.get("sheet", labels.DEFAULT_TEMPLATE),
-            start_position=int(start),
-            config=current_app.config,
+        things, fmt, sheet = select(), form.get("format", "pdf"), form.get("sheet", labels.DEFAULT_TEMPLATE)
+        if labels.in_background(things):
+            job = labels.start_sheet_job(
+                things, fmt=fmt, template_code=sheet, start_position=int(start), requested_by=current_user
+            )
+            return redirect(url_for("web.job_page", job_id=job.id))
+        return attachment(
+            *labels.printout(things, fmt=fmt, template_code=sheet, start_position=int(start), config=current_app.config)
         )
 
-    made, refused = attempt(printout)
-    return (attachment(*made) if made else None), refused
+    return attempt(printout)
 
 
 def form_date(text: str | None, field: str, default: date | None = None) -> date | None:

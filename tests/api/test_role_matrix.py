@@ -299,6 +299,9 @@ def test_every_api_route_is_in_the_matrix(app, world, things):
         ("POST", "/api/v1/auth/mfa/confirm"),
         # GOV.UK Notify's own token, not a user's: tests/api/test_delivery_receipts.py.
         ("POST", "/api/v1/notify/callback"),
+        # Every role, for its own jobs only (admins: everyone's): tests/api/test_background_jobs.py.
+        ("GET", "/api/v1/jobs/<id:job_id>"),
+        ("GET", "/api/v1/jobs/<id:job_id>/download"),
     }
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):

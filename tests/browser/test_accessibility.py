@@ -41,6 +41,28 @@ def _sign_in(page, role: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def _background_jobs(world, tags) -> dict[str, int]:
+    """A label sheet's job page as it runs, once done, and after a failure."""
+    from inventory import clock
+    from inventory.models import JobStatus
+    from inventory.services import background_jobs
+
+    made = {}
+    with unit_of_work():
+        for state in ("running", "done", "failed"):
+            job = background_jobs.start(
+                "label_sheet", {"tags": tags, "template": "L7651", "start_position": 1}, world.warehouse, total=1001
+            )
+            job.status, job.done = JobStatus(state), 500 if state == "running" else 1001
+            if state == "done":
+                job.result_key, job.result_name, job.result_type = "jobs/axe/sheet.pdf", "sheet.pdf", "application/pdf"
+            if state == "failed":
+                job.message = "No asset or kit has tag ZZZZZZZ (nor any consignment)"
+            job.finished_at = None if state == "running" else clock.now()
+            made[state] = job.id
+    return made
+
+
 @pytest.fixture
 def pages_to_check(world, make_asset, make_participant, issue):
     """Each role's pages, and the error states a person meets (a step that fills a form and submits)."""
@@ -52,6 +74,7 @@ def pages_to_check(world, make_asset, make_participant, issue):
     hub_chair = make_asset("chair", location="HUB-A")
     person = make_participant(name="Axe Person")
     issue(person, make_asset("sim").tag)
+    jobs = _background_jobs(world, [tablet.tag, hub_chair.tag])
 
     def issue_unticked(page):
         page.get_by_label("Kit or item tags").fill("NOTATAG1 ZZ")
@@ -108,6 +131,9 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("warehouse", f"/a/{tablet.tag}", retire_asks),
         ("warehouse", f"/a/{kit.tag}", None),
         ("warehouse", "/a/NOSUCH1", None),
+        ("warehouse", f"/jobs/{jobs['running']}", None),
+        ("warehouse", f"/jobs/{jobs['done']}", None),
+        ("warehouse", f"/jobs/{jobs['failed']}", None),
         ("advocate", "/participants", None),
         ("advocate", f"/participants/{person.id}", None),
         ("advocate", f"/participants/{person.id}/issue", None),

@@ -180,3 +180,24 @@ def test_counts_check_says_all_agree_then_finds_and_repairs_a_hand_made_change(a
     result = run(app, "counts", "repair")
     assert "2 count(s) repaired" in result.output
     assert run(app, "counts", "check").exit_code == 0
+
+
+def test_jobs_run_list_and_download_a_sheet_asked_for_over_the_api(app, client, world, tmp_path):
+    from tests.api.test_background_jobs import delivery
+    from tests.api.test_labels_api import decoded_tags
+
+    headers = world.headers["warehouse"]
+    imported = delivery(client, headers, 1001)
+    job = client.post("/api/v1/labels/sheet", json={"batch": imported["batch"]}, headers=headers).json
+    db.session.remove()
+    waiting = run(app, "jobs", "list")
+    assert f"{job['id']:>6}  label_sheet   queued" in waiting.output and "warehouse@test.example" in waiting.output
+    ran = run(app, "jobs", "run")
+    assert ran.exit_code == 0 and f"Job {job['id']} (label_sheet)" in ran.output, ran.output
+    assert "Done 1, failed 0" in ran.output
+    assert "done       1001/1001" in run(app, "jobs", "list").output
+    out = tmp_path / "sheet.pdf"
+    saved = run(app, "jobs", "download", str(job["id"]), "-o", str(out))
+    assert saved.exit_code == 0 and "labels-L7651-1001.pdf" in saved.output
+    assert sorted(decoded_tags(out.read_bytes())) == sorted(imported["tags"])
+    assert run(app, "jobs", "download", "999", "-o", str(out)).exit_code == 1

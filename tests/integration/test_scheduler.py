@@ -23,6 +23,8 @@ def test_the_job_list():
         ("remind advocates of assessments", "cron"),
         ("retention", "cron"),
         ("purge sent reminders", "cron"),
+        ("purge finished jobs", "cron"),
+        ("run background jobs", "interval"),
     ]
     assert JOBS[0].schedule == {"hours": 1} and JOBS[1].schedule == {"minutes": 1}
 

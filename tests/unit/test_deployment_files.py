@@ -177,3 +177,17 @@ def test_the_wheel_carries_the_migrations_templates_and_demo_data(tmp_path):
     assert "inventory/web/templates/base.html" in names
     assert any(name.startswith("inventory/demo_data/") for name in names)
     assert not any(name.startswith(("tests/", "bench/")) for name in names)
+
+
+def test_the_scheduler_writes_background_jobs_files_where_the_web_containers_read_them(compose):
+    """Big label sheets and long exports are made by the scheduler and downloaded through the web app: both
+    must have FILE_STORAGE_DIR on the same named volume."""
+    services = compose["services"]
+    places = set()
+    for name in ("web", "scheduler"):
+        folder = services[name]["environment"]["FILE_STORAGE_DIR"]
+        mounts = [v.split(":") for v in services[name]["volumes"]]
+        [volume] = [source for source, target, *_ in mounts if target == folder]
+        assert volume in compose["volumes"], f"{name}'s files are on a named volume"
+        places.add((volume, folder))
+    assert len(places) == 1

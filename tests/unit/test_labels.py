@@ -13,7 +13,7 @@ from labels import single, zpl
 from labels.content import LabelContent
 from labels.layout import MIN_MODULE_MM, LabelTooSmall, layout
 from labels.payload import qr_payload
-from labels.qr import QUIET_ZONE, matrix
+from labels.qr import QUIET_ZONE, library_matrix, matrix
 from labels.sheets import A4, TEMPLATES, SheetError, render, template
 
 BASE = "https://kit.example.org"
@@ -195,3 +195,18 @@ def test_a_thousand_consecutive_tags_all_decode_with_the_one_fixed_mask():
                     left, top = (x + QUIET_ZONE) * scale, (y + QUIET_ZONE) * scale
                     image.paste(0, (left, top, left + scale, top + scale))
         assert [r.text for r in zxingcpp.read_barcodes(image)] == [content.payload]
+
+
+@pytest.mark.parametrize(
+    "payloads",
+    [
+        [qr_payload(BASE, tag_for_number(n)) for n in range(1, 400)],  # alphanumeric, version 2-3
+        ["https://kit.example.org/inventory/a/K7MX3QP", "https://x.example/a/" + "é" * 20],  # byte mode
+        ["0", "12", "123", "1234567890" * 20, "HELLO WORLD", "A" * 300, "x" * 700],  # numeric, long, multi-block
+    ],
+    ids=["tags", "bytes", "other-sizes"],
+)
+def test_the_fast_matrices_are_module_for_module_what_qrcode_makes(payloads):
+    """labels.qr lays each code's data into a frame worked out once per size: it must equal the library's."""
+    for payload in payloads:
+        assert matrix(payload) == library_matrix(payload), payload

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, url_for
 
 from ...auth import current_user, requires
 from ...permissions import Permission
+from ...schemas.jobs import JobSchema
 from ...schemas.labels import OneLabelArgs, SheetArgs
 from ...services import labels
 from ..common import Blueprint
@@ -17,10 +18,27 @@ blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="QR
 @requires(Permission.HANDLE_STOCK)
 @blp.arguments(SheetArgs())
 @blp.response(200, description="A PDF of A4 label sheets, or ZPL", content_type="application/pdf")
+@blp.alt_response(
+    202,
+    schema=JobSchema,
+    description=f"Over {labels.IN_REQUEST_LABELS} labels: a background job (Location: its address); "
+    "GET it for progress, then its download",
+    success=True,
+)
 def sheet(args):
     things = labels.select(
         tags=args.get("tags"), batch=args.get("batch"), location=args.get("location"), unprinted=args["unprinted"]
     )
+    if labels.in_background(things):
+        job = labels.start_sheet_job(
+            things,
+            fmt=args["format"],
+            template_code=args["template"],
+            start_position=args["start_position"],
+            requested_by=current_user(),
+        )
+        location = url_for("jobs.get", job_id=job.id)
+        return Response(JobSchema().dumps(job), status=202, mimetype="application/json", headers={"Location": location})
     body, media_type, filename = labels.printout(
         things,
         fmt=args["format"],

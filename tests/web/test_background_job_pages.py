@@ -84,3 +84,18 @@ def test_a_long_asset_list_is_exported_in_the_background(app, as_role, world, ma
     assert [r["tag"] for r in rows] == desks
     # A short list still downloads at once.
     assert client.get("/assets.csv?type=chair").mimetype == "text/csv"
+
+
+def test_a_long_list_exported_in_the_background_keeps_the_lists_sort_across_batches(
+    app, as_role, world, make_asset, monkeypatch
+):
+    monkeypatch.setattr(asset_export, "IN_REQUEST_ROWS", 3)
+    monkeypatch.setattr(asset_export, "BATCH", 2)  # every batch starts after the last row by (sort key, id)
+    client, token = as_role("warehouse")
+    desks = [make_asset("desk").tag for _ in range(5)]
+    page_path = job_path(client.post("/assets.csv", data={"csrf_token": token, "type": "desk", "sort": "tag"}))
+    run_jobs(app)
+    state = client.get(page_path + ".json").json
+    assert state["status"] == "done"
+    rows = list(csv.DictReader(io.StringIO(client.get(state["download"]).get_data(as_text=True))))
+    assert [r["tag"] for r in rows] == sorted(desks)

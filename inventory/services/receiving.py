@@ -1,22 +1,43 @@
-"""Receiving stock: one asset, or a whole delivery manifest, all or nothing."""
+"""Receiving stock: one asset, or a whole delivery manifest, all or nothing.
+
+A manifest is read, checked and stored a batch of rows at a time, so an import holds one batch and
+the identifiers seen so far, never the whole file: memory stays flat in the file's size. Each batch
+is checked (its own rows, against earlier rows of the file and against the store) and, while every
+row so far is good, stored at once with a few statements (its assets, then their events) in a
+savepoint; the first bad row stops the storing, the checking goes on to the end of the file to list
+every error, and the refusal rolls back what was stored. Rows written this way bypass the ORM, so
+they are counted explicitly (models/tallying.count_inserted), in the same transaction, as the flush
+hook would have counted them.
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from typing import Any, BinaryIO
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
-from ..errors import InvalidInput
-from ..extensions import add_or_conflict, db
-from ..models import Actor, Asset, AssetStatus, Delivery, Event, Location, Programme, allocate_tags
+from .. import clock
+from ..errors import Conflict, InvalidInput
+from ..extensions import db
+from ..models import DATA_BEARING, Actor, Asset, AssetStatus, Delivery, Event, Location, Programme, allocate_tags
+from ..models.tallying import count_inserted
 from . import asset_fields
 from . import manifest as manifest_reader
 from .manifest import RowError
 
 MAX_REPORTED_ERRORS = 1000
+BATCH_ROWS = 1000  # rows checked and stored together: a few statements each, a bounded amount of memory
 _CHUNK = 500  # keeps IN (...) lists well inside every database's parameter limit
+_RACED = (
+    "Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
+    "nothing was imported: check the file again"
+)
 
 
 @dataclass
@@ -41,23 +62,29 @@ class ManifestRejected(InvalidInput):
         self.row_errors = errors
 
 
+Rows = list[tuple[int, dict]]  # (row number, cleaned values)
+
+
 def receive_one(raw: dict, actor: Actor) -> Asset:
     """POST /assets: the same checks as an import row; errors come back per field."""
     errors: Sequence[tuple[str | None, str]]  # a store check may not name a field
     values, errors = asset_fields.clean(raw)
     if not errors:
-        errors = [(e.column, e.message) for e in _check_against_store([(0, values)])]
+        errors = [(e.column, e.message) for e in _Checker().check([(0, values)])]
     if errors:
         field_errors: dict[str, list[str]] = {}
         for name, message in errors:
             field_errors.setdefault(name or "_schema", []).append(message)
         raise InvalidInput("The asset is not valid: see errors for each field", {"json": field_errors})
-    result = _store([values], actor, batch=None)
-    return db.session.scalars(sa.select(Asset).where(Asset.tag == result.tags[0])).one()  # just stored
+    store = _Store(actor, batch=None)
+    raced = store.add([(0, values)])
+    if raced:  # stored by someone else between our check and our insert
+        raise Conflict(f"{_RACED} ({raced[0].message})")
+    return db.session.scalars(sa.select(Asset).where(Asset.tag == store.tags[0])).one()  # just stored
 
 
 def import_manifest(
-    data: bytes | str | manifest_reader.Manifest,
+    data: bytes | str | BinaryIO | manifest_reader.Manifest,
     actor: Actor | None,
     *,
     dry_run: bool = False,
@@ -65,30 +92,49 @@ def import_manifest(
     batch: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReceiveResult:
-    """Check every row of a manifest; store them all, or nothing and every row's errors. `data` may be
-    a manifest already read (the delivery preview shows its rows, and need not read the file twice)."""
-    parsed = data if isinstance(data, manifest_reader.Manifest) else manifest_reader.read(data, max_rows=max_rows)
-    if parsed.errors and not parsed.rows:
-        raise ManifestRejected(parsed.errors)
-    errors = list(parsed.errors)
-    cleaned: list[tuple[int, dict]] = []
-    for done, (row_number, raw) in enumerate(parsed.rows, start=1):
-        values, row_errors = asset_fields.clean(raw)
-        errors.extend(RowError(row_number, f, m) for f, m in row_errors)
-        cleaned.append((row_number, values))
-        if progress and (done % 100 == 0 or done == len(parsed.rows)):
-            progress(done, len(parsed.rows))
-    errors.extend(_check_against_store(cleaned))
+    """Check every row of a manifest; store them all, or nothing and every row's errors. `data` is the
+    file (bytes, text, or a binary file that can be read twice: see manifest.ManifestStream), or a
+    manifest already read (the delivery preview shows its rows, and need not read the file twice)."""
+    file_errors: list[RowError]
+    rows: Iterable[tuple[int, dict[str, str]]]
+    if isinstance(data, manifest_reader.Manifest):
+        if data.errors and not data.rows:
+            raise ManifestRejected(data.errors)
+        rows, file_errors, expected = data.rows, data.errors, len(data.rows)
+    else:
+        stream = manifest_reader.ManifestStream(data, max_rows=max_rows)
+        rows, file_errors, expected = stream, stream.errors, stream.lines - 1  # grows as it is read
+    checker = _Checker()
+    store = None if dry_run else _Store(actor, batch=batch or secrets.token_hex(6))
+    errors: list[RowError] = []
+    checked = 0
+    for chunk in _batches(iter(rows), BATCH_ROWS):
+        cleaned: Rows = []
+        for row_number, raw in chunk:
+            values, row_errors = asset_fields.clean(raw)
+            errors.extend(RowError(row_number, f, m) for f, m in row_errors)
+            cleaned.append((row_number, values))
+        errors.extend(checker.check(cleaned))
+        checked += len(cleaned)
+        if store is not None and not errors and not file_errors:
+            errors.extend(store.add(cleaned))
+        if progress:
+            progress(checked, max(expected, checked))
+    errors = file_errors + errors
     if errors:
         errors.sort(
             key=lambda e: (e.row, asset_fields.FIELDS.index(e.column) if e.column in asset_fields.FIELDS else -1)
         )
         raise ManifestRejected(errors)
-    if dry_run:
-        return ReceiveResult(dry_run=True, checked=len(cleaned))
-    result = _store([v for _, v in cleaned], actor, batch=batch or secrets.token_hex(6))
-    result.checked = len(cleaned)
-    return result
+    if store is None:
+        return ReceiveResult(dry_run=True, checked=checked)
+    store.finish()
+    return ReceiveResult(created=len(store.tags), tags=store.tags, batch=store.batch, checked=checked)
+
+
+def _batches(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -96,49 +142,64 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
-def _check_against_store(rows: list[tuple[int, dict]]) -> list[RowError]:
-    """References that must exist, and identifiers that must be unique in the file and in the store."""
-    errors = _check_codes(rows, "programme", Programme) + _check_codes(rows, "location", Location)
-    for name, column in (("imei", Asset.imei), ("iccid", Asset.iccid)):
-        first = _first_rows(rows, name, lambda values, name=name: values[name], errors)
-        stored = _stored(sa.select(column), column, list(first))
-        errors += [RowError(first[v], name, f"{name} {v} is already stored") for v in first if v in stored]
+class _Checker:
+    """References that must exist, and identifiers that must be unique in the file and in the store,
+    checked a batch at a time. Between batches it keeps only what the next needs: each identifier's
+    first row, and the codes already looked up."""
 
-    # Serial numbers are unique per maker (makers' names compared without regard to case).
-    first = _first_rows(
-        rows,
-        "serial",
-        lambda v: (v["make"].lower(), v["serial"]) if v["serial"] else None,
-        errors,
-        describe=lambda key: f"{key[1]} (make {key[0]})",
-    )
-    stored = _stored(sa.select(sa.func.lower(Asset.make), Asset.serial), Asset.serial, [s for _, s in first])
-    errors += [
-        RowError(row, "serial", f"serial {serial} (make {make}) is already stored")
-        for (make, serial), row in first.items()
-        if (make, serial) in stored
-    ]
-    return errors
+    def __init__(self) -> None:
+        self.first: dict[str, dict] = {"imei": {}, "iccid": {}, "serial": {}}
+        self.codes: dict[str, dict[str, int | None]] = {"programme": {}, "location": {}}
 
+    def check(self, rows: Rows) -> list[RowError]:
+        errors = self._check_codes(rows, "programme", Programme) + self._check_codes(rows, "location", Location)
+        for name, column in (("imei", Asset.imei), ("iccid", Asset.iccid)):
+            new = self._first_rows(rows, name, lambda values, name=name: values[name], errors)
+            stored = _stored(sa.select(column), column, list(new))
+            errors += [RowError(new[v], name, f"{name} {v} is already stored") for v in new if v in stored]
 
-def _check_codes(rows, name: str, model) -> list[RowError]:
-    codes = sorted({v[name] for _, v in rows if v[name]})
-    known = _stored(sa.select(model.code), model.code, codes)
-    return [RowError(n, name, f"unknown {name} '{v[name]}'") for n, v in rows if v[name] and v[name] not in known]
+        # Serial numbers are unique per maker (makers' names compared without regard to case).
+        new = self._first_rows(
+            rows,
+            "serial",
+            lambda v: (v["make"].lower(), v["serial"]) if v["serial"] else None,
+            errors,
+            describe=lambda key: f"{key[1]} (make {key[0]})",
+        )
+        stored = _stored(sa.select(sa.func.lower(Asset.make), Asset.serial), Asset.serial, [s for _, s in new])
+        errors += [
+            RowError(row, "serial", f"serial {serial} (make {make}) is already stored")
+            for (make, serial), row in new.items()
+            if (make, serial) in stored
+        ]
+        return errors
 
+    def ids(self, name: str, code: str) -> int:
+        found = self.codes[name][code]
+        assert found is not None  # checked
+        return found
 
-def _first_rows(rows, name: str, key_of, errors: list[RowError], describe=str) -> dict:
-    """The first row each key appears on; later rows with the same key are errors."""
-    first: dict = {}
-    for row_number, values in rows:
-        key = key_of(values)
-        if key is None:
-            continue
-        if key in first:
-            errors.append(RowError(row_number, name, f"{name} {describe(key)} is also on row {first[key]}"))
-        else:
-            first[key] = row_number
-    return first
+    def _check_codes(self, rows: Rows, name: str, model) -> list[RowError]:
+        known = self.codes[name]
+        wanted = sorted({v[name] for _, v in rows if v[name]} - known.keys())
+        for chunk in _chunks(wanted):
+            known.update(db.session.execute(sa.select(model.code, model.id).where(model.code.in_(chunk))).all())
+        known.update((code, None) for code in wanted if code not in known)
+        return [RowError(n, name, f"unknown {name} '{v[name]}'") for n, v in rows if v[name] and known[v[name]] is None]
+
+    def _first_rows(self, rows: Rows, name: str, key_of, errors: list[RowError], describe=str) -> dict:
+        """Keys first seen in these rows, with their row; a key seen on an earlier row is an error."""
+        first = self.first[name]
+        new: dict = {}
+        for row_number, values in rows:
+            key = key_of(values)
+            if key is None:
+                continue
+            if key in first:
+                errors.append(RowError(row_number, name, f"{name} {describe(key)} is also on row {first[key]}"))
+            else:
+                first[key] = new[key] = row_number
+        return new
 
 
 def _stored(query: sa.Select, indexed_column, values: list) -> set:
@@ -150,47 +211,84 @@ def _stored(query: sa.Select, indexed_column, values: list) -> set:
     return found
 
 
-def _store(rows: list[dict], actor: Actor | None, *, batch: str | None) -> ReceiveResult:
-    programmes = {p.code: p for p in db.session.scalars(sa.select(Programme))}
-    codes = sorted({v["location"] for v in rows})
-    locations = {loc.code: loc for loc in db.session.scalars(sa.select(Location).where(Location.code.in_(codes)))}
-    tags = allocate_tags(db.session, len(rows))
-    assets = []
-    for tag, values in zip(tags, rows):
-        fields = {k: v for k, v in values.items() if k not in ("programme", "location")}
-        asset = Asset(
-            tag=tag,
-            batch=batch,
-            programme=programmes.get(values["programme"]),
-            location=locations[values["location"]],
-            **fields,
-        )
+class _Store:
+    """Stores checked rows a batch at a time: tags drawn from the counter in one statement, the assets
+    and their "receive" events each in one multi-row insert, their stock counted, and at the end the
+    delivery's row. Everything in the caller's transaction: a refusal later rolls it all back."""
+
+    def __init__(self, actor: Actor | None, *, batch: str | None):
+        self.actor_id = actor.id if actor else None
+        self.batch = batch
+        self.now: datetime = clock.now()
+        self.tags: list[str] = []
+        self.codes = _Checker()  # programme and location ids, looked up once
+        self._assets = Asset.__table__
+        self._events = Event.__table__
+
+    def add(self, rows: Rows) -> list[RowError]:
+        """Store the rows; or, if a unique constraint refuses them (another import stored one of their
+        identifiers after we checked), store none of them and say which rows and why."""
+        tags = allocate_tags(db.session, len(rows))
+        assets = [self._asset(tag, values) for tag, (_, values) in zip(tags, rows, strict=True)]
+        try:
+            with db.session.begin_nested():
+                stored = db.session.execute(
+                    sa.insert(self._assets).returning(self._assets.c.id, self._assets.c.tag), assets
+                ).all()
+                ids = dict((tag, asset_id) for asset_id, tag in stored)
+                db.session.execute(sa.insert(self._events), [self._event(ids[a["tag"]], a) for a in assets])
+                count_inserted(db.session(), Asset, assets)
+        except IntegrityError as error:
+            # The other import has committed (a unique index waits for that), so its rows can be seen now.
+            raced = _Checker().check(rows)
+            return raced or [RowError(rows[0][0], None, f"{_RACED}: {error.orig}")]
+        self.tags.extend(tags)
+        return []
+
+    def _asset(self, tag: str, values: dict) -> dict[str, Any]:
+        self.codes._check_codes([(0, values)], "location", Location)
+        if values["programme"]:
+            self.codes._check_codes([(0, values)], "programme", Programme)
         # A data-bearing device goes on the shelf only with proof its last owner's data is gone.
-        ready = not asset.needs_wipe_certificate or asset.wipe_certificate
-        asset.status = AssetStatus.IN_STOCK if ready else AssetStatus.RECEIVED
-        assets.append(asset)
-    # Another delivery with the same serial, IMEI or ICCID may have been stored since we checked.
-    add_or_conflict(
-        assets,
-        "Another import stored one of these serials, IMEIs or ICCIDs at the same moment; "
-        "nothing was imported: check the file again",
-    )
-    db.session.add_all(
-        Event(
-            actor_id=actor.id if actor else None,
-            asset_id=a.id,
-            action="receive",
-            to_status=a.status.value,
-            to_location_id=a.location_id,
-            details={"batch": batch} if batch else None,
+        ready = values["type"] not in DATA_BEARING or values["wipe_certificate"]
+        row = {k: v for k, v in values.items() if k not in ("programme", "location")}
+        row.update(
+            tag=tag,
+            batch=self.batch,
+            programme_id=self.codes.ids("programme", values["programme"]) if values["programme"] else None,
+            location_id=self.codes.ids("location", values["location"]),
+            status=AssetStatus.IN_STOCK if ready else AssetStatus.RECEIVED,
+            received_at=self.now,
+            label_printed_at=None,
         )
-        for a in assets
-    )
-    if batch is not None:  # the deliveries page lists these rows, not the assets grouped by batch
-        delivery = db.session.scalar(sa.select(Delivery).where(Delivery.batch == batch).with_for_update())
-        if delivery is None:
-            db.session.add(Delivery(batch=batch, assets=len(assets)))
+        return row
+
+    def _event(self, asset_id: int, asset: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "at": self.now,
+            "actor_id": self.actor_id,
+            "asset_id": asset_id,
+            "action": "receive",
+            "to_status": asset["status"].value,
+            "to_location_id": asset["location_id"],
+            "details": {"batch": self.batch} if self.batch else None,
+        }
+
+    def finish(self) -> None:
+        """The delivery's row: the deliveries page lists these, not the assets grouped by batch."""
+        if self.batch is None or not self.tags:
+            return
+        deliveries = Delivery.__table__
+        existing = db.session.execute(
+            sa.select(deliveries.c.id).where(deliveries.c.batch == self.batch).with_for_update()
+        ).scalar()
+        if existing is None:
+            db.session.execute(
+                sa.insert(deliveries).values(batch=self.batch, assets=len(self.tags), received_at=self.now, labelled=0)
+            )
         else:  # a named batch imported in parts
-            delivery.assets += len(assets)
-    db.session.flush()
-    return ReceiveResult(created=len(assets), tags=tags, batch=batch)
+            db.session.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.id == existing)
+                .values(assets=deliveries.c.assets + len(self.tags))
+            )

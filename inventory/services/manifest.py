@@ -14,7 +14,7 @@ import itertools
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, TextIO
+from typing import IO, TextIO
 
 from .asset_fields import FIELDS, REQUIRED_COLUMNS
 
@@ -50,7 +50,7 @@ _SCAN = 1 << 20  # the encoding scan reads a megabyte at a time
 SPOOL_IN_MEMORY = 1 << 20  # an upload bigger than this waits on disk, not in the worker's memory
 
 
-def spooled(stream: BinaryIO, limit: int | None = None) -> BinaryIO:
+def spooled(stream: IO[bytes], limit: int | None = None) -> IO[bytes]:
     """A copy of a stream that cannot be read twice (a request body), kept in memory up to a megabyte
     and on disk beyond, so it can be. ValueError when it is longer than `limit` bytes."""
     copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
@@ -62,7 +62,7 @@ def spooled(stream: BinaryIO, limit: int | None = None) -> BinaryIO:
             raise ValueError(f"longer than {limit} bytes")
         copy.write(chunk)
     copy.seek(0)
-    return copy  # type: ignore[return-value]
+    return copy
 
 
 @dataclass
@@ -72,7 +72,7 @@ class _Scan:
     binary: bool
 
 
-def _scan(stream: BinaryIO) -> _Scan:
+def _scan(stream: IO[bytes]) -> _Scan:
     """One pass over the bytes (then back to the start): UTF-8 or the Windows-1252 of older Excel (a file
     that is not valid UTF-8 anywhere is read as that, as decode() does), how many lines (for progress),
     and whether it holds NUL bytes (not a text file)."""
@@ -101,12 +101,15 @@ class ManifestStream:
     after a header error no rows follow. `lines` estimates the rows to come (for a progress bar).
 
     `data` may be bytes, text, or a binary file that can be read twice (seekable): a file on disk, an
-    upload spooled to disk. Only one row is held at a time, so memory does not grow with the file."""
+    upload spooled to disk. Only one row is held at a time (and the first `keep`, if asked), so memory
+    does not grow with the file."""
 
-    def __init__(self, data: bytes | str | BinaryIO, *, max_rows: int):
+    def __init__(self, data: bytes | str | IO[bytes], *, max_rows: int, keep: int = 0):
         self.max_rows = max_rows
         self.errors: list[RowError] = []
         self.rows = 0
+        self.keep = keep
+        self.kept: list[tuple[int, dict[str, str]]] = []  # the first `keep` rows, for a page to show
         self._text: TextIO
         if isinstance(data, str):
             binary = "\x00" in data
@@ -119,7 +122,7 @@ class ManifestStream:
             scan = _scan(stream)
             binary, self.lines = scan.binary, scan.lines
             errors = "replace" if scan.encoding == "cp1252" else "strict"
-            self._text = io.TextIOWrapper(stream, encoding=scan.encoding, errors=errors, newline="")  # type: ignore[arg-type]
+            self._text = io.TextIOWrapper(stream, encoding=scan.encoding, errors=errors, newline="")
         if binary:
             self.errors.append(RowError(1, None, "this is not a CSV text file (it holds binary data)"))
 
@@ -143,11 +146,8 @@ class ManifestStream:
                 if not any(v.strip() for v in values):
                     continue  # blank lines, often at the end of a file
                 if self.rows >= self.max_rows:
-                    self.errors.append(
-                        RowError(
-                            row_number, None, f"the file has more than {self.max_rows} rows; split it into smaller files"
-                        )
-                    )
+                    too_many = f"the file has more than {self.max_rows} rows; split it into smaller files"
+                    self.errors.append(RowError(row_number, None, too_many))
                     return
                 if len(values) > len(columns):
                     self.errors.append(
@@ -160,14 +160,17 @@ class ManifestStream:
                     )
                     continue
                 self.rows += 1
-                yield row_number, {name: value for name, value in zip(columns, values) if name}
+                row = {name: value for name, value in zip(columns, values) if name}
+                if len(self.kept) < self.keep:
+                    self.kept.append((row_number, row))
+                yield row_number, row
         except csv.Error as exc:
             self.errors.append(RowError(reader.line_num, None, f"the CSV cannot be read here: {exc}"))
         if not self.rows and not self.errors:
             self.errors.append(RowError(2, None, "the file has a header but no rows"))
 
 
-def read(data: bytes | str | BinaryIO, *, max_rows: int) -> Manifest:
+def read(data: bytes | str | IO[bytes], *, max_rows: int) -> Manifest:
     """The whole manifest in memory: for a page that shows its rows (the delivery preview)."""
     stream = ManifestStream(data, max_rows=max_rows)
     manifest = Manifest(rows=list(stream))

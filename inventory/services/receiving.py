@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import IO, Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -84,7 +84,7 @@ def receive_one(raw: dict, actor: Actor) -> Asset:
 
 
 def import_manifest(
-    data: bytes | str | BinaryIO | manifest_reader.Manifest,
+    data: bytes | str | IO[bytes] | manifest_reader.ManifestStream,
     actor: Actor | None,
     *,
     dry_run: bool = False,
@@ -94,21 +94,17 @@ def import_manifest(
 ) -> ReceiveResult:
     """Check every row of a manifest; store them all, or nothing and every row's errors. `data` is the
     file (bytes, text, or a binary file that can be read twice: see manifest.ManifestStream), or a
-    manifest already read (the delivery preview shows its rows, and need not read the file twice)."""
-    file_errors: list[RowError]
-    rows: Iterable[tuple[int, dict[str, str]]]
-    if isinstance(data, manifest_reader.Manifest):
-        if data.errors and not data.rows:
-            raise ManifestRejected(data.errors)
-        rows, file_errors, expected = data.rows, data.errors, len(data.rows)
+    stream of it not yet read (the delivery preview keeps the first rows it shows)."""
+    if isinstance(data, manifest_reader.ManifestStream):
+        stream = data
     else:
         stream = manifest_reader.ManifestStream(data, max_rows=max_rows)
-        rows, file_errors, expected = stream, stream.errors, stream.lines - 1  # grows as it is read
+    file_errors = stream.errors  # grows as the stream is read
     checker = _Checker()
     store = None if dry_run else _Store(actor, batch=batch or secrets.token_hex(6))
     errors: list[RowError] = []
     checked = 0
-    for chunk in _batches(iter(rows), BATCH_ROWS):
+    for chunk in _batches(iter(stream), BATCH_ROWS):
         cleaned: Rows = []
         for row_number, raw in chunk:
             values, row_errors = asset_fields.clean(raw)
@@ -119,7 +115,7 @@ def import_manifest(
         if store is not None and not errors and not file_errors:
             errors.extend(store.add(cleaned))
         if progress:
-            progress(checked, max(expected, checked))
+            progress(checked, max(stream.lines - 1, checked))
     errors = file_errors + errors
     if errors:
         errors.sort(
@@ -222,8 +218,8 @@ class _Store:
         self.now: datetime = clock.now()
         self.tags: list[str] = []
         self.codes = _Checker()  # programme and location ids, looked up once
-        self._assets = Asset.__table__
-        self._events = Event.__table__
+        self._assets = cast(sa.Table, Asset.__table__)
+        self._events = cast(sa.Table, Event.__table__)
 
     def add(self, rows: Rows) -> list[RowError]:
         """Store the rows; or, if a unique constraint refuses them (another import stored one of their
@@ -278,7 +274,7 @@ class _Store:
         """The delivery's row: the deliveries page lists these, not the assets grouped by batch."""
         if self.batch is None or not self.tags:
             return
-        deliveries = Delivery.__table__
+        deliveries = cast(sa.Table, Delivery.__table__)
         existing = db.session.execute(
             sa.select(deliveries.c.id).where(deliveries.c.batch == self.batch).with_for_update()
         ).scalar()

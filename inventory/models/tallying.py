@@ -185,13 +185,16 @@ def count_inserted(session: Session, model: type, rows: Iterable[Mapping[str, An
     tallies = _BY_MODEL.get(model)
     if not tallies:
         return
-    names = _attrs(model)
+    names = sorted(_attrs(model))
+    # Rows alike in what the tallies read are counted alike: each distinct set of values is counted once.
+    alike = Counter(tuple(row.get(name) for name in names) for row in rows)
     look = _FlushLookup(session, None, {})
     deltas: Counter = Counter()
-    for row in rows:
-        after = {name: row.get(name) for name in names}
+    for values, rows_alike in alike.items():
+        after = dict(zip(names, values, strict=True))
         for tally in tallies:
-            _moves(tally, None, after, look, look, deltas)
+            for key in tally.keys(after, look):
+                deltas[(tally, key)] += rows_alike
     deltas = Counter({k: v for k, v in deltas.items() if v})
     if deltas:
         transaction = session.get_nested_transaction() or session.get_transaction()

@@ -20,12 +20,12 @@ from itertools import islice
 from typing import IO, Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import DATA_BEARING, Actor, Asset, AssetStatus, Delivery, Event, Location, Programme, allocate_tags
+from ..models.bulk import UNIQUE_REFUSED, among, insert_rows
 from ..models.tallying import count_inserted
 from . import asset_fields
 from . import manifest as manifest_reader
@@ -69,14 +69,15 @@ def receive_one(raw: dict, actor: Actor) -> Asset:
     """POST /assets: the same checks as an import row; errors come back per field."""
     errors: Sequence[tuple[str | None, str]]  # a store check may not name a field
     values, errors = asset_fields.clean(raw)
+    checker = _Checker()
     if not errors:
-        errors = [(e.column, e.message) for e in _Checker().check([(0, values)])]
+        errors = [(e.column, e.message) for e in checker.check([(0, values)])]
     if errors:
         field_errors: dict[str, list[str]] = {}
         for name, message in errors:
             field_errors.setdefault(name or "_schema", []).append(message)
         raise InvalidInput("The asset is not valid: see errors for each field", {"json": field_errors})
-    store = _Store(actor, batch=None)
+    store = _Store(actor, checker, batch=None)
     raced = store.add([(0, values)])
     if raced:  # stored by someone else between our check and our insert
         raise Conflict(f"{_RACED} ({raced[0].message})")
@@ -101,7 +102,7 @@ def import_manifest(
         stream = manifest_reader.ManifestStream(data, max_rows=max_rows)
     file_errors = stream.errors  # grows as the stream is read
     checker = _Checker()
-    store = None if dry_run else _Store(actor, batch=batch or secrets.token_hex(6))
+    store = None if dry_run else _Store(actor, checker, batch=batch or secrets.token_hex(6))
     errors: list[RowError] = []
     checked = 0
     for chunk in _batches(iter(stream), BATCH_ROWS):
@@ -179,7 +180,8 @@ class _Checker:
         known = self.codes[name]
         wanted = sorted({v[name] for _, v in rows if v[name]} - known.keys())
         for chunk in _chunks(wanted):
-            known.update(db.session.execute(sa.select(model.code, model.id).where(model.code.in_(chunk))).all())
+            query = sa.select(model.code, model.id).where(among(db.session(), model.code, chunk))
+            known.update(db.session.execute(query).all())
         known.update((code, None) for code in wanted if code not in known)
         return [RowError(n, name, f"unknown {name} '{v[name]}'") for n, v in rows if v[name] and known[v[name]] is None]
 
@@ -202,7 +204,7 @@ def _stored(query: sa.Select, indexed_column, values: list) -> set:
     """What `query` returns for rows whose indexed column is one of `values`, as a set."""
     found: set = set()
     for chunk in _chunks(sorted(set(values))):
-        for row in db.session.execute(query.where(indexed_column.in_(chunk))):
+        for row in db.session.execute(query.where(among(db.session(), indexed_column, chunk))):
             found.add(tuple(row) if len(row) > 1 else row[0])
     return found
 
@@ -212,12 +214,12 @@ class _Store:
     and their "receive" events each in one multi-row insert, their stock counted, and at the end the
     delivery's row. Everything in the caller's transaction: a refusal later rolls it all back."""
 
-    def __init__(self, actor: Actor | None, *, batch: str | None):
+    def __init__(self, actor: Actor | None, codes: _Checker, *, batch: str | None):
         self.actor_id = actor.id if actor else None
         self.batch = batch
         self.now: datetime = clock.now()
         self.tags: list[str] = []
-        self.codes = _Checker()  # programme and location ids, looked up once
+        self.codes = codes  # the checker that checked the rows: it knows their programmes' and locations' ids
         self._assets = cast(sa.Table, Asset.__table__)
         self._events = cast(sa.Table, Event.__table__)
 
@@ -228,23 +230,17 @@ class _Store:
         assets = [self._asset(tag, values) for tag, (_, values) in zip(tags, rows, strict=True)]
         try:
             with db.session.begin_nested():
-                stored = db.session.execute(
-                    sa.insert(self._assets).returning(self._assets.c.id, self._assets.c.tag), assets
-                ).all()
-                ids = dict((tag, asset_id) for asset_id, tag in stored)
-                db.session.execute(sa.insert(self._events), [self._event(ids[a["tag"]], a) for a in assets])
+                insert_rows(db.session(), self._assets, assets)
+                db.session.execute(self._receive_events(tags))
                 count_inserted(db.session(), Asset, assets)
-        except IntegrityError as error:
+        except UNIQUE_REFUSED as error:
             # The other import has committed (a unique index waits for that), so its rows can be seen now.
             raced = _Checker().check(rows)
-            return raced or [RowError(rows[0][0], None, f"{_RACED}: {error.orig}")]
+            return raced or [RowError(rows[0][0], None, f"{_RACED}: {getattr(error, 'orig', error)}")]
         self.tags.extend(tags)
         return []
 
     def _asset(self, tag: str, values: dict) -> dict[str, Any]:
-        self.codes._check_codes([(0, values)], "location", Location)
-        if values["programme"]:
-            self.codes._check_codes([(0, values)], "programme", Programme)
         # A data-bearing device goes on the shelf only with proof its last owner's data is gone.
         ready = values["type"] not in DATA_BEARING or values["wipe_certificate"]
         row = {k: v for k, v in values.items() if k not in ("programme", "location")}
@@ -259,16 +255,26 @@ class _Store:
         )
         return row
 
-    def _event(self, asset_id: int, asset: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "at": self.now,
-            "actor_id": self.actor_id,
-            "asset_id": asset_id,
-            "action": "receive",
-            "to_status": asset["status"].value,
-            "to_location_id": asset["location_id"],
-            "details": {"batch": self.batch} if self.batch else None,
-        }
+    def _receive_events(self, tags: list[str]) -> sa.Insert:
+        """Each asset's "receive" event, written from the asset rows just inserted (one statement, and
+        the ids need not come back to Python)."""
+        a, events = self._assets, self._events
+        details = sa.literal({"batch": self.batch}, sa.JSON) if self.batch else sa.null()
+        columns = ("at", "actor_id", "asset_id", "action", "to_status", "to_location_id", "details")
+        return sa.insert(events).from_select(
+            columns,
+            sa.select(
+                sa.literal(self.now, events.c.at.type),
+                sa.literal(self.actor_id, events.c.actor_id.type),
+                a.c.id,
+                sa.literal("receive", events.c.action.type),
+                a.c.status,
+                a.c.location_id,
+                details,
+            )
+            .where(among(db.session(), a.c.tag, tags))
+            .order_by(a.c.id),
+        )
 
     def finish(self) -> None:
         """The delivery's row: the deliveries page lists these, not the assets grouped by batch."""

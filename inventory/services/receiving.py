@@ -12,6 +12,7 @@ hook would have counted them.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from itertools import islice
 from typing import IO, Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.orm import SessionTransaction
 
 from .. import clock
 from ..errors import Conflict, InvalidInput
@@ -81,6 +83,7 @@ def receive_one(raw: dict, actor: Actor) -> Asset:
     raced = store.add([(0, values)])
     if raced:  # stored by someone else between our check and our insert
         raise Conflict(f"{_RACED} ({raced[0].message})")
+    store.finish()
     return db.session.scalars(sa.select(Asset).where(Asset.tag == store.tags[0])).one()  # just stored
 
 
@@ -105,20 +108,28 @@ def import_manifest(
     store = None if dry_run else _Store(actor, checker, batch=batch or secrets.token_hex(6))
     errors: list[RowError] = []
     checked = 0
-    for chunk in _batches(iter(stream), BATCH_ROWS):
-        cleaned: Rows = []
-        for row_number, raw in chunk:
-            values, row_errors = asset_fields.clean(raw)
-            errors.extend(RowError(row_number, f, m) for f, m in row_errors)
-            cleaned.append((row_number, values))
-        errors.extend(checker.check(cleaned))
-        checked += len(cleaned)
-        if store is not None and not errors and not file_errors:
-            errors.extend(store.add(cleaned))
-        if progress:
-            progress(checked, max(stream.lines - 1, checked))
+    try:
+        for chunk in _batches(iter(stream), BATCH_ROWS):
+            cleaned: Rows = []
+            for row_number, raw in chunk:
+                values, row_errors = asset_fields.clean(raw)
+                errors.extend(RowError(row_number, f, m) for f, m in row_errors)
+                cleaned.append((row_number, values))
+            errors.extend(checker.check(cleaned))
+            checked += len(cleaned)
+            if store is not None and not errors and not file_errors:
+                errors.extend(store.add(cleaned))
+            if progress:
+                progress(checked, max(stream.lines - 1, checked))
+    except BaseException:
+        if store is not None:
+            with contextlib.suppress(Exception):  # the error says more than a failed rollback would
+                store.abandon()
+        raise
     errors = file_errors + errors
     if errors:
+        if store is not None:
+            store.abandon()  # the batches stored before the first bad row
         errors.sort(
             key=lambda e: (e.row, asset_fields.FIELDS.index(e.column) if e.column in asset_fields.FIELDS else -1)
         )
@@ -211,8 +222,9 @@ def _stored(query: sa.Select, indexed_column, values: list) -> set:
 
 class _Store:
     """Stores checked rows a batch at a time: tags drawn from the counter in one statement, the assets
-    and their "receive" events each in one multi-row insert, their stock counted, and at the end the
-    delivery's row. Everything in the caller's transaction: a refusal later rolls it all back."""
+    in one COPY or executemany, their "receive" events in one INSERT ... SELECT, their stock counted;
+    at the end the delivery's row. All inside one savepoint, so that whatever refuses the import later
+    (a bad row in a later batch, a unique constraint) takes every stored row back out, whoever called."""
 
     def __init__(self, actor: Actor | None, codes: _Checker, *, batch: str | None):
         self.actor_id = actor.id if actor else None
@@ -222,23 +234,33 @@ class _Store:
         self.codes = codes  # the checker that checked the rows: it knows their programmes' and locations' ids
         self._assets = cast(sa.Table, Asset.__table__)
         self._events = cast(sa.Table, Event.__table__)
+        self._savepoint: SessionTransaction | None = None
 
     def add(self, rows: Rows) -> list[RowError]:
         """Store the rows; or, if a unique constraint refuses them (another import stored one of their
-        identifiers after we checked), store none of them and say which rows and why."""
+        identifiers after we checked), take back everything stored and say which rows and why."""
+        if self._savepoint is None:
+            self._savepoint = db.session.begin_nested()
         tags = allocate_tags(db.session, len(rows))
         assets = [self._asset(tag, values) for tag, (_, values) in zip(tags, rows, strict=True)]
         try:
-            with db.session.begin_nested():
-                insert_rows(db.session(), self._assets, assets)
-                db.session.execute(self._receive_events(tags))
-                count_inserted(db.session(), Asset, assets)
+            insert_rows(db.session(), self._assets, assets)
+            db.session.execute(self._receive_events(tags))
         except UNIQUE_REFUSED as error:
+            self.abandon()
             # The other import has committed (a unique index waits for that), so its rows can be seen now.
             raced = _Checker().check(rows)
             return raced or [RowError(rows[0][0], None, f"{_RACED}: {getattr(error, 'orig', error)}")]
+        count_inserted(db.session(), Asset, assets)
         self.tags.extend(tags)
         return []
+
+    def abandon(self) -> None:
+        """Take back everything stored so far (and its counts): the import is refused."""
+        if self._savepoint is not None and self._savepoint.is_active:
+            self._savepoint.rollback()
+        self._savepoint = None
+        self.tags = []
 
     def _asset(self, tag: str, values: dict) -> dict[str, Any]:
         # A data-bearing device goes on the shelf only with proof its last owner's data is gone.
@@ -277,9 +299,15 @@ class _Store:
         )
 
     def finish(self) -> None:
-        """The delivery's row: the deliveries page lists these, not the assets grouped by batch."""
-        if self.batch is None or not self.tags:
-            return
+        """Keep what was stored, with the delivery's row (the deliveries page lists these, not the assets
+        grouped by batch)."""
+        if self.batch is not None and self.tags:
+            self._delivery()
+        if self._savepoint is not None:
+            self._savepoint.commit()  # released into the caller's transaction, which commits or not
+            self._savepoint = None
+
+    def _delivery(self) -> None:
         deliveries = cast(sa.Table, Delivery.__table__)
         existing = db.session.execute(
             sa.select(deliveries.c.id).where(deliveries.c.batch == self.batch).with_for_update()

@@ -73,6 +73,7 @@ def test_a_big_import_stores_every_row_with_its_event_a_valid_tag_and_exact_coun
         .where(Event.actor_id == world.warehouse.id)
     ).all()
     assert len(events) == rows == count(Event) == count(Asset)
+    assert all(details == {"batch": result.batch} for details in db.session.scalars(sa.select(Event.details)))
     assert all(
         action == "receive" and to_status == status.value and to_location == location
         for _, status, location, action, to_status, to_location in events

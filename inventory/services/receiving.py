@@ -3,11 +3,15 @@
 A manifest is read, checked and stored a batch of rows at a time, so an import holds one batch and
 the identifiers seen so far, never the whole file: memory stays flat in the file's size. Each batch
 is checked (its own rows, against earlier rows of the file and against the store) and, while every
-row so far is good, stored at once with a few statements (its assets, then their events) in a
-savepoint; the first bad row stops the storing, the checking goes on to the end of the file to list
-every error, and the refusal rolls back what was stored. Rows written this way bypass the ORM, so
-they are counted explicitly (models/tallying.count_inserted), in the same transaction, as the flush
-hook would have counted them.
+row so far is good, stored at once with a few statements (its tags, its assets, their events). All
+batches go into one savepoint: the first bad row stops the storing, the checking goes on to the end of
+the file to list every error, and the savepoint is rolled back, so nothing of a refused file is left
+whoever called. Rows written this way bypass the ORM, so they are counted explicitly
+(models/tallying.count_inserted), in the same transaction, as the flush hook would have counted them.
+
+Two imports at once: each checks against what is committed, and the unique constraints catch an
+identifier the other stored in between (a unique index makes the second wait for the first to commit).
+The refused one rechecks the batch, now seeing the other's rows, and names the row and column (422).
 """
 
 from __future__ import annotations

@@ -11,9 +11,16 @@ from psycopg import sql
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-# What a unique constraint refusing a bulk write raises: SQLAlchemy's wrapper (an executemany), or
-# psycopg's own error (a COPY, which goes to the driver directly).
-UNIQUE_REFUSED: tuple[type[Exception], ...] = (sa.exc.IntegrityError, psycopg.errors.IntegrityError)
+
+def lost_to_another(error: BaseException) -> bool:
+    """Whether a bulk write failed because another transaction wrote the same unique values at the same
+    moment: a unique violation (the other committed first), or a deadlock (each waited on a value the
+    other wrote first, and PostgreSQL ended one). Raised as SQLAlchemy's wrapper (an executemany, an
+    INSERT ... SELECT) or as psycopg's own error (a COPY, which goes to the driver directly)."""
+    cause = getattr(error, "orig", None) or error
+    return isinstance(error, sa.exc.IntegrityError) or isinstance(
+        cause, psycopg.errors.IntegrityError | psycopg.errors.DeadlockDetected
+    )
 
 
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:

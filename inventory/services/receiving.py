@@ -24,6 +24,7 @@ from datetime import datetime
 from itertools import islice
 from typing import IO, Any, cast
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.orm import SessionTransaction
 
@@ -31,7 +32,7 @@ from .. import clock
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import DATA_BEARING, Actor, Asset, AssetStatus, Delivery, Event, Location, Programme, allocate_tags
-from ..models.bulk import UNIQUE_REFUSED, among, insert_rows
+from ..models.bulk import among, insert_rows, lost_to_another
 from ..models.tallying import count_inserted
 from . import asset_fields
 from . import manifest as manifest_reader
@@ -86,7 +87,7 @@ def receive_one(raw: dict, actor: Actor) -> Asset:
     store = _Store(actor, checker, batch=None)
     raced = store.add([(0, values)])
     if raced:  # stored by someone else between our check and our insert
-        raise Conflict(f"{_RACED} ({raced[0].message})")
+        raise Conflict(_RACED if raced[0].column is None else f"{_RACED} ({raced[0].message})")
     store.finish()
     return db.session.scalars(sa.select(Asset).where(Asset.tag == store.tags[0])).one()  # just stored
 
@@ -250,11 +251,14 @@ class _Store:
         try:
             insert_rows(db.session(), self._assets, assets)
             db.session.execute(self._receive_events(tags))
-        except UNIQUE_REFUSED as error:
+        except (sa.exc.DBAPIError, psycopg.Error) as error:
+            if not lost_to_another(error):
+                raise
             self.abandon()
-            # The other import has committed (a unique index waits for that), so its rows can be seen now.
+            # The other import has committed (a unique index waits for that), so its rows can be seen now;
+            # after a deadlock it may not have yet, and the refusal says so without naming a field.
             raced = _Checker().check(rows)
-            return raced or [RowError(rows[0][0], None, f"{_RACED}: {getattr(error, 'orig', error)}")]
+            return raced or [RowError(rows[0][0], None, f"{_RACED} (rows {rows[0][0]} to {rows[-1][0]})")]
         count_inserted(db.session(), Asset, assets)
         self.tags.extend(tags)
         return []

@@ -10,6 +10,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from inventory.errors import Conflict, DomainError
 from inventory.extensions import db, unit_of_work
 from inventory.identifiers import luhn_ok
 from inventory.models import Asset, Delivery, Event, Location, StockCount, User
@@ -238,6 +239,64 @@ def test_a_serial_stored_between_the_check_and_the_insert_is_refused_naming_its_
     ]
     db.session.rollback()
     assert count(Asset) == count(Event) == 1  # the other's chair, nothing of the import
+
+
+@pytest.mark.slow
+def test_crossed_serials_that_deadlock_end_in_one_stored_and_one_clear_refusal(app, world):
+    """PostgreSQL only (SQLite has one writer at a time): another transaction holds serial B uncommitted;
+    the import stores serial A in its first batch, then waits on B in its second; the other then asks
+    for A and waits on the import. PostgreSQL ends one of them: whichever it is, it is refused with a
+    domain error (409 or 422), not a 500, and the other is stored."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite queues writers: no two transactions hold rows at once")
+    warehouse_id = world.warehouse.id
+    holding, go_on = threading.Event(), threading.Event()
+    chair = {"type": "chair", "make": "ReUse", "model": "Office chair", "location": "WH-MAIN"}
+    outcome: dict[str, object] = {}
+
+    def other():
+        with app.app_context():
+            try:
+                with unit_of_work():
+                    receiving.receive_one({**chair, "serial": "S00001503"}, db.session.get(User, warehouse_id))
+                    holding.set()
+                    go_on.wait(60)
+                    receiving.receive_one({**chair, "serial": "S00000003"}, db.session.get(User, warehouse_id))
+                outcome["other"] = "stored"
+            except DomainError as refused:
+                outcome["other"] = refused
+            finally:
+                db.session.remove()
+
+    def importer():
+        with app.app_context():
+            try:
+                with unit_of_work():
+                    receiving.import_manifest(manifest(2 * BATCH_ROWS), db.session.get(User, warehouse_id))
+                outcome["import"] = "stored"
+            except DomainError as refused:
+                outcome["import"] = refused
+            finally:
+                db.session.remove()
+
+    holder = threading.Thread(target=other)
+    holder.start()
+    assert holding.wait(60)
+    worker = threading.Thread(target=importer)
+    worker.start()
+    _wait_for_a_lock_wait()  # the import's second batch waits on the held serial
+    go_on.set()
+    holder.join()
+    worker.join()
+    assert sorted(o == "stored" for o in outcome.values()) == [False, True], outcome
+    db.session.rollback()
+    if outcome["import"] == "stored":
+        assert count(Asset) == count(Event) == 2 * BATCH_ROWS
+        assert isinstance(outcome["other"], Conflict)
+    else:
+        assert count(Asset) == count(Event) == 2
+        assert isinstance(outcome["import"], ManifestRejected)
+        assert outcome["import"].errors[0]["row"] in (1002, 1505)  # its second batch, or the serial's row
 
 
 _WAITING = sa.text(

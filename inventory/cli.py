@@ -198,17 +198,17 @@ def import_assets(file: Path, dry_run: bool, as_user: str | None):
     """Import a delivery manifest (CSV): all rows, or none and every row's errors."""
     from flask import current_app
 
-    with unit_of_work():
+    with unit_of_work(), file.open("rb") as manifest:  # read a batch of rows at a time, never whole
         try:
             actor = user_service.get_user(as_user) if as_user else None
-            with click.progressbar(length=1, label=f"Checking {file.name}") as bar:
+            with click.progressbar(length=1, label=f"Importing {file.name}") as bar:
 
                 def progress(done, total):
                     bar.length = total
                     bar.update(done - bar.pos)
 
                 result = receiving.import_manifest(
-                    file.read_bytes(),
+                    manifest,
                     actor,
                     dry_run=dry_run,
                     max_rows=current_app.config["MAX_IMPORT_ROWS"],

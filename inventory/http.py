@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO
+
 from flask import current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -18,15 +20,18 @@ class JSONProvider(DefaultJSONProvider):
             raise ValueError("The JSON is nested too deeply") from None
 
 
-def whole_body() -> bytes:
-    """The request body, all of it, or a 413: never the first MAX_CONTENT_LENGTH bytes of something
-    longer (a chunked upload has no Content-Length to refuse it by)."""
+def spooled_body() -> IO[bytes]:
+    """The request body as a file that can be read twice (kept in memory up to a megabyte, on disk
+    beyond: services.manifest.spooled), all of it, or a 413: never the first MAX_CONTENT_LENGTH bytes of
+    something longer (a chunked upload has no Content-Length to refuse it by)."""
+    from .services.manifest import spooled
+
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
-    # Werkzeug's stream stops quietly at the limit when there is no Content-Length, so a body that
-    # fills it is taken to go on past it.
-    body = request.stream.read(limit + 1)
-    if len(body) >= limit:
-        raise RequestEntityTooLarge()
-    return body
+    try:
+        # Werkzeug's stream stops quietly at the limit when there is no Content-Length, so a body that
+        # fills it is taken to go on past it.
+        return spooled(request.stream, limit - 1)
+    except ValueError:
+        raise RequestEntityTooLarge() from None

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -168,6 +170,31 @@ def _note_changes(session: Session, flush_context) -> None:
                 if (tally.model, row_id) not in counted:
                     row = dict(zip(tally.attrs, values, strict=True))
                     _moves(tally, row, row, was, now, deltas)
+    deltas = Counter({k: v for k, v in deltas.items() if v})
+    if deltas:
+        transaction = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((transaction, deltas))
+
+
+def count_inserted(session: Session, model: type, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Count rows of `model` written without the ORM (a Core insert of a batch, which no flush sees),
+    exactly as the flush hook would count the same rows added as new objects: each row (its values as
+    inserted; a tallied attribute it leaves out is NULL) adds one to the count rows its tallies name.
+    Call it in the transaction (or savepoint) that inserted them: the counts are added at commit in
+    the same sorted pass as everything else, and a savepoint rolled back takes them with it."""
+    tallies = _BY_MODEL.get(model)
+    if not tallies:
+        return
+    names = sorted(_attrs(model))
+    # Rows alike in what the tallies read are counted alike: each distinct set of values is counted once.
+    alike = Counter(tuple(row.get(name) for name in names) for row in rows)
+    look = _FlushLookup(session, None, {})
+    deltas: Counter = Counter()
+    for values, rows_alike in alike.items():
+        after = dict(zip(names, values, strict=True))
+        for tally in tallies:
+            for key in tally.keys(after, look):
+                deltas[(tally, key)] += rows_alike
     deltas = Counter({k: v for k, v in deltas.items() if v})
     if deltas:
         transaction = session.get_nested_transaction() or session.get_transaction()

@@ -83,7 +83,8 @@ def delivery_preview():
     if not text:
         flash("Choose the delivery's CSV file first.", "error")
         return redirect(url_for("web.deliveries"))
-    parsed = manifest_reader.read(text, max_rows=MAX_UPLOAD_ROWS)
+    # Read once, as a stream: the dry run checks every row, and the first PREVIEW_ROWS are kept to show.
+    parsed = manifest_reader.ManifestStream(text, max_rows=MAX_UPLOAD_ROWS, keep=PREVIEW_ROWS)
     _, refused = attempt(lambda: receiving.import_manifest(parsed, current_user, dry_run=True))
     problems = getattr(refused, "row_errors", None) or []
     if refused is not None and not problems:
@@ -91,7 +92,7 @@ def delivery_preview():
     by_row: dict[int, dict[str | None, list[str]]] = {}
     for problem in problems:
         by_row.setdefault(problem.row, {}).setdefault(problem.column, []).append(problem.message)
-    rows = parsed.rows[:PREVIEW_ROWS]
+    rows = parsed.kept
     shown_rows = {n for n, _ in rows}
     return render_template(
         "delivery_preview.html",
@@ -101,7 +102,7 @@ def delivery_preview():
         refused=refused,
         text=text,
         filename=getattr(request.files.get("manifest"), "filename", None) or "the manifest",
-        total=len(parsed.rows),
+        total=parsed.rows,
         shown_rows=shown_rows,
     ), 422 if refused else 200
 

@@ -86,6 +86,13 @@ def test_a_deactivated_location_receives_nothing_but_its_history_stays_readable(
         "warehouse",
     )
     assert refused(delivered)
+    manifest = "type,make,model,serial,location\ndesk,IKEA,Linnmon,DESK-NEW-2,HUB-B\n"
+    imported = client.post(
+        "/api/v1/assets/import", data=manifest, headers={**world.headers["warehouse"], "Content-Type": "text/csv"}
+    )
+    assert imported.status_code == 422
+    assert [(e["row"], e["column"]) for e in imported.json["errors"]] == [(2, "location")]
+    assert "deactivated" in imported.json["errors"][0]["message"]
     chair = make_asset("chair")
     assert refused(post(client, world, f"/api/v1/assets/{chair.tag}/return", {"location": "HUB-B"}, "warehouse"))
     # Nothing arrived there.

@@ -1,5 +1,9 @@
 """Manifests as spreadsheet programs export them."""
 
+import io
+
+import pytest
+
 from inventory.services import manifest
 
 HEADER = (
@@ -74,3 +78,47 @@ def test_too_many_rows_is_refused():
     data = b"type,make,model,location\n" + b"chair,A,B,WH\n" * 5
     result = manifest.read(data, max_rows=3)
     assert "more than 3 rows" in result.errors[0].message
+
+
+class _OneWay(io.RawIOBase):
+    """A request body: read once, front to back, no seeking."""
+
+    def __init__(self, data: bytes):
+        self._data = io.BytesIO(data)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _rows(count: int, make: str = "M") -> bytes:
+    return (
+        "type,make,model,serial,location\n" + "".join(f"chair,{make},C,S{n},WH-MAIN\n" for n in range(count))
+    ).encode()
+
+
+def test_a_stream_that_cannot_seek_is_spooled_and_read_a_row_at_a_time():
+    stream = manifest.ManifestStream(_OneWay(_rows(3000)), max_rows=5000, keep=2)
+    rows = iter(stream)
+    assert next(rows) == (2, {"type": "chair", "make": "M", "model": "C", "serial": "S0", "location": "WH-MAIN"})
+    assert stream.rows == 1  # read as far as asked, no further
+    assert sum(1 for _ in rows) == 2999 and stream.rows == 3000 and stream.errors == []
+    assert [n for n, _ in stream.kept] == [2, 3] and stream.lines == 3002
+
+
+def test_windows_1252_is_recognised_from_a_byte_past_the_first_megabyte():
+    # Read as UTF-8, the first megabyte would be fine and the byte after it not: the whole file is one encoding.
+    data = _rows(60_000) + "chair,Café,C,LAST,WH-MAIN\n".encode("cp1252")
+    assert len(data) > 1024 * 1024
+    rows = list(manifest.ManifestStream(data, max_rows=100_000))
+    assert rows[-1][1]["make"] == "Café"
+
+
+def test_a_spooled_body_longer_than_its_limit_is_refused():
+    with pytest.raises(ValueError):
+        manifest.spooled(_OneWay(b"x" * 5000), limit=4999)
+    assert manifest.spooled(_OneWay(b"x" * 5000), limit=5000).read() == b"x" * 5000

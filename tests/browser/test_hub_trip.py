@@ -58,7 +58,8 @@ def test_request_approve_pack_by_scanning_dispatch_receive_one_short(browser_pag
     admin = browser_page()
     sign_in(admin, "admin", "/stock-requests")
     section = admin.locator(f"#request-{request.id}")
-    expect(section.get_by_role("heading")).to_have_text(f"Request {request.id} for HUB-A: requested")
+    expect(section.get_by_role("heading")).to_have_text(f"Request {request.id} for North End (HUB-A) Requested")
+    expect(section.get_by_role("heading").locator(".govuk-tag")).to_have_text("Requested")
     line = section.locator("tr", has_text="DII-TABLET")
     expect(line.locator("td").nth(0)).to_have_text("2")  # asked for
     expect(line.locator("td").nth(1)).to_have_text("2")  # ready at the warehouse
@@ -104,7 +105,7 @@ def test_request_approve_pack_by_scanning_dispatch_receive_one_short(browser_pag
     code.press("Enter")
     expect(partner.locator("#outcome")).to_have_attribute("data-outcome", "ok")
     expect(partner.locator("#box-summary")).to_have_text("1 of 2 received; 1 still to come.")
-    expect(partner.locator("[data-box-status]")).to_have_text("part received")
+    expect(partner.locator("[data-box-status]")).to_have_text("Part received")
     screenshot(partner, "consignment-receiving-phone")
     assert stored(Asset, tag=tablet).status.value == "in_kit" and stored(Asset, tag=tablet).location.code == "HUB-A"
     assert stored(Asset, tag=sim).status.value == "in_transit"

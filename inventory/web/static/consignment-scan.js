@@ -1,8 +1,6 @@
 // Packing and receiving a consignment by scanning: each code is posted for a JSON answer (the item is packed
 // or received at once), the outcome shows in colour with the scan station's tones, and the summary of what is
 // still to pack or still to come counts down. Without JavaScript the form posts and the page is drawn again.
-import { play } from "./tones.js";
-
 (function () {
   "use strict";
   var form = document.getElementById("box-scan-form");
@@ -13,6 +11,7 @@ import { play } from "./tones.js";
   var summary = document.getElementById("box-summary");
   var status = document.querySelector("[data-box-status]");
   var busy = false, queue = [];
+  var play = window.scanTones.play;  // tones.js, loaded first
 
   function show(row, body) {
     outcome.className = "outcome outcome-" + row.outcome;

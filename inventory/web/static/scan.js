@@ -1,7 +1,5 @@
 // The scan station, enhanced: each code is posted for a JSON row, the batch grows in place, every outcome has
 // its own colour and sound, and the input takes focus back so a keyboard-wedge scanner never types elsewhere.
-import { play } from "./tones.js";
-
 (function () {
   "use strict";
   var form = document.getElementById("scan-form");
@@ -11,6 +9,7 @@ import { play } from "./tones.js";
   var list = document.getElementById("scans");
   var progress = document.getElementById("kit-progress");
   var busy = false, queue = [];
+  var play = window.scanTones.play;  // tones.js, loaded first
 
   function batch() {
     return Array.prototype.map.call(list.querySelectorAll("li.ok[data-tag]"), function (li) {

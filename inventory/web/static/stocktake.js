@@ -2,8 +2,6 @@
 // counted or not recognised), and the counts and lists are polled so that everyone else's scans show up
 // too. The input keeps focus, so a keyboard-wedge scanner never types elsewhere; the camera button
 // (camera.js) fills the input and submits it.
-import { play } from "./tones.js";
-
 (function () {
   "use strict";
   var counts = document.getElementById("stocktake-counts");
@@ -15,6 +13,7 @@ import { play } from "./tones.js";
   var missingList = document.getElementById("missing-list");
   var unexpectedList = document.getElementById("unexpected-list");
   var busy = false, queue = [];
+  var play = window.scanTones.play;  // tones.js, loaded first
 
   function item(text, tag) {
     var li = document.createElement("li");

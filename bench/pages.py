@@ -213,7 +213,20 @@ def run_lighthouse(url: str, cookie: str) -> dict:
         for a in data["audits"].values()
         if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0 and a["id"] in _a11y_ids(data)
     ]
+    # What the performance score is made of, to tell a slow page from a busy machine (TBT follows the load).
+    metrics = {
+        name: round(data["audits"][audit]["numericValue"], 3 if name == "cls" else 0)
+        for name, audit in (
+            ("fcp_ms", "first-contentful-paint"),
+            ("lcp_ms", "largest-contentful-paint"),
+            ("tbt_ms", "total-blocking-time"),
+            ("cls", "cumulative-layout-shift"),
+            ("si_ms", "speed-index"),
+        )
+        if data["audits"].get(audit, {}).get("numericValue") is not None
+    }
     return {
+        "metrics": metrics,
         "accessibility": round(cats["accessibility"]["score"] * 100),
         "performance": round(cats["performance"]["score"] * 100),
         "best_practices": round(cats["best-practices"]["score"] * 100),
@@ -259,6 +272,7 @@ def main() -> None:
         lh = ""
         if "accessibility" in r:
             lh = f"{r['accessibility']}/{r['performance']}/{r['best_practices']} {' '.join(r['a11y_failed'])}"
+            lh += " " + " ".join(f"{k}={v}" for k, v in r["metrics"].items())
         elif "lighthouse" in r:
             lh = r["lighthouse"]
         print(f"{r['role']:<11} {r['path']:<36} {r['files']:>5} {r['bytes']:>9} {r['gzip']:>8}  {lh}")

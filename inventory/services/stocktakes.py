@@ -274,6 +274,7 @@ class UnexpectedItem:
     type: str
     status: str | None = None
     location: str | None = None
+    location_name: str | None = None
     outcome: str | None = None
     outcome_note: str | None = None
 
@@ -360,6 +361,7 @@ def _unexpected_item(line: StocktakeLine, viewer: Actor) -> UnexpectedItem:
         asset.type.value,
         status=line.recorded_status,
         location=line.recorded_location.code if line.recorded_location is not None else None,
+        location_name=line.recorded_location.name if line.recorded_location is not None else None,
         outcome=line.outcome.value if line.outcome is not None else None,
         outcome_note=line.outcome_note,
     )

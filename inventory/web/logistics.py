@@ -17,8 +17,8 @@ from ..permissions import Permission, allowed
 from ..services import consignments, labels, reference, scanning, stock_requests
 from ..services.packing_list import packing_list_pdf
 from ..tags import looks_like_tag
-from . import bp
-from .common import attachment, attempt, form_date, needs
+from . import bp, words
+from .common import attachment, attempt, form_date, form_dates, needs
 
 JOBS = {"pack": "Pack a consignment", "receive": "Receive a delivery"}
 
@@ -55,7 +55,7 @@ def hub():
 @bp.route("/hub/requests", methods=["POST"])
 @needs(Permission.REQUEST_STOCK)
 def hub_request():
-    form = request.form
+    form = form_dates(request.form)  # the needed-by date's three boxes, as one ISO date
 
     def ask():
         lines = []
@@ -303,7 +303,9 @@ def consignment_scan(tag: str, job: str):
     db.session.expire_all()
     box = consignments.get_consignment(tag, current_user)
     if _wants_json():
-        return jsonify(row=asdict(row), summary=_summary(box), status=box.status.value)
+        return jsonify(
+            row=asdict(row), summary=_summary(box), status=box.status.value, status_text=words.status(box.status)
+        )
     flash(row.message, "success" if row.outcome == "ok" else "error")
     return redirect(url_for("web.consignment_job", tag=box.tag, job=job))
 

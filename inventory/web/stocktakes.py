@@ -18,7 +18,7 @@ from ..models import MissingChoice, UnexpectedChoice
 from ..permissions import Permission
 from ..services import reference, stocktake_report
 from ..services import stocktakes as stocktake_service
-from . import bp
+from . import bp, words
 from .common import attachment, attempt, needs
 
 LIVE_LIST = 200  # items of each list the live page redraws; the report has them all
@@ -69,7 +69,11 @@ def _live(counted: stocktake_service.StocktakeView) -> dict:
         "status": counted.stocktake.status.value,
         "counts": asdict(counted.counts),
         "missing": counted.missing[:LIVE_LIST],
-        "unexpected": [asdict(item) for item in counted.unexpected_items[:LIVE_LIST]],
+        # The recorded status in words too, so the live list reads as the page drawn by the server does.
+        "unexpected": [
+            asdict(item) | {"status_text": words.status(item.status) if item.status else None}
+            for item in counted.unexpected_items[:LIVE_LIST]
+        ],
     }
 
 

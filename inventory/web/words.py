@@ -1,7 +1,7 @@
 """The words pages use for what the database stores: statuses, field names, dates, phone numbers, errors.
 
 Every template reaches these through the filters `register` adds (`status`, `label`, `ukdate`, `ukdatetime`,
-`phone`, `tag_colour`, `words`), and the form helpers in `common.py` turn the schemas' messages into
+`phone`, `place`, `tag_colour`, `words`), and the form helpers in `common.py` turn the schemas' messages into
 sentences that say what to do with `error_sentence`, so a word is chosen once for every page.
 """
 
@@ -37,6 +37,21 @@ STATUSES = {
     "permanent-failure": "Number or address does not work",
     "temporary-failure": "Could not be delivered",
     "technical-failure": "Notify's own problem",
+    # Stock requests, consignments and their items, stocktakes and what closing one did.
+    "requested": "Requested",
+    "approved": "Approved",
+    "declined": "Declined",
+    "packing": "Packing",
+    "in_transit": "In transit",
+    "part_received": "Part received",
+    "closed": "Closed",
+    "damaged": "Arrived damaged",
+    "missing": "Missing",
+    "open": "Open",
+    "marked_missing": "Marked missing",
+    "moved_here": "Moved here",
+    "found": "Found",
+    "left": "Left as recorded",
 }
 # GOV.UK tag colours: green for what is ready, blue for in use, grey for gone, red for needs attention.
 TAG_COLOURS = {
@@ -61,6 +76,20 @@ TAG_COLOURS = {
     "permanent-failure": "red",
     "temporary-failure": "red",
     "technical-failure": "red",
+    "requested": "light-blue",
+    "approved": "green",
+    "declined": "red",
+    "packing": "yellow",
+    "in_transit": "blue",
+    "part_received": "orange",
+    "closed": "grey",
+    "damaged": "orange",
+    "missing": "red",
+    "open": "blue",
+    "marked_missing": "red",
+    "moved_here": "turquoise",
+    "found": "green",
+    "left": "grey",
 }
 # Field names and other stored words whose plain capitalisation would be wrong ("Imei", "Sim").
 LABELS = {
@@ -198,6 +227,14 @@ def ukdatetime(value) -> str:
     return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def place(location) -> str:
+    """A location by its name, with the code people also know it by: North End (HUB-A)."""
+    if location is None:
+        return ""
+    name, code = getattr(location, "name", None), getattr(location, "code", location)
+    return f"{name} ({code})" if name else str(code)
+
+
 def phone(value) -> str:
     """A UK number as people write it: +447700900123 -> 07700 900123; others as stored."""
     text = re.sub(r"[\s()-]", "", str(value or ""))
@@ -236,5 +273,6 @@ def register(app) -> None:
         "ukdate": ukdate,
         "ukdatetime": ukdatetime,
         "phone": phone,
+        "place": place,
     }.items():
         app.add_template_filter(function, name)

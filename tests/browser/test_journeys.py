@@ -18,7 +18,7 @@ from inventory.extensions import db
 from inventory.models import Asset, AssetStatus, Loan, Transfer
 from labels import single
 from labels.content import LabelContent
-from tests.browser.conftest import PHONE, fits_width, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, fits_width, screenshot, sign_in
 from tests.conftest import BASE_URL, TODAY
 
 pytestmark = pytest.mark.slow
@@ -304,6 +304,26 @@ def test_admin_reports_have_charts_and_a_csv(browser_page, world, make_asset, ma
     lines = open(download.value.path()).read().splitlines()
     wirral = next(line for line in lines if line.startswith("Wirral,"))
     assert wirral.split(",")[1] == "1"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
+def test_chart_text_is_as_large_as_body_text_on_a_phone_and_a_desktop(
+    browser_page, world, make_asset, make_participant, issue, viewport
+):
+    issue(make_participant(area="Wirral"), make_asset("tablet").tag)
+    page = browser_page(viewport=viewport)
+    sign_in(page, "admin", "/reports")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    # Each label's and number's size on the screen: its font size in the drawing times the drawing's scale.
+    sizes = page.eval_on_selector_all(
+        "svg.chart text",
+        "texts => texts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)",
+    )
+    assert sizes and min(sizes) >= (16 if viewport is PHONE else 19), sizes
+    assert fits_width(page)
+    labels = page.locator("svg.chart").first.locator("text").all_text_contents()
+    assert "Wirral" in labels  # the area by name, above its bar
+    screenshot(page, f"reports-charts-{viewport['width']}")
 
 
 def test_admin_adds_a_location_and_a_user(browser_page, world):

@@ -5,6 +5,8 @@ organisation sees none of it."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from inventory.extensions import db, unit_of_work
@@ -41,7 +43,10 @@ def test_request_approve_pack_dispatch_receive_short_and_close_through_the_pages
     sign_in(client, "admin@test.example")
     page = client.get("/stock-requests")
     text = page.get_data(as_text=True)
-    assert f"Request {request_id} for HUB-A: requested" in text
+    # The hub by name and the status in words, as a tag in the request's heading.
+    assert re.search(
+        rf'>Request {request_id} for North End \(HUB-A\) <strong class="govuk-tag[^"]*">Requested</strong></h2>', text
+    )
     # Against stock: one DII-TABLET kit ready at the warehouse, none at the hub.
     assert 'value="1" inputmode="numeric"' in text
     client.post(

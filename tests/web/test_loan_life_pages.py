@@ -146,7 +146,7 @@ def test_the_overdue_page_lists_the_advocates_late_loans(as_role, world, make_as
     issue(person, make_asset("laptop", programme="LEND").tag, issued_on=date(2026, 11, 1))  # due 15 Nov
     client, _ = as_role("advocate")
     page = client.get("/overdue").get_data(as_text=True)
-    assert person.reference in page and "2026-11-15" in page and person.name not in page
+    assert person.reference in page and "15 November 2026" in page and person.name not in page
     case = client.get(f"/participants/{person.id}").get_data(as_text=True)
     assert "Overdue" in case and "7 days ago" in case
 

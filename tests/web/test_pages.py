@@ -93,3 +93,11 @@ def test_the_stock_page_shows_ready_kits_by_template_beside_the_items(client, wo
     page = client.get("/stock").get_data(as_text=True)
     assert "Ready kits: DII-TABLET <strong>1</strong>" in page
     assert "Ready kits across the network" in page
+
+
+def test_what_someone_typed_shows_as_text_in_an_assets_details_never_as_markup(client, world, make_asset):
+    tablet = make_asset("tablet", make="<b>Bold</b> & Co", model='Tab"><img src=x>')
+    sign_in(client, "warehouse@test.example")
+    page = client.get(f"/a/{tablet.tag}").get_data(as_text=True)
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in page and "<b>Bold</b>" not in page
+    assert "<img src=x>" not in page

@@ -25,7 +25,7 @@ def _counted(location: str, actor, days_ago: int) -> None:
 
 
 def _row(page: str, code: str) -> str:
-    return re.search(rf'<tr data-location="{code}">.*?</tr>', page, re.S).group(0)
+    return re.search(rf'<tr[^>]* data-location="{code}">.*?</tr>', page, re.S).group(0)
 
 
 def test_the_stock_page_shows_each_location_s_last_count_and_flags_the_overdue(app, client, world):
@@ -35,8 +35,8 @@ def test_the_stock_page_shows_each_location_s_last_count_and_flags_the_overdue(a
     sign_in(client, "admin@test.example")
     page = client.get("/stock").get_data(as_text=True)
     hub_a, hub_b, warehouse = _row(page, "HUB-A"), _row(page, "HUB-B"), _row(page, "WH-MAIN")
-    assert (TODAY - timedelta(days=100)).strftime("%-d %b %Y") in hub_a and "Due for a count" in hub_a
-    assert (TODAY - timedelta(days=89)).strftime("%-d %b %Y") in hub_b and "Due for a count" not in hub_b
+    assert (TODAY - timedelta(days=100)).strftime("%-d %B %Y") in hub_a and "Due for a count" in hub_a
+    assert (TODAY - timedelta(days=89)).strftime("%-d %B %Y") in hub_b and "Due for a count" not in hub_b
     assert "Never counted" in warehouse and "Due for a count" in warehouse
 
     app.config["STOCKTAKE_DAYS"] = 30

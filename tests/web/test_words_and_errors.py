@@ -77,6 +77,21 @@ def test_the_words_people_use():
     assert words.phone("+447700900123") == "07700 900123" and words.phone("01514960000") == "0151 496 0000"
 
 
+def test_every_status_a_page_shows_has_words_and_a_tag_colour():
+    from types import SimpleNamespace
+
+    from inventory.models import AssetStatus, ConsignmentStatus, ItemOutcome, RequestStatus, StocktakeStatus
+    from inventory.models.stocktakes import Outcome
+
+    for enum in (AssetStatus, RequestStatus, ConsignmentStatus, ItemOutcome, StocktakeStatus, Outcome):
+        for member in enum:
+            assert member.value in words.STATUSES, member  # never "part_received" on a page
+            assert words.tag_colour(member).startswith("govuk-tag--"), member
+    assert words.status("part_received") == "Part received" and words.status("in_transit") == "In transit"
+    assert words.place(SimpleNamespace(code="HUB-A", name="North End")) == "North End (HUB-A)"
+    assert words.place(None) == "" and words.place("HUB-A") == "HUB-A"
+
+
 def test_a_look_up_row_in_the_scan_batch_links_to_the_item(as_role, make_asset):
     client, token = as_role("warehouse")
     tablet = make_asset("tablet")

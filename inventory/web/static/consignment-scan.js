@@ -11,34 +11,7 @@
   var summary = document.getElementById("box-summary");
   var status = document.querySelector("[data-box-status]");
   var busy = false, queue = [];
-
-  // The same tone for each outcome as the scan station (scan.js), so staff hear one language everywhere.
-  var TONES = {
-    ok: [[880, 110]],
-    unknown: [[220, 180], [0, 60], [220, 180]],
-    mistyped: [[660, 120], [440, 120], [330, 160]],
-    wrong_state: [[440, 90], [0, 50], [440, 90], [0, 50], [440, 90]],
-    repeat: [[520, 60]]
-  };
-  var audio = null;
-  function play(kind) {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      var t = audio.currentTime;
-      (TONES[kind] || TONES.unknown).forEach(function (step) {
-        if (step[0]) {
-          var osc = audio.createOscillator(), gain = audio.createGain();
-          osc.type = kind === "ok" ? "sine" : "square";
-          osc.frequency.value = step[0];
-          gain.gain.value = 0.15;
-          osc.connect(gain); gain.connect(audio.destination);
-          osc.start(t); osc.stop(t + step[1] / 1000);
-        }
-        t += step[1] / 1000;
-      });
-    } catch (e) { /* no sound available: the colour and message still say it */ }
-    if (kind !== "ok" && navigator.vibrate) navigator.vibrate(kind === "repeat" ? 50 : [120, 60, 120]);
-  }
+  var play = window.scanTones.play;  // tones.js, loaded first
 
   function show(row, body) {
     outcome.className = "outcome outcome-" + row.outcome;
@@ -47,13 +20,13 @@
     var li = document.createElement("li");
     li.className = row.outcome;
     var tag = document.createElement("span");
-    tag.className = "tag";
+    tag.className = "app-code tag";
     tag.textContent = row.tag || row.code;
     li.appendChild(tag);
     li.appendChild(document.createTextNode(" " + row.message));
     list.insertBefore(li, list.firstChild);
     if (body && body.summary) summary.textContent = body.summary;
-    if (body && body.status && status) status.textContent = body.status.replace(/_/g, " ");
+    if (body && body.status_text && status) status.textContent = body.status_text;
     play(row.outcome);
   }
 

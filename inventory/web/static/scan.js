@@ -9,34 +9,7 @@
   var list = document.getElementById("scans");
   var progress = document.getElementById("kit-progress");
   var busy = false, queue = [];
-
-  // One tone pattern per outcome, so staff can tell them apart without looking: [frequency Hz, ms] pairs.
-  var TONES = {
-    ok: [[880, 110]],
-    unknown: [[220, 180], [0, 60], [220, 180]],
-    mistyped: [[660, 120], [440, 120], [330, 160]],
-    wrong_state: [[440, 90], [0, 50], [440, 90], [0, 50], [440, 90]],
-    repeat: [[520, 60]]
-  };
-  var audio = null;
-  function play(kind) {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      var t = audio.currentTime;
-      (TONES[kind] || TONES.unknown).forEach(function (step) {
-        if (step[0]) {
-          var osc = audio.createOscillator(), gain = audio.createGain();
-          osc.type = kind === "ok" ? "sine" : "square";
-          osc.frequency.value = step[0];
-          gain.gain.value = 0.15;
-          osc.connect(gain); gain.connect(audio.destination);
-          osc.start(t); osc.stop(t + step[1] / 1000);
-        }
-        t += step[1] / 1000;
-      });
-    } catch (e) { /* no sound available: the colour and message still say it */ }
-    if (kind !== "ok" && navigator.vibrate) navigator.vibrate(kind === "repeat" ? 50 : [120, 60, 120]);
-  }
+  var play = window.scanTones.play;  // tones.js, loaded first
 
   function batch() {
     return Array.prototype.map.call(list.querySelectorAll("li.ok[data-tag]"), function (li) {

@@ -13,36 +13,12 @@
   var missingList = document.getElementById("missing-list");
   var unexpectedList = document.getElementById("unexpected-list");
   var busy = false, queue = [];
-
-  var TONES = {
-    found: [[880, 110]],
-    unexpected: [[660, 90], [0, 40], [990, 140]],
-    repeat: [[520, 60]],
-    unknown: [[220, 180], [0, 60], [220, 180]],
-    closed: [[220, 400]]
-  };
-  var audio = null;
-  function play(kind) {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      var t = audio.currentTime;
-      (TONES[kind] || TONES.unknown).forEach(function (step) {
-        if (step[0]) {
-          var osc = audio.createOscillator(), gain = audio.createGain();
-          osc.frequency.value = step[0];
-          gain.gain.value = 0.15;
-          osc.connect(gain); gain.connect(audio.destination);
-          osc.start(t); osc.stop(t + step[1] / 1000);
-        }
-        t += step[1] / 1000;
-      });
-    } catch (e) { /* no sound: the colour and message still say it */ }
-  }
+  var play = window.scanTones.play;  // tones.js, loaded first
 
   function item(text, tag) {
     var li = document.createElement("li");
     var span = document.createElement("span");
-    span.className = "tag";
+    span.className = "app-code tag";
     span.textContent = tag;
     li.appendChild(span);
     if (text) li.appendChild(document.createTextNode(" " + text));
@@ -50,8 +26,8 @@
   }
   function describe(u) {
     var text = u.type;
-    if (u.location) text += ", recorded at " + u.location;
-    if (u.status) text += " (" + u.status.replace(/_/g, " ") + ")";
+    if (u.location) text += ", recorded at " + (u.location_name ? u.location_name + " (" + u.location + ")" : u.location);
+    if (u.status) text += " (" + (u.status_text || u.status).toLowerCase() + ")";
     return text;
   }
   function redraw(live) {

@@ -167,6 +167,7 @@ from . import (  # noqa: E402,F401
     issuing,
     loan_changes,
     logistics,
+    offline,
     scan,
     stock,
     stocktakes,

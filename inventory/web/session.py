@@ -304,7 +304,10 @@ def sign_in_code():
 def sign_out():
     end_web_session()
     flash("You have signed out.")
-    return redirect(url_for("session.sign_in"))
+    response = redirect(url_for("session.sign_in"))
+    # What was kept on this phone for working offline goes too: the service worker's caches and storage.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/confirm", methods=["GET", "POST"])

@@ -5,12 +5,14 @@ the scan station keeps scans made offline and looks them up later."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from inventory.extensions import db, unit_of_work
-from inventory.models import Assessment, Loan, SignatureMethod
+from inventory.models import AccessLogEntry, Assessment, Loan, SignatureMethod
 from tests.browser.conftest import PHONE, screenshot, sign_in
 from tests.browser.test_paperwork import draw_signature
 
@@ -23,7 +25,7 @@ def count(model, **where) -> int:
 
 
 def ready_for_offline(page) -> None:
-    """What a person sees once the app can work offline: the worker controls the page and the copy is kept."""
+    """Once the worker is active (its files and the shell cached) and the copy is kept: marked on the banner."""
     expect(page.locator("#offline-status[data-offline-ready]")).to_be_attached()
 
 
@@ -96,3 +98,101 @@ def test_an_issue_and_a_pass_done_offline_wait_through_a_closed_page_and_are_sen
     page.reload()
     expect(page.locator("li[data-state=sent]")).to_have_count(2)
     assert count(Loan) == 1 and count(Assessment) == 1  # opening a page again sends nothing twice
+
+
+def test_an_answer_lost_after_the_server_committed_is_sent_again_and_issues_once(
+    browser_page, world, make_asset, make_participant
+):
+    kit = kit_for(world, make_asset, "R9OFFLINE2")
+    person = make_participant(name="Sam Example")
+    page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(page, "advocate", f"/participants/{person.id}")
+    issue_offline(page, person, kit.tag)
+    page.goto("/offline/queue")  # the shell, offline
+    expect(page.locator("li[data-state=waiting]")).to_have_count(1)
+
+    lost = []
+
+    def lose_the_answer(route):
+        """The request reaches the server, which commits; the answer never reaches the phone."""
+        if lost:
+            route.fallback()
+            return
+        lost.append(route.fetch().status)
+        route.abort("connectionreset")
+
+    page.context.route("**/offline/send/issue", lose_the_answer)
+    offline(page, False)
+    # Sent again with the same key: by Background Sync at once where the browser has it, else by the next
+    # page opened with a signal. Either way the first answer comes back and nothing is issued twice.
+    sent, lost_answer = page.locator("li[data-state=sent]"), page.get_by_text("Not sent yet: no connection.")
+    expect(sent.or_(lost_answer)).to_be_visible()
+    assert lost == [201] and count(Loan, participant_id=person.id) == 1  # done, though the phone was not told
+    if not sent.is_visible():
+        page.reload()
+    expect(sent).to_have_count(1)
+    expect(page.get_by_text(f"Issued {kit.tag} on 2026-11-22")).to_be_visible()
+    assert count(Loan) == 1
+    assert count(AccessLogEntry, participant_id=person.id, what=f"loan {fresh_loan_id(person)} issued") == 1
+
+
+def fresh_loan_id(person) -> int:
+    db.session.rollback()
+    return db.session.scalar(sa.select(Loan.id).where(Loan.participant_id == person.id))
+
+
+def test_a_kit_issued_meanwhile_to_someone_else_is_refused_with_the_reason_and_what_to_do(
+    browser_page, world, make_asset, make_participant, issue
+):
+    kit = kit_for(world, make_asset, "R9OFFLINE3")
+    person, other = make_participant(name="Jo Example"), make_participant(name="Other Person")
+    page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(page, "advocate", f"/participants/{person.id}")
+    issue_offline(page, person, kit.tag)
+    db.session.rollback()  # a fresh transaction: the server has written since this thread last read
+    issue(other, kit.tag, actor=world.admin)  # meanwhile, at the office
+    page.goto("/offline/queue")
+    offline(page, False)
+    refused = page.locator("li[data-state=refused]")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text(f"Why: kit {kit.tag} is on_loan, so it cannot be issued")
+    expect(refused).to_contain_text("What to do: Something changed while you were offline")
+    expect(page.locator("#offline-status")).to_contain_text("1 action was refused")
+    screenshot(page, "offline-refused-phone")
+    assert count(Loan, participant_id=person.id) == 0 and count(Loan, participant_id=other.id) == 1
+
+    # Nothing goes without the advocate saying so: deleted only by its button.
+    page.reload()
+    expect(refused).to_have_count(1)
+    page.get_by_role("button", name="Delete this refused action").click()
+    expect(refused).to_have_count(0)
+
+
+# Every response the service worker's caches hold: [url, text].
+CACHED = """caches.keys().then(names => Promise.all(names.map(name => caches.open(name).then(cache =>
+  cache.keys().then(requests => Promise.all(requests.map(
+    r => cache.match(r).then(a => a.text()).then(t => [r.url, t]))))))))
+  .then(all => all.flat())"""
+KEPT = "OfflineStore.kept().then(k => k ? k.data.participants.map(p => p.reference) : null)"
+
+
+def test_signing_out_clears_what_was_kept_on_the_phone(browser_page, world, make_participant):
+    mine = make_participant(name="Kim Example")
+    from inventory.services import users
+
+    with unit_of_work():
+        colleague, _ = users.create_user("colleague@test.example", "advocate", password="correct horse battery")
+    make_participant(name="Not Mine", advocate=colleague)
+    page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(page, "advocate", f"/participants/{mine.id}")
+    ready_for_offline(page)
+    assert page.evaluate(KEPT) == [mine.reference]  # their own caseload only, never a colleague's
+    assert count(AccessLogEntry, participant_id=mine.id, what="kept for offline work") >= 1
+    cached = page.evaluate(CACHED)
+    assert "/offline" in {urlsplit(url).path for url, _ in cached}  # the shell and the app's files, and only them
+    assert not [url for url, text in cached if mine.reference in text or "Kim" in text or "advocate@" in text]
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.evaluate(KEPT) is None
+    assert not [url for url, text in page.evaluate(CACHED) if mine.reference in text or "Kim" in text]

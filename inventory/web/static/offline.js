@@ -249,7 +249,7 @@
     if ((m = path.match(/^\/participants\/(\d+)\/issue$/))) { show = ["issue"]; chosen = m[1]; }
     else if ((m = path.match(/^\/participants\/(\d+)$/))) { show = ["assessment", "return"]; chosen = m[1]; }
     else if (path === "/participants/new") { show = ["participant"]; }
-    else if (shell.getAttribute("data-queue-only")) { show = []; }
+    else if (path === "/offline/queue" || shell.getAttribute("data-queue-only")) { show = []; }
     if (!kept) {
       shell.querySelector("[data-shell-nothing]").hidden = show.length === 0;
       return;
@@ -282,13 +282,12 @@
   }
 
   function ready() {
-    // Ready to work offline once the worker controls this page and the copy is kept: said in the banner.
+    // Ready to work offline once the worker is active and the copy is kept (marked on the banner).
     if (!banner || !user || !body.hasAttribute("data-offline-keeps") || !("serviceWorker" in navigator)) return;
-    function mark() {
-      if (kept && navigator.serviceWorker.controller) banner.setAttribute("data-offline-ready", "");
-    }
-    navigator.serviceWorker.addEventListener("controllerchange", mark);
-    navigator.serviceWorker.ready.then(mark);
+    // Active means its files and the shell are cached: the next page opened without a signal is the shell.
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (kept && registration.active) banner.setAttribute("data-offline-ready", "");
+    });
   }
 
   var signOut = document.querySelector("form[action$='/sign-out']");

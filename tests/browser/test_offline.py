@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from inventory.extensions import db, unit_of_work
-from inventory.models import AccessLogEntry, Assessment, Loan, SignatureMethod
+from inventory.models import AccessLogEntry, Assessment, Asset, Event, Loan, SignatureMethod
 from tests.browser.conftest import PHONE, screenshot, sign_in
 from tests.browser.test_paperwork import draw_signature
 
@@ -196,3 +196,62 @@ def test_signing_out_clears_what_was_kept_on_the_phone(browser_page, world, make
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.evaluate(KEPT) is None
     assert not [url for url, text in page.evaluate(CACHED) if mine.reference in text or "Kim" in text]
+
+
+def test_the_scan_station_keeps_scans_made_offline_and_looks_them_up_when_the_connection_returns(
+    browser_page, world, make_asset
+):
+    tablet, laptop = make_asset("tablet"), make_asset("laptop")
+    page = browser_page()
+    sign_in(page, "warehouse", "/scan?mode=move")
+    code = page.get_by_label("Scan or type a code, then Enter")
+    expect(code).to_be_focused()
+    offline(page)
+    for text in (tablet.tag, laptop.tag, "NO-SUCH-THING-42"):
+        code.fill(text)
+        code.press("Enter")
+    waiting = page.locator("#scans li.waiting")
+    expect(waiting).to_have_count(3)
+    expect(page.locator("#outcome")).to_have_attribute("data-outcome", "waiting")
+    expect(page.locator("[data-batch-count]")).to_have_text("0")  # not in the batch until looked up
+
+    # The batch's action, asked for offline, waits; it is sent once, after every scan is looked up.
+    page.get_by_label("Move them to").select_option("HUB-A")
+    page.get_by_role("button", name="Move these").click()
+    expect(page.locator("#outcome")).to_contain_text("Waiting: this will be done once the connection returns")
+    screenshot(page, "scan-station-offline")
+    offline(page, False)
+    expect(page.get_by_text("2 items moved to HUB-A.")).to_be_visible()
+    db.session.rollback()
+    for asset in (tablet, laptop):
+        assert count(Event, asset_id=asset.id, action="move") == 1
+    db.session.rollback()
+    assert {
+        a.location.code for a in db.session.scalars(sa.select(Asset).where(Asset.id.in_([tablet.id, laptop.id])))
+    } == {"HUB-A"}
+
+
+def test_scans_kept_through_a_closed_page_are_looked_up_later_with_the_tone_of_a_failure(
+    browser_page, world, make_asset
+):
+    tablet = make_asset("tablet")
+    page = browser_page()
+    sign_in(page, "warehouse", "/scan?mode=look")
+    code = page.get_by_label("Scan or type a code, then Enter")
+    expect(code).to_be_focused()
+    offline(page)
+    for text in (tablet.tag, "NO-SUCH-THING-42"):
+        code.fill(text)
+        code.press("Enter")
+    expect(page.locator("#scans li.waiting")).to_have_count(2)
+    context = page.context
+    page.close()  # closed without a connection: the scans are kept on the phone
+
+    offline(page, False)
+    page = context.new_page()
+    page.goto("/scan?mode=look")
+    expect(page.locator("#scans li.waiting")).to_have_count(0)
+    expect(page.locator("#scans li.unknown")).to_contain_text("NO-SUCH-THING-42")
+    expect(page.locator("#scans li").filter(has_text=tablet.tag)).to_have_count(1)
+    expect(page.locator("#outcome")).to_have_attribute("data-tone", "unknown")  # the failure's tone, when it failed
+    assert page.evaluate("OfflineStore.scans().then(s => s.length)") == 0

@@ -255,3 +255,23 @@ def test_scans_kept_through_a_closed_page_are_looked_up_later_with_the_tone_of_a
     expect(page.locator("#scans li").filter(has_text=tablet.tag)).to_have_count(1)
     expect(page.locator("#outcome")).to_have_attribute("data-tone", "unknown")  # the failure's tone, when it failed
     assert page.evaluate("OfflineStore.scans().then(s => s.length)") == 0
+
+
+def test_when_the_session_ends_the_next_page_forgets_what_was_kept(browser_page, world, make_participant):
+    from inventory.services import web_sessions
+
+    mine = make_participant(name="Lee Example")
+    page = browser_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(page, "advocate", f"/participants/{mine.id}")
+    ready_for_offline(page)
+    assert page.evaluate(KEPT) == [mine.reference]
+    db.session.rollback()
+    with unit_of_work():  # its time is up (or an admin ended it): the server no longer knows the session
+        web_sessions.end_all(world.people["advocate"].user.id)
+    page.goto(f"/participants/{mine.id}")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.locator("body[data-offline-forgotten]")).to_be_attached()  # the sign-in page's script forgot it
+    page.context.set_offline(True)  # and a page opened without a signal has nothing to show
+    page.goto(f"/participants/{mine.id}")
+    expect(page.get_by_text("Nothing is kept on this phone for working offline.")).to_be_visible()
+    assert page.evaluate(KEPT) is None

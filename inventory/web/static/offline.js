@@ -316,7 +316,7 @@
       }
       if (!user && !shell) {  // signed out, or the session's time is up: the copy goes
         kept = null;
-        return S.forgetKept();
+        return S.forgetKept().then(function () { body.setAttribute("data-offline-forgotten", ""); });
       }
     });
     first.then(function () {

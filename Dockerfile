@@ -29,13 +29,19 @@ FROM node:20-bookworm-slim AS vendor
 WORKDIR /build
 COPY package.json package-lock.json ./
 COPY inventory/web/sass ./inventory/web/sass
-# All packages first: npm's sass (a devDependency) compiles GOV.UK Frontend's styles; then the dev tools go.
+# The service worker precaches the static files and the /offline shell (its templates give its revision).
+COPY inventory/web/static ./inventory/web/static
+COPY inventory/web/templates ./inventory/web/templates
+COPY inventory/web/pwa ./inventory/web/pwa
+# All packages first: npm's sass (a devDependency) compiles GOV.UK Frontend's styles and workbox-build (one
+# too) generates the service worker; then the dev tools go.
 RUN npm ci --no-audit --no-fund --ignore-scripts \
     && mkdir -p node_modules/.build \
     && node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules --quiet-deps \
        inventory/web/sass/govuk.scss node_modules/.build/govuk.css \
+    && node inventory/web/pwa/build-service-worker.mjs node_modules/.build \
     && npm prune --omit=dev --no-audit --no-fund --ignore-scripts \
-    && test -s node_modules/.build/govuk.css
+    && test -s node_modules/.build/govuk.css && test -s node_modules/.build/service-worker.js
 
 # --- Runtime: no compilers, no source tree, no pip install at start; a user that owns nothing of the code
 FROM python:3.11-slim-bookworm AS runtime

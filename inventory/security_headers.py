@@ -19,6 +19,8 @@ _DIRECTIVES = (
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
     "connect-src 'self'",
+    "worker-src 'self'",  # the service worker, from our own origin only
+    "manifest-src 'self'",
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -51,7 +53,10 @@ HEADERS = {
     "Permissions-Policy": PERMISSIONS_POLICY,
 }
 # The app's own static files and the vendored browser libraries: the same for everyone, so cacheable.
-CACHEABLE_ENDPOINTS = frozenset({"web.static", "web.vendor"})
+CACHEABLE_ENDPOINTS = frozenset({"web.static", "web.vendor", "web.manifest", "web.app_icon"})
+# Kept, but asked about again every time: the service worker (so a new release reaches phones at once).
+# The /offline shell too: the worker precaches it, and it holds nothing personal.
+REVALIDATED_ENDPOINTS = frozenset({"web.service_worker", "web.offline_shell"})
 
 
 def add_headers(response: Response) -> Response:
@@ -61,7 +66,9 @@ def add_headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = content_security_policy(current_app.config)
     if current_app.config["ENV_NAME"] == "production":  # production is always https (config.py)
         response.headers["Strict-Transport-Security"] = HSTS
-    if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:
+    if request.endpoint in REVALIDATED_ENDPOINTS and response.status_code < 400:
+        response.headers["Cache-Control"] = "no-cache"
+    elif request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
     return response

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from datetime import date, timedelta
 from typing import TypedDict, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from ..dates import uk_date
 from ..errors import Conflict, InvalidInput, NotFound
@@ -22,7 +19,6 @@ from ..models import (
     AssetStatus,
     AssetType,
     DataPlan,
-    IdempotencyKey,
     Kit,
     KitAction,
     Loan,
@@ -35,7 +31,7 @@ from ..models import (
 )
 from ..tags import TagError, check, normalise
 from ..visibility import sees_participant
-from . import agreements, copies, signatures
+from . import agreements, copies, idempotency, signatures
 from .assets import lock_assets
 from .ownership import TransferSummary, transfer_on_loan, transfer_summary
 from .participants import PlanSummary, get_participant, plan_summary
@@ -46,8 +42,7 @@ NO_LOAN = "No loan with this id"  # someone else's loan answers the same (see vi
 MAX_ITEMS = 50
 
 
-def request_hash(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+request_hash = idempotency.request_hash
 
 
 def issue(
@@ -85,7 +80,7 @@ def issue(
     signed = signatures.check(signature, required=False, what="a loan")  # the programme's rule is checked below
     claim = None
     if idempotency_key:
-        claim, replay = _claim(actor, idempotency_key, body_hash or "")
+        claim, replay = idempotency.claim(actor, "loans", idempotency_key, body_hash or "")
         if replay is not None:
             return cast(LoanReceipt, replay), True  # stored by this function, below
     participant = get_participant(participant_id, actor, for_update=True)
@@ -165,37 +160,9 @@ def issue(
         transfer = transfer_on_loan(participant, actor, issued_on, loan_id=loan.id, signature_id=loan.signature_id)
 
     receipt = loan_receipt(loan, today, transfer)
-    if claim is not None:
-        claim.response = dict(receipt)
+    idempotency.answered(claim, dict(receipt))
     db.session.flush()
     return receipt, False
-
-
-def _claim(actor: Actor, key: str, body_hash: str) -> tuple[IdempotencyKey | None, dict | None]:
-    """Claim the key before anything else is locked, in this transaction: a duplicate arriving at
-    the same moment waits on the key (not on the items), then finds the first answer stored. If
-    this request fails, its claim rolls back with it and the key can be used again."""
-    for _ in range(2):
-        stored = db.session.scalar(
-            sa.select(IdempotencyKey).where(
-                IdempotencyKey.user_id == actor.id, IdempotencyKey.scope == "loans", IdempotencyKey.key == key
-            )
-        )
-        if stored is not None:
-            if stored.request_hash != body_hash:
-                raise InvalidInput(
-                    "This Idempotency-Key was already used for a different request; use a new key",
-                    {"headers": {"Idempotency-Key": ["Already used with a different body."]}},
-                )
-            return None, stored.response
-        claim = IdempotencyKey(user_id=actor.id, scope="loans", key=key, request_hash=body_hash, response={})
-        try:
-            with db.session.begin_nested():  # a savepoint: losing the race undoes the claim alone
-                db.session.add(claim)
-        except IntegrityError:
-            continue  # another request with this key committed first: read its answer
-        return claim, None
-    raise Conflict("A request with this Idempotency-Key is being handled; try again in a moment")
 
 
 def _refusal(refusals: dict[str, str], size: int, participant_id: int, assets: list[Asset], kits: list[Kit]):

@@ -175,6 +175,7 @@ from . import (  # noqa: E402,F401
     lists,
     loan_changes,
     logistics,
+    offline,
     reference_changes,
     scan,
     stock,

@@ -95,9 +95,18 @@ def _who_is_asked_afresh():
     g.pop("web_session", None)
 
 
+# Files that are the same for everyone (and the /offline shell, which the service worker fetches in the
+# background): asking for them is no activity, and they never write the session. A browser fetches many at
+# once, each with the cookie it had when it asked; were they to write it back, a late one would undo what a
+# page just stored there (a new CSRF token, after signing in), and that page's forms would be refused.
+_FILES = frozenset(
+    {"web.static", "web.vendor", "web.service_worker", "web.manifest", "web.app_icon", "web.offline_shell"}
+)
+
+
 @bp.before_app_request
 def _idle_timeout():
-    if not current_user.is_authenticated or request.blueprint in (None, "static"):
+    if request.endpoint in _FILES or not current_user.is_authenticated or request.blueprint in (None, "static"):
         return None
     idle = current_app.config["WEB_IDLE_MINUTES"] * 60
     now = clock.now().timestamp()
@@ -304,7 +313,10 @@ def sign_in_code():
 def sign_out():
     end_web_session()
     flash("You have signed out.")
-    return redirect(url_for("session.sign_in"))
+    response = redirect(url_for("session.sign_in"))
+    # What was kept on this phone for working offline goes too: the service worker's caches and storage.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/confirm", methods=["GET", "POST"])

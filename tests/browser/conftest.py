@@ -50,6 +50,9 @@ def _chromium() -> str:
 def chromium(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
+    # Requests a service worker makes (Background Sync sending the offline queue) reach context.route too,
+    # so a test can lose an answer whichever of page and worker sent it (tests/browser/test_offline.py).
+    os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
     fake_video = tmp_path_factory.mktemp("camera") / "label.y4m"
     write_camera_video(fake_video, None)  # a blank picture until a test puts a label in front of the camera
     with sync_playwright() as playwright:

@@ -178,6 +178,8 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("advocate", f"/participants/{person.id}/issue", issue_unticked),
         ("advocate", f"/participants/{person.id}/edit", None),
         ("advocate", "/participants/new", add_participant_wrongly),
+        ("advocate", "/offline", None),  # the app shell (every form, when the copy is kept)
+        ("advocate", "/offline/queue", None),
         ("advocate", "/reminders", None),
         ("advocate", "/loans", None),
         ("advocate", "/loans?state=lost", None),  # an error in the filters

@@ -168,6 +168,16 @@ def rehearse_runtime(venv: Path, work: Path, database_url: str) -> None:
                 raise SystemExit(f"FAILED: {path} answered {status}")
         if not linked:
             raise SystemExit("FAILED: /sign-in links no stylesheet or script")
+        # The installable app: its manifest, the generated service worker, and every file it precaches.
+        status, worker = get(f"{base}/service-worker.js")
+        precached = re.findall(rb'url:"(/[^"]+)"', worker)
+        if status != 200 or not precached:
+            raise SystemExit(f"FAILED: /service-worker.js answered {status} with {len(precached)} files to precache")
+        for path in ["/manifest.webmanifest", "/icons/app-192.png"] + [p.decode() for p in precached]:
+            status, _ = get(base + path)
+            if status != 200:
+                raise SystemExit(f"FAILED: {path} answered {status}")
+        print(f"the manifest, the service worker and its {len(precached)} precached files: ok", flush=True)
         print(f"health, HEALTHCHECK, a page, its {len(linked)} static files and the OpenAPI document: ok", flush=True)
 
         def scheduler_seen() -> bool:

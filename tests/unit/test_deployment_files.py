@@ -107,6 +107,9 @@ def test_the_image_is_built_in_stages_and_runs_a_wheel_from_the_runtime_lock():
     # The lock's packages, the styles compiled with the dev tools (sass), then the dev tools pruned away.
     assert "npm ci" in vendor and "npm prune --omit=dev" in vendor
     assert vendor.index("npm ci") < vendor.index("npm prune")
+    # The service worker is generated there by Workbox (a dev tool), before the dev tools are pruned.
+    assert "build-service-worker.mjs" in vendor
+    assert vendor.index("build-service-worker.mjs") < vendor.index("npm prune")
     runtime = _instructions(stages[-1])
     assert not any(word in " ".join(runtime) for word in ("gcc", "build-essential", "pip install", "COPY inventory"))
     assert any(line.startswith("COPY --from=builder /opt/venv") for line in runtime)

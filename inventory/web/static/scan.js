@@ -1,5 +1,8 @@
 // The scan station, enhanced: each code is posted for a JSON row, the batch grows in place, every outcome has
 // its own colour and sound, and the input takes focus back so a keyboard-wedge scanner never types elsewhere.
+// Without a connection a scan is kept, on the page and on the phone (offline-store.js), as "waiting", and
+// looked up when the connection returns (its tone then says how it went); the batch's action waits until
+// every scan is looked up, and is sent once.
 (function () {
   "use strict";
   var form = document.getElementById("scan-form");
@@ -8,8 +11,17 @@
   var outcome = document.getElementById("outcome");
   var list = document.getElementById("scans");
   var progress = document.getElementById("kit-progress");
-  var busy = false, queue = [];
-  var play = window.scanTones.play;  // tones.js, loaded first
+  var batchForm = document.getElementById("batch-form");
+  var store = window.OfflineStore && window.indexedDB ? window.OfflineStore : null;
+  var page = location.pathname + location.search;
+  var busy = false, queue = [], batchWaiting = false;
+
+  // The tones are tones.js's (loaded first); the outcome element says which one played last, so a tone
+  // heard later (a scan kept offline that fails when it is looked up) can be checked.
+  function play(kind) {
+    outcome.setAttribute("data-tone", kind);
+    window.scanTones.play(kind);
+  }
 
   function batch() {
     return Array.prototype.map.call(list.querySelectorAll("li.ok[data-tag]"), function (li) {
@@ -50,7 +62,7 @@
     progress.appendChild(line);
   }
 
-  function show(row, p) {
+  function show(row, p, replacing) {
     outcome.className = "outcome outcome-" + row.outcome;
     outcome.setAttribute("data-outcome", row.outcome);
     outcome.textContent = row.message;
@@ -65,14 +77,51 @@
     li.appendChild(tag);
     li.appendChild(document.createTextNode(" " + row.message));
     if (row.outcome === "ok") addRemoveButton(li);
-    list.insertBefore(li, list.firstChild);
+    if (replacing && replacing.parentNode === list) list.replaceChild(li, replacing);
+    else list.insertBefore(li, list.firstChild);
     syncBatch();
     showProgress(p);
     play(row.outcome);
   }
 
-  function send(code) {
+  // A scan kept for later: shown as waiting (not in the batch yet), and kept on the phone.
+  function wait(code, li, keptId) {
+    if (!li) {
+      li = document.createElement("li");
+      li.className = "waiting";
+      li.setAttribute("data-waiting", code);
+      var tag = document.createElement("span");
+      tag.className = "app-code tag";
+      tag.textContent = code;
+      li.appendChild(tag);
+      li.appendChild(document.createTextNode(" Waiting: looked up when the connection returns."));
+      list.insertBefore(li, list.firstChild);
+      if (keptId) li.setAttribute("data-scan-id", keptId);
+      else if (store) store.addScan({ page: page, code: code }).then(function (id) { li.setAttribute("data-scan-id", id); });
+    }
+    outcome.className = "outcome outcome-waiting";
+    outcome.setAttribute("data-outcome", "waiting");
+    outcome.textContent = "No connection: " + code + " is kept and will be looked up when the connection returns.";
+    return li;
+  }
+  function forget(li) {
+    var id = li && li.getAttribute("data-scan-id");
+    if (store && id) store.removeScan(parseInt(id, 10));
+  }
+
+  function next() {
+    busy = false;
+    if (queue.length) { var item = queue.shift(); send(item.code, item.li); return; }
+    if (batchWaiting && navigator.onLine && !list.querySelector("li.waiting")) {
+      batchWaiting = false;  // sent once
+      syncBatch();
+      batchForm.submit();
+    }
+  }
+
+  function send(code, waiting) {
     busy = true;
+    if (!navigator.onLine) { wait(code, waiting); next(); return; }
     var data = new FormData(form);
     data.set("code", code);
     fetch(form.action, { method: "POST", body: data, headers: { "Accept": "application/json" }, credentials: "same-origin" })
@@ -80,12 +129,49 @@
         if (r.status === 401 || r.redirected) { window.location = form.action; throw new Error("signed out"); }
         if (!r.ok) throw new Error("The server answered " + r.status);
         return r.json();
+      }, function () {
+        return null;  // no connection: kept
       })
-      .then(function (body) { show(body.row, body.progress); })
+      .then(function (body) {
+        if (body === null) { wait(code, waiting); return; }
+        forget(waiting);
+        show(body.row, body.progress, waiting);
+      })
       .catch(function (err) {
-        show({ code: code, outcome: "unknown", message: "Could not check " + code + ": " + err.message });
+        forget(waiting);
+        show({ code: code, outcome: "unknown", message: "Could not check " + code + ": " + err.message }, null, waiting);
       })
-      .finally(function () { busy = false; if (queue.length) send(queue.shift()); });
+      .finally(next);
+  }
+
+  // Back online (or the page opened again): look up what waits, in the order scanned.
+  function lookUpWaiting() {
+    if (!navigator.onLine) return;
+    var rows = Array.prototype.slice.call(list.querySelectorAll("li.waiting")).reverse();
+    rows.forEach(function (li) { queue.push({ code: li.getAttribute("data-waiting"), li: li }); });
+    if (!busy) next();
+  }
+  window.addEventListener("online", lookUpWaiting);
+  if (store) {
+    store.scans().then(function (kept) {
+      kept.filter(function (s) { return s.page === page; }).forEach(function (s) {
+        wait(s.code, null, s.id);
+      });
+    }).then(lookUpWaiting);
+  }
+
+  // The batch's action waits for the connection and for every scan to be looked up; then it is sent once.
+  if (batchForm) {
+    batchForm.addEventListener("submit", function (event) {
+      if (navigator.onLine && !list.querySelector("li.waiting")) return;
+      event.preventDefault();
+      if (batchWaiting) return;
+      batchWaiting = true;
+      outcome.className = "outcome outcome-waiting";
+      outcome.setAttribute("data-outcome", "waiting");
+      outcome.textContent = "Waiting: this will be done once the connection returns and every scan is looked up.";
+      lookUpWaiting();
+    });
   }
 
   form.addEventListener("submit", function (event) {
@@ -94,7 +180,7 @@
     input.value = "";
     input.focus();
     if (!code) return;
-    if (busy) queue.push(code); else send(code);  // a fast scanner can outrun the server: keep the order
+    if (busy) queue.push({ code: code }); else send(code);  // a fast scanner can outrun the server: keep the order
   });
 
   // Keep the scan box focused unless the person has chosen another control (keyboard users can still Tab away).

@@ -103,7 +103,7 @@ def build(url: str, assets: int, seed: int = SEED) -> None:
     from inventory import create_app
     from inventory.extensions import db, unit_of_work
     from inventory.models import allocate_tags
-    from inventory.services import counts, reference, users
+    from inventory.services import agreements, counts, reference, users
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -155,11 +155,12 @@ def build(url: str, assets: int, seed: int = SEED) -> None:
             ]
             tags = allocate_tags(db.session, assets)
             programme_ids = [p.id for p in programmes]
+            agreement_ids = {p.id: agreements.current(p).id for p in programmes}
             places = [wh.id] * 30 + [h.id for h in hubs]
             admin_id, advocate_ids = admin.id, [a.id for a in advocates]
         raw = db.engine.raw_connection()
         try:
-            _fill(raw, rng, assets, tags, programme_ids, places, admin_id, advocate_ids)
+            _fill(raw, rng, assets, tags, programme_ids, agreement_ids, places, admin_id, advocate_ids)
             raw.commit()
         finally:
             raw.close()
@@ -177,7 +178,7 @@ def build(url: str, assets: int, seed: int = SEED) -> None:
         db.engine.dispose()
 
 
-def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_ids) -> None:
+def _fill(raw, rng, n_assets, tags, programme_ids, agreement_ids, places, admin_id, advocate_ids) -> None:
     """Every row, made up in order so that ids are known without asking the database."""
     t0 = datetime(2024, 1, 1, tzinfo=UTC)
     day0 = date(2024, 1, 1)
@@ -318,7 +319,16 @@ def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_id
         pid, area, prog, adv, enrolled = people[(loan_id - 1) % participants]
         issued = min(TODAY, enrolled + timedelta(days=rng.randint(0, 60)))
         loans.append(
-            (loan_id, pid, prog, issued, adv, True, datetime(issued.year, issued.month, issued.day, tzinfo=UTC))
+            (
+                loan_id,
+                pid,
+                prog,
+                issued,
+                adv,
+                agreement_ids[prog],
+                f"bench{loan_id:019d}",
+                datetime(issued.year, issued.month, issued.day, tzinfo=UTC),
+            )
         )
         owned = [i for i in chunk if statuses[i] == "owned"]
         for i in chunk:
@@ -337,7 +347,16 @@ def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_id
     _copy(
         raw,
         "loans",
-        ["id", "participant_id", "programme_id", "issued_on", "issued_by_id", "agreement_accepted", "created_at"],
+        [
+            "id",
+            "participant_id",
+            "programme_id",
+            "issued_on",
+            "issued_by_id",
+            "agreement_id",
+            "document_key",
+            "created_at",
+        ],
         loans,
     )
     _copy(raw, "loan_items", ["id", "loan_id", "asset_id", "asset_type", "returned_on"], items)
@@ -359,8 +378,11 @@ def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_id
     _copy(
         raw,
         "transfers",
-        ["id", "participant_id", "programme_id", "transferred_on", "assessment_id", "created_at"],
-        ((t, p, g, d, a, datetime(d.year, d.month, d.day, tzinfo=UTC)) for t, p, g, d, a in transfers),
+        ["id", "participant_id", "programme_id", "transferred_on", "assessment_id", "verify_code", "created_at"],
+        (
+            (t, p, g, d, a, f"bench{t:019d}", datetime(d.year, d.month, d.day, tzinfo=UTC))
+            for t, p, g, d, a in transfers
+        ),
     )
     _copy(raw, "transfer_items", ["id", "transfer_id", "asset_id"], transfer_items)
 

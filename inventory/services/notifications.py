@@ -35,6 +35,22 @@ def outbox_query(
     return query.order_by(Notification.id.desc())
 
 
+def outbox_counts(viewer: Actor) -> dict[str, int]:
+    """How many of the viewer's outbox rows there are of each status. An advocate's from the indexes alone
+    (their caseload's ids; each row's id and status by participant or by advocate), never the rows."""
+    if whole_caseload(viewer.role):
+        query = sa.select(Notification.status, sa.func.count()).group_by(Notification.status)
+    else:
+        mine = sa.union(
+            sa.select(Notification.id, Notification.status).where(
+                Notification.participant_id.in_(caseload_ids(viewer))
+            ),
+            sa.select(Notification.id, Notification.status).where(Notification.advocate_id == viewer.id),
+        ).subquery()
+        query = sa.select(mine.c.status, sa.func.count()).group_by(mine.c.status)
+    return {getattr(status, "value", status): n for status, n in db.session.execute(query)}
+
+
 # After this many days past its plan's end a plan reminder's band has closed (reminders.ENDED_GRACE_DAYS
 # and a day), so no sweep can queue it again once it is deleted.
 _BAND_CLOSED_DAYS = 8

@@ -10,9 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..dates import add_months
 from ..errors import InvalidInput
 from ..extensions import db
-from ..dates import add_months
 from ..models import Area, AssetType, DataPlan, OutcomeCount, OutcomeMonthCount, Participant, month_of, tallying
 from .reference import find_programme
 
@@ -124,9 +124,7 @@ def _kept_figures(prog, area: str | None, date_from: date, date_to: date) -> lis
         metric = OutcomeCount.metric.in_(metrics)
         by_day += [sa.and_(metric, OutcomeCount.day.between(a, b)) for a, b in days]
         if months is not None:
-            by_month.append(
-                sa.and_(OutcomeMonthCount.metric.in_(metrics), OutcomeMonthCount.month.between(*months))
-            )
+            by_month.append(sa.and_(OutcomeMonthCount.metric.in_(metrics), OutcomeMonthCount.month.between(*months)))
     found: list[tuple] = []
     for table, conditions in ((OutcomeCount, by_day), (OutcomeMonthCount, by_month)):
         if not conditions:

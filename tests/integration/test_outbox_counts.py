@@ -80,3 +80,25 @@ def test_the_reminders_page_shows_the_counts(client, world, make_asset, make_par
     sign_in(client, "advocate@test.example")
     page = client.get("/reminders").get_data(as_text=True)
     assert "(2)</a>" in page  # queued: the plan's reminder and the advocate's digest
+
+
+def test_the_api_counts_an_advocate_s_outbox_from_its_ids(client, world, make_asset, make_participant, issue):
+    import json
+
+    other, _ = users.create_user("other@test.example", "advocate", password="correct horse battery")
+    mine = make_participant()
+    for person in (mine, make_participant(advocate=other)):
+        issue(person, make_asset("sim").tag, issued_on=date(2026, 6, 1), today=date(2026, 6, 1), actor=world.admin)
+    with unit_of_work():
+        reminders.sweep(TODAY)
+
+    def total(query: str, role: str = "advocate") -> int:
+        r = client.get(f"/api/v1/notifications{query}", headers=world.headers[role])
+        assert r.status_code == 200
+        assert json.loads(r.headers["X-Pagination"])["total"] == len(r.json)
+        return len(r.json)
+
+    assert total("") == 2  # their participant's reminder and their digest
+    assert total("?status=queued") == 2 and total("?status=sent") == 0
+    assert total(f"?participant={mine.id}") == 1
+    assert total("", role="admin") == 4

@@ -14,8 +14,9 @@ database skips straight to the timings; a rerun after a new migration applies it
 refills the kept counts) rather than building again.
 
 Times are the server's own (the Flask test client in-process: routing, authentication, arguments, queries,
-templates, schemas), the median of `--repeat` runs after a warm-up. Jobs are timed as their service call
-inside a transaction that is rolled back, so a rerun finds the same data.
+templates, schemas), the median of `--repeat` runs after a warm-up. The two data sets take turns, call by
+call, so that on a shared machine both see the same load and their ratio means something. Jobs are timed as
+their service call inside a transaction that is rolled back, so a rerun finds the same data.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -525,8 +528,9 @@ def _signed_in(app, email: str):
     return client, _csrf(client.get("/participants" if "advocate" in email else "/stock"))
 
 
-def measure(url: str, assets: int, repeat: int) -> dict[str, float]:
-    """Median milliseconds per path on the data set of `assets` assets."""
+def prepare(url: str, assets: int) -> list[tuple[str, Callable[[], Any], int]]:
+    """Build the data set of `assets` assets if needed; every timed path as (name, call, status wanted),
+    each call in an application context of its own, so two data sets' calls can alternate."""
     import sqlalchemy as sa
 
     from inventory import create_app
@@ -542,7 +546,6 @@ def measure(url: str, assets: int, repeat: int) -> dict[str, float]:
     app.config["CLOCK"] = FrozenClock.on(TODAY)
     logging.getLogger("inventory").setLevel(logging.WARNING)  # no access line per timed request
     rng = random.Random(SEED + 1)
-    times: dict[str, float] = {}
     with app.app_context():
         with unit_of_work():
             from inventory.models import User
@@ -562,72 +565,90 @@ def measure(url: str, assets: int, repeat: int) -> dict[str, float]:
             "admin": _signed_in(app, "admin@bench.example")[0],
             "advocate": _signed_in(app, "advocate0@bench.example"),
         }
-        api = app.test_client()
-
-        def timed(name, call, status=200):
-            for _ in range(3):
-                call()  # warm up
-            samples = []
-            for _ in range(repeat):
-                start = time.perf_counter()
-                answer = call()
-                samples.append(time.perf_counter() - start)
-                got = getattr(answer, "status_code", status)
-                assert got == status, (name, got, answer.get_data(as_text=True)[:300])
-            times[name] = statistics.median(samples) * 1000
-            print(f"  {name}: {times[name]:.1f} ms", flush=True)
-
-        def get(role, path):
-            return lambda: api.get(path, headers={"Authorization": f"Bearer {tokens[role]}"})
-
-        cycle = iter(range(10**9))
-        timed("assets ?q=tag", lambda: get("warehouse", f"/api/v1/assets?q={tags[next(cycle) % len(tags)]}")())
-        timed("assets ?q=serial", lambda: get("warehouse", f"/api/v1/assets?q=SN{sample[next(cycle) % 15] - 1:09d}")())
-        timed("assets ?q=prefix", get("warehouse", "/api/v1/assets?q=fairph"))
-        timed("assets ?q=no match", get("warehouse", "/api/v1/assets?q=zzqx"))
         with app.test_request_context("/api/v1/assets"):
             page5000 = cursor_after(min(250_000, count // 2), {})
             last = cursor_after(count - 30, {})
-        timed("assets page 5000", get("warehouse", f"/api/v1/assets?cursor={page5000}"))
-        timed("assets last page", get("warehouse", f"/api/v1/assets?cursor={last}"))
-        timed("assets page 1", get("warehouse", "/api/v1/assets"))
-        timed("api stock", get("admin", "/api/v1/stock"))
-        timed("api stock partner", get("partner", "/api/v1/stock"))
-        timed("web stock", lambda: clients["warehouse"].get("/stock"))
-        timed("web deliveries", lambda: clients["warehouse"].get("/deliveries"))
-        timed("api outcome report", get("admin", "/api/v1/reports/outcomes"))
-        timed("web reports", lambda: clients["admin"].get("/reports"))
-        timed("api outbox", get("advocate0", "/api/v1/notifications"))
-        advocate, csrf = clients["advocate"]
-        timed("web reminders", lambda: advocate.get("/reminders"))
+    api = app.test_client()
+    advocate, csrf = clients["advocate"]
 
-        def job(run):
-            def call():
-                try:
-                    with unit_of_work():
-                        run()
-                        raise _RollBack
-                except _RollBack:
-                    pass
+    def get(role, path):
+        return lambda: api.get(path, headers={"Authorization": f"Bearer {tokens[role]}"})
 
-            return call
+    def job(run):
+        def call():
+            try:
+                with unit_of_work():
+                    run()
+                    raise _RollBack
+            except _RollBack:
+                pass
 
-        timed("retention job", job(lambda: privacy.anonymise_expired(TODAY, 24, catch_up_days=2)))
-        timed("assessment-due job", job(lambda: reminders.queue_assessment_reminders(TODAY, 4, catch_up_days=2)))
-        timed("participant search", lambda: advocate.post("/participants", data={"search": "0042", "csrf_token": csrf}))
-        timed("participant ?reference=", get("advocate0", "/api/v1/participants?reference=REF-0000031"))
+        return call
 
-        select = sa.select(Asset.id, Asset.tag, Asset.status).where(Asset.id == sa.bindparam("id"))
-        for n in range(repeat * 5):
-            db.session.execute(select, {"id": sample[n % 15]}).one()
-        samples = []
-        for n in range(repeat * 5):
-            start = time.perf_counter()
-            db.session.execute(select, {"id": sample[n % 15]}).one()
-            samples.append(time.perf_counter() - start)
-        times["baseline"] = statistics.median(samples) * 1000
-        db.session.remove()
-        db.engine.dispose()
+    select = sa.select(Asset.id, Asset.tag, Asset.status).where(Asset.id == sa.bindparam("id"))
+    cycle = iter(range(10**9))
+
+    def baseline() -> float:
+        """The look-up alone, timed here: not the application context around it, nor the connection's check-out."""
+        db.session.execute(select, {"id": sample[next(cycle) % 15]}).one()
+        start = time.perf_counter()
+        db.session.execute(select, {"id": sample[next(cycle) % 15]}).one()
+        return time.perf_counter() - start
+
+    calls = {
+        "assets ?q=tag": lambda: get("warehouse", f"/api/v1/assets?q={tags[next(cycle) % len(tags)]}")(),
+        "assets ?q=serial": lambda: get("warehouse", f"/api/v1/assets?q=SN{sample[next(cycle) % 15] - 1:09d}")(),
+        "assets ?q=prefix": get("warehouse", "/api/v1/assets?q=fairph"),
+        "assets ?q=no match": get("warehouse", "/api/v1/assets?q=zzqx"),
+        "assets page 5000": get("warehouse", f"/api/v1/assets?cursor={page5000}"),
+        "assets last page": get("warehouse", f"/api/v1/assets?cursor={last}"),
+        "assets page 1": get("warehouse", "/api/v1/assets"),
+        "api stock": get("admin", "/api/v1/stock"),
+        "api stock partner": get("partner", "/api/v1/stock"),
+        "web stock": lambda: clients["warehouse"].get("/stock"),
+        "web deliveries": lambda: clients["warehouse"].get("/deliveries"),
+        "api outcome report": get("admin", "/api/v1/reports/outcomes"),
+        "web reports": lambda: clients["admin"].get("/reports"),
+        "api outbox": get("advocate0", "/api/v1/notifications"),
+        "web reminders": lambda: advocate.get("/reminders"),
+        "retention job": job(lambda: privacy.anonymise_expired(TODAY, 24, catch_up_days=2)),
+        "assessment-due job": job(lambda: reminders.queue_assessment_reminders(TODAY, 4, catch_up_days=2)),
+        "participant search": lambda: advocate.post("/participants", data={"search": "0042", "csrf_token": csrf}),
+        "participant ?reference=": get("advocate0", "/api/v1/participants?reference=REF-0000031"),
+        "baseline": baseline,
+    }
+
+    def in_context(call):
+        def run():
+            with app.app_context():
+                return call()
+
+        return run
+
+    return [(name, in_context(call), 200) for name, call in calls.items()]
+
+
+def measure(sets: list[list[tuple[str, Callable[[], Any], int]]], repeat: int) -> list[dict[str, float]]:
+    """Median milliseconds per path on each data set. The sets take turns, call by call, so that both
+    see the same load on a shared machine (the ratio between them is what the issue's targets are)."""
+    times: list[dict[str, float]] = [{} for _ in sets]
+    for paths in zip(*sets, strict=True):
+        name = paths[0][0]
+        rounds = repeat * 5 if name == "baseline" else repeat
+        for _, call, _ in paths:
+            for _ in range(3):
+                call()  # warm up
+        samples: list[list[float]] = [[] for _ in sets]
+        for _ in range(rounds):
+            for n, (_, call, status) in enumerate(paths):
+                start = time.perf_counter()
+                answer = call()
+                samples[n].append(answer if isinstance(answer, float) else time.perf_counter() - start)
+                got = getattr(answer, "status_code", status)
+                assert got == status, (name, got, answer.get_data(as_text=True)[:300])
+        for n in range(len(sets)):
+            times[n][name] = statistics.median(samples[n]) * 1000
+        print(f"  {name}: " + " / ".join(f"{t[name]:.2f} ms" for t in times), flush=True)
     return times
 
 
@@ -666,8 +687,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--explain", action="store_true", help="also print the retention look-back's plan")
     args = parser.parse_args()
-    small = measure(args.small_url, args.small, args.repeat)
-    large = measure(args.national_url, args.assets, args.repeat)
+    small, large = measure([prepare(args.small_url, args.small), prepare(args.national_url, args.assets)], args.repeat)
     if args.explain:
         explain(args.national_url)
     print(f"\n| path | {args.small:,} assets | {args.assets:,} assets | ratio | national / PK look-up |")

@@ -1,4 +1,4 @@
-"""national scale reads: outcome counts by month; prefix b-trees for make and model; outbox and caseload indexes
+"""national scale reads: outcome counts by month; prefix b-trees for make and model; outbox, caseload and batch indexes
 
 Revision ID: e8b3f1a6c2d4
 Revises: c7a9e2f4b6d1
@@ -77,6 +77,12 @@ def upgrade():
     _prefix_index("make")
     _prefix_index("model")
 
+    # The deliveries page names each batch by what it brought: from the index alone.
+    op.drop_index("ix_assets_batch", table_name="assets")
+    op.create_index(
+        "ix_assets_batch_type_make", "assets", ["batch", "type", "make"], postgresql_include=["received_at"]
+    )
+
     # An advocate's outbox from indexes alone: their caseload's ids, its rows' ids and statuses, their digests.
     op.drop_index("ix_participants_advocate_id", table_name="participants")
     op.create_index("ix_participants_advocate_id_id", "participants", ["advocate_id", "id"])
@@ -97,6 +103,8 @@ def downgrade():
     op.create_index("ix_notifications_participant_id", "notifications", ["participant_id"])
     op.drop_index("ix_participants_advocate_id_id", table_name="participants")
     op.create_index("ix_participants_advocate_id", "participants", ["advocate_id"])
+    op.drop_index("ix_assets_batch_type_make", table_name="assets")
+    op.create_index("ix_assets_batch", "assets", ["batch"])
     op.drop_index("ix_assets_model_prefix", table_name="assets")
     op.drop_index("ix_assets_make_prefix", table_name="assets")
     for name, column in (("ix_assets_make_trgm", "make"), ("ix_assets_model_trgm", "model")):

@@ -10,11 +10,13 @@ owned, retired), one participant per ten assets on 30 advocates' caseloads, thei
 items each), a data plan per SIM issued, assessments, ownership transfers of owned items, three events an
 asset, sent reminders and deliveries; then the kept counts are filled by `counts.repair()` and the tables
 analysed. A marker row remembers what was built (size, seed, migration head), so a rerun on the same
-database skips straight to the timings.
+database skips straight to the timings; a rerun after a new migration applies it to the rows built (and
+refills the kept counts) rather than building again.
 
 Times are the server's own (the Flask test client in-process: routing, authentication, arguments, queries,
-templates, schemas), the median of `--repeat` runs after a warm-up. Jobs are timed as their service call
-inside a transaction that is rolled back, so a rerun finds the same data.
+templates, schemas), the median of `--repeat` runs after a warm-up. The two data sets take turns, call by
+call, so that on a shared machine both see the same load and their ratio means something. Jobs are timed as
+their service call inside a transaction that is rolled back, so a rerun finds the same data.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -103,16 +107,32 @@ def build(url: str, assets: int, seed: int = SEED) -> None:
     from inventory import create_app
     from inventory.extensions import db, unit_of_work
     from inventory.models import allocate_tags
-    from inventory.services import counts, reference, users
+    from inventory.services import agreements, counts, reference, users
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         head = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
-        wanted = f"assets={assets} seed={seed} head={head}"
+        rows = f"assets={assets} seed={seed}"
+        wanted = f"{rows} head={head}"
         with db.engine.connect() as conn:
-            if _marker(conn) == wanted:
-                print(f"  {url.rsplit('/', 1)[-1]}: built already ({wanted})", flush=True)
-                return
+            found = _marker(conn)
+        if found == wanted:
+            print(f"  {url.rsplit('/', 1)[-1]}: built already ({wanted})", flush=True)
+            return
+        if found and found.startswith(rows + " head="):
+            # The same rows under an older schema: migrate them (as production would) rather than build
+            # again, so the figures before and after a migration are taken on the same data.
+            started = time.monotonic()
+            upgrade()
+            with unit_of_work():
+                counts.repair()  # fills counts a migration may have added
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("UPDATE bench_national SET what = :w"), {"w": wanted})
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
+            print(f"  {url.rsplit('/', 1)[-1]}: migrated to {head} in {time.monotonic() - started:.0f} s", flush=True)
+            db.engine.dispose()
+            return
         started = time.monotonic()
         with db.engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -155,11 +175,12 @@ def build(url: str, assets: int, seed: int = SEED) -> None:
             ]
             tags = allocate_tags(db.session, assets)
             programme_ids = [p.id for p in programmes]
+            agreement_ids = {p.id: agreements.current(p).id for p in programmes}
             places = [wh.id] * 30 + [h.id for h in hubs]
             admin_id, advocate_ids = admin.id, [a.id for a in advocates]
         raw = db.engine.raw_connection()
         try:
-            _fill(raw, rng, assets, tags, programme_ids, places, admin_id, advocate_ids)
+            _fill(raw, rng, assets, tags, programme_ids, agreement_ids, places, admin_id, advocate_ids)
             raw.commit()
         finally:
             raw.close()
@@ -177,7 +198,7 @@ def build(url: str, assets: int, seed: int = SEED) -> None:
         db.engine.dispose()
 
 
-def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_ids) -> None:
+def _fill(raw, rng, n_assets, tags, programme_ids, agreement_ids, places, admin_id, advocate_ids) -> None:
     """Every row, made up in order so that ids are known without asking the database."""
     t0 = datetime(2024, 1, 1, tzinfo=UTC)
     day0 = date(2024, 1, 1)
@@ -318,7 +339,16 @@ def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_id
         pid, area, prog, adv, enrolled = people[(loan_id - 1) % participants]
         issued = min(TODAY, enrolled + timedelta(days=rng.randint(0, 60)))
         loans.append(
-            (loan_id, pid, prog, issued, adv, True, datetime(issued.year, issued.month, issued.day, tzinfo=UTC))
+            (
+                loan_id,
+                pid,
+                prog,
+                issued,
+                adv,
+                agreement_ids[prog],
+                f"bench{loan_id:019d}",
+                datetime(issued.year, issued.month, issued.day, tzinfo=UTC),
+            )
         )
         owned = [i for i in chunk if statuses[i] == "owned"]
         for i in chunk:
@@ -337,7 +367,16 @@ def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_id
     _copy(
         raw,
         "loans",
-        ["id", "participant_id", "programme_id", "issued_on", "issued_by_id", "agreement_accepted", "created_at"],
+        [
+            "id",
+            "participant_id",
+            "programme_id",
+            "issued_on",
+            "issued_by_id",
+            "agreement_id",
+            "document_key",
+            "created_at",
+        ],
         loans,
     )
     _copy(raw, "loan_items", ["id", "loan_id", "asset_id", "asset_type", "returned_on"], items)
@@ -359,8 +398,11 @@ def _fill(raw, rng, n_assets, tags, programme_ids, places, admin_id, advocate_id
     _copy(
         raw,
         "transfers",
-        ["id", "participant_id", "programme_id", "transferred_on", "assessment_id", "created_at"],
-        ((t, p, g, d, a, datetime(d.year, d.month, d.day, tzinfo=UTC)) for t, p, g, d, a in transfers),
+        ["id", "participant_id", "programme_id", "transferred_on", "assessment_id", "verify_code", "created_at"],
+        (
+            (t, p, g, d, a, f"bench{t:019d}", datetime(d.year, d.month, d.day, tzinfo=UTC))
+            for t, p, g, d, a in transfers
+        ),
     )
     _copy(raw, "transfer_items", ["id", "transfer_id", "asset_id"], transfer_items)
 
@@ -486,8 +528,9 @@ def _signed_in(app, email: str):
     return client, _csrf(client.get("/participants" if "advocate" in email else "/stock"))
 
 
-def measure(url: str, assets: int, repeat: int) -> dict[str, float]:
-    """Median milliseconds per path on the data set of `assets` assets."""
+def prepare(url: str, assets: int) -> list[tuple[str, Callable[[], Any], int]]:
+    """Build the data set of `assets` assets if needed; every timed path as (name, call, status wanted),
+    each call in an application context of its own, so two data sets' calls can alternate."""
     import sqlalchemy as sa
 
     from inventory import create_app
@@ -503,7 +546,6 @@ def measure(url: str, assets: int, repeat: int) -> dict[str, float]:
     app.config["CLOCK"] = FrozenClock.on(TODAY)
     logging.getLogger("inventory").setLevel(logging.WARNING)  # no access line per timed request
     rng = random.Random(SEED + 1)
-    times: dict[str, float] = {}
     with app.app_context():
         with unit_of_work():
             from inventory.models import User
@@ -523,72 +565,94 @@ def measure(url: str, assets: int, repeat: int) -> dict[str, float]:
             "admin": _signed_in(app, "admin@bench.example")[0],
             "advocate": _signed_in(app, "advocate0@bench.example"),
         }
-        api = app.test_client()
-
-        def timed(name, call, status=200):
-            for _ in range(3):
-                call()  # warm up
-            samples = []
-            for _ in range(repeat):
-                start = time.perf_counter()
-                answer = call()
-                samples.append(time.perf_counter() - start)
-                got = getattr(answer, "status_code", status)
-                assert got == status, (name, got, answer.get_data(as_text=True)[:300])
-            times[name] = statistics.median(samples) * 1000
-            print(f"  {name}: {times[name]:.1f} ms", flush=True)
-
-        def get(role, path):
-            return lambda: api.get(path, headers={"Authorization": f"Bearer {tokens[role]}"})
-
-        cycle = iter(range(10**9))
-        timed("assets ?q=tag", lambda: get("warehouse", f"/api/v1/assets?q={tags[next(cycle) % len(tags)]}")())
-        timed("assets ?q=serial", lambda: get("warehouse", f"/api/v1/assets?q=SN{sample[next(cycle) % 15] - 1:09d}")())
-        timed("assets ?q=prefix", get("warehouse", "/api/v1/assets?q=fairph"))
-        timed("assets ?q=no match", get("warehouse", "/api/v1/assets?q=zzqx"))
         with app.test_request_context("/api/v1/assets"):
             page5000 = cursor_after(min(250_000, count // 2), {})
             last = cursor_after(count - 30, {})
-        timed("assets page 5000", get("warehouse", f"/api/v1/assets?cursor={page5000}"))
-        timed("assets last page", get("warehouse", f"/api/v1/assets?cursor={last}"))
-        timed("assets page 1", get("warehouse", "/api/v1/assets"))
-        timed("api stock", get("admin", "/api/v1/stock"))
-        timed("api stock partner", get("partner", "/api/v1/stock"))
-        timed("web stock", lambda: clients["warehouse"].get("/stock"))
-        timed("web deliveries", lambda: clients["warehouse"].get("/deliveries"))
-        timed("api outcome report", get("admin", "/api/v1/reports/outcomes"))
-        timed("web reports", lambda: clients["admin"].get("/reports"))
-        timed("api outbox", get("advocate0", "/api/v1/notifications"))
-        advocate, csrf = clients["advocate"]
-        timed("web reminders", lambda: advocate.get("/reminders"))
+    api = app.test_client()
+    advocate, csrf = clients["advocate"]
 
-        def job(run):
-            def call():
-                try:
-                    with unit_of_work():
-                        run()
-                        raise _RollBack
-                except _RollBack:
-                    pass
+    def get(role, path):
+        return lambda: api.get(path, headers={"Authorization": f"Bearer {tokens[role]}"})
 
-            return call
+    def job(run):
+        def call():
+            try:
+                with unit_of_work():
+                    run()
+                    raise _RollBack
+            except _RollBack:
+                pass
 
-        timed("retention job", job(lambda: privacy.anonymise_expired(TODAY, 24, catch_up_days=2)))
-        timed("assessment-due job", job(lambda: reminders.queue_assessment_reminders(TODAY, 4, catch_up_days=2)))
-        timed("participant search", lambda: advocate.post("/participants", data={"search": "0042", "csrf_token": csrf}))
-        timed("participant ?reference=", get("advocate0", "/api/v1/participants?reference=REF-0000031"))
+        return call
 
-        select = sa.select(Asset.id, Asset.tag, Asset.status).where(Asset.id == sa.bindparam("id"))
-        for n in range(repeat * 5):
-            db.session.execute(select, {"id": sample[n % 15]}).one()
+    select = sa.select(Asset.id, Asset.tag, Asset.status).where(Asset.id == sa.bindparam("id"))
+    cycle = iter(range(10**9))
+
+    def baseline() -> float:
+        """The look-up alone, timed here: the median of five in a row, not the application context around
+        them nor the connection's check-out."""
+        db.session.execute(select, {"id": sample[next(cycle) % 15]}).one()
         samples = []
-        for n in range(repeat * 5):
+        for _ in range(5):
             start = time.perf_counter()
-            db.session.execute(select, {"id": sample[n % 15]}).one()
+            db.session.execute(select, {"id": sample[next(cycle) % 15]}).one()
             samples.append(time.perf_counter() - start)
-        times["baseline"] = statistics.median(samples) * 1000
-        db.session.remove()
-        db.engine.dispose()
+        return statistics.median(samples)
+
+    calls = {
+        "assets ?q=tag": lambda: get("warehouse", f"/api/v1/assets?q={tags[next(cycle) % len(tags)]}")(),
+        "assets ?q=serial": lambda: get("warehouse", f"/api/v1/assets?q=SN{sample[next(cycle) % 15] - 1:09d}")(),
+        "assets ?q=prefix": get("warehouse", "/api/v1/assets?q=fairph"),
+        "assets ?q=no match": get("warehouse", "/api/v1/assets?q=zzqx"),
+        "assets page 5000": get("warehouse", f"/api/v1/assets?cursor={page5000}"),
+        "assets last page": get("warehouse", f"/api/v1/assets?cursor={last}"),
+        "assets page 1": get("warehouse", "/api/v1/assets"),
+        "api stock": get("admin", "/api/v1/stock"),
+        "api stock partner": get("partner", "/api/v1/stock"),
+        "web stock": lambda: clients["warehouse"].get("/stock"),
+        "web deliveries": lambda: clients["warehouse"].get("/deliveries"),
+        "api outcome report": get("admin", "/api/v1/reports/outcomes"),
+        "web reports": lambda: clients["admin"].get("/reports"),
+        "api outbox": get("advocate0", "/api/v1/notifications"),
+        "web reminders": lambda: advocate.get("/reminders"),
+        "retention job": job(lambda: privacy.anonymise_expired(TODAY, 24, catch_up_days=2)),
+        "assessment-due job": job(lambda: reminders.queue_assessment_reminders(TODAY, 4, catch_up_days=2)),
+        "participant search": lambda: advocate.post("/participants", data={"search": "0042", "csrf_token": csrf}),
+        "participant ?reference=": get("advocate0", "/api/v1/participants?reference=REF-0000031"),
+        "baseline": baseline,
+    }
+
+    def in_context(call):
+        def run():
+            with app.app_context():
+                return call()
+
+        return run
+
+    return [(name, in_context(call), 200) for name, call in calls.items()]
+
+
+def measure(sets: list[list[tuple[str, Callable[[], Any], int]]], repeat: int) -> list[dict[str, float]]:
+    """Median milliseconds per path on each data set. The sets take turns, call by call, so that both
+    see the same load on a shared machine (the ratio between them is what the issue's targets are)."""
+    times: list[dict[str, float]] = [{} for _ in sets]
+    for paths in zip(*sets, strict=True):
+        name = paths[0][0]
+        rounds = repeat * 5 if name == "baseline" else repeat
+        for _, call, _ in paths:
+            for _ in range(3):
+                call()  # warm up
+        samples: list[list[float]] = [[] for _ in sets]
+        for _ in range(rounds):
+            for n, (_, call, status) in enumerate(paths):
+                start = time.perf_counter()
+                answer = call()
+                samples[n].append(answer if isinstance(answer, float) else time.perf_counter() - start)
+                got = getattr(answer, "status_code", status)
+                assert got == status, (name, got, answer.get_data(as_text=True)[:300])
+        for n in range(len(sets)):
+            times[n][name] = statistics.median(samples[n]) * 1000
+        print(f"  {name}: " + " / ".join(f"{t[name]:.2f} ms" for t in times), flush=True)
     return times
 
 
@@ -627,8 +691,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--explain", action="store_true", help="also print the retention look-back's plan")
     args = parser.parse_args()
-    small = measure(args.small_url, args.small, args.repeat)
-    large = measure(args.national_url, args.assets, args.repeat)
+    small, large = measure([prepare(args.small_url, args.small), prepare(args.national_url, args.assets)], args.repeat)
     if args.explain:
         explain(args.national_url)
     print(f"\n| path | {args.small:,} assets | {args.assets:,} assets | ratio | national / PK look-up |")

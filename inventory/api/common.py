@@ -52,6 +52,7 @@ def paginate_by_cursor(
     cursor: str | None,
     filters: dict,
     key_of: Callable[[Any], tuple] | None = None,
+    ids: sa.Select | sa.CompoundSelect | None = None,
 ):
     """One page of a list kept in id order: `query_after(id)` selects the rows after that id (all with None).
 
@@ -59,6 +60,7 @@ def paginate_by_cursor(
     no X-Pagination), so rows inserted meanwhile never shift a page onto rows already seen. Without one,
     `page` works as before for the first COUNT_CAP rows; the total is counted up to COUNT_CAP, and past it
     reported as `{"more_than": COUNT_CAP}`. Either way X-Next-Cursor and Link say where the next page starts.
+    `ids`, where given, selects the ids of the same rows more cheaply (from indexes alone): what is counted.
     Answers (rows, headers) for flask-smorest.
 
     A list sorted by something other than the id gives `key_of(row)`, its sort key: then `query_after`
@@ -71,8 +73,9 @@ def paginate_by_cursor(
         pagination_parameters.item_count = len(rows)  # not shown: a cursor's page has no count
     else:
         query = query_after(None)
+        counting = ids if ids is not None else query.order_by(None)
         counted = db.session.execute(
-            sa.select(sa.func.count()).select_from(query.order_by(None).limit(COUNT_CAP + 1).subquery())
+            sa.select(sa.func.count()).select_from(counting.limit(COUNT_CAP + 1).subquery())
         ).scalar_one()
         offset = (pagination_parameters.page - 1) * size
         pagination_parameters.item_count = min(counted, COUNT_CAP)

@@ -22,7 +22,18 @@ from .assets import (  # noqa: F401
 )
 from .background_jobs import BackgroundJob, JobStatus  # noqa: F401, E402
 from .columns import as_utc, utcnow  # noqa: F401
-from .counts import NO_TEMPLATE, TALLIES, Delivery, KitCount, OutcomeCount, StockCount, Tally, plan_stop  # noqa: F401, E402
+from .counts import (  # noqa: F401, E402
+    NO_TEMPLATE,
+    TALLIES,
+    Delivery,
+    KitCount,
+    OutcomeCount,
+    OutcomeMonthCount,
+    StockCount,
+    Tally,
+    month_of,
+    plan_stop,
+)
 from .events import Event, Snapshot  # noqa: F401
 from .found_reports import FoundReport  # noqa: F401, E402
 from .idempotency import IdempotencyKey  # noqa: F401, E402

@@ -81,6 +81,24 @@ class OutcomeCount(Model):
     count: Mapped[int] = mapped_column(default=0)
 
 
+class OutcomeMonthCount(Model):
+    """The same figures added up by calendar month (`month` is its first day): a report over years reads
+    a few thousand monthly rows, and daily rows only for the part-months at its two ends."""
+
+    __tablename__ = "outcome_month_counts"
+
+    metric: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), primary_key=True)
+    area: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True, default="")
+    count: Mapped[int] = mapped_column(default=0)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
 class Lookup(Protocol):
     """What a tally may need to know beyond its own row, as it was before the flush or is after it."""
 
@@ -274,16 +292,42 @@ def _transfers(session) -> dict:
     return {"transfers": {i: (p, d) for i, p, d in rows}}
 
 
-def _outcome_tally(name: str, model: type, attrs: tuple[str, ...], keys: Keys, extra, of_participant) -> Tally:
-    return Tally(
-        name,
-        model,
-        attrs,
-        keys,
-        OutcomeCount,
-        OUTCOME_KEY,
-        recount=_recount_by_rows(model, attrs, keys, extra),
-        of_participant=of_participant,
+OUTCOME_MONTH_KEY = ("metric", "programme_id", "area", "month", "kind")
+
+
+def _monthly(keys: Keys) -> Keys:
+    def by_month(values: dict[str, Any], look: Lookup) -> list[tuple]:
+        return [(metric, p, area, month_of(day), kind) for metric, p, area, day, kind in keys(values, look)]
+
+    return by_month
+
+
+def _outcome_tally(
+    name: str, model: type, attrs: tuple[str, ...], keys: Keys, extra, of_participant
+) -> tuple[Tally, Tally]:
+    """An outcome figure kept twice from the same rows: by day, and rolled up by month."""
+    monthly = _monthly(keys)
+    return (
+        Tally(
+            name,
+            model,
+            attrs,
+            keys,
+            OutcomeCount,
+            OUTCOME_KEY,
+            recount=_recount_by_rows(model, attrs, keys, extra),
+            of_participant=of_participant,
+        ),
+        Tally(
+            f"{name} by month",
+            model,
+            attrs,
+            monthly,
+            OutcomeMonthCount,
+            OUTCOME_MONTH_KEY,
+            recount=_recount_by_rows(model, attrs, monthly, extra),
+            of_participant=of_participant,
+        ),
     )
 
 
@@ -343,18 +387,15 @@ TALLIES: tuple[Tally, ...] = (
             .group_by(Delivery.batch),
         ),
     ),
-    Tally(
+    *_outcome_tally(
         "outcomes: participants",
         Participant,
         ("programme_id", "area", "enrolled_on"),
         _participant_keys,
-        OutcomeCount,
-        OUTCOME_KEY,
-        recount=_recount_by_rows(
-            Participant, ("programme_id", "area", "enrolled_on"), _participant_keys, lambda session: {}
-        ),
+        lambda session: {},
+        None,  # a participant's own row moves with their area
     ),
-    _outcome_tally(
+    *_outcome_tally(
         "outcomes: loan items",
         LoanItem,
         _LOAN_ITEM,
@@ -366,7 +407,7 @@ TALLIES: tuple[Tally, ...] = (
             .where(Loan.participant_id == pid)
         ),
     ),
-    _outcome_tally(
+    *_outcome_tally(
         "outcomes: assessments",
         Assessment,
         _ASSESSMENT,
@@ -376,7 +417,7 @@ TALLIES: tuple[Tally, ...] = (
             Assessment.participant_id == pid
         ),
     ),
-    _outcome_tally(
+    *_outcome_tally(
         "outcomes: transfers",
         Transfer,
         _TRANSFER,
@@ -384,7 +425,7 @@ TALLIES: tuple[Tally, ...] = (
         lambda session: {},
         lambda pid: sa.select(Transfer.id, *_columns(Transfer, _TRANSFER)).where(Transfer.participant_id == pid),
     ),
-    _outcome_tally(
+    *_outcome_tally(
         "outcomes: transfer items",
         TransferItem,
         ("transfer_id",),
@@ -396,7 +437,7 @@ TALLIES: tuple[Tally, ...] = (
             .where(Transfer.participant_id == pid)
         ),
     ),
-    _outcome_tally(
+    *_outcome_tally(
         "outcomes: data plans",
         DataPlan,
         _PLAN,

@@ -54,6 +54,12 @@ class Notification(Model):
     __table_args__ = (
         sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
         sa.Index("ix_notifications_status_sent_at", "status", "sent_at"),  # the purge of old sent reminders
+        # An advocate's outbox (services.notifications): their caseload's rows and their own digests, newest
+        # first, and how many of each status, read from these indexes alone.
+        sa.Index("ix_notifications_participant_id_id_status", "participant_id", "id", "status"),
+        sa.Index("ix_notifications_advocate_id_id_status", "advocate_id", "id", "status"),
+        # What Notify could not deliver: a few rows among many with none.
+        sa.Index("ix_notifications_delivery_status", "delivery_status"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -66,8 +72,8 @@ class Notification(Model):
         enum_type(NotificationStatus, "notification_status"), default=NotificationStatus.QUEUED
     )
     due_on: Mapped[date] = mapped_column(sa.Date)
-    participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"), index=True)
-    advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"))
+    advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     data_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("data_plans.id"), index=True)
     # A loan's return-date reminder names its loan, as a plan's reminder names its plan; so does a
     # handover record's copy.

@@ -28,6 +28,8 @@ class Participant(Model):
         # The programme's own reference is its key for the person; pseudonymous, kept after erasure.
         sa.UniqueConstraint("programme_id", "reference"),
         sa.Index("ix_participants_programme_id_area", "programme_id", "area"),
+        # A caseload's ids from the index alone (outboxes, searches within a caseload).
+        sa.Index("ix_participants_advocate_id_id", "advocate_id", "id"),
         # `?reference=` across programmes, and the search by a piece of the reference or name: trigram
         # indexes on PostgreSQL, which answer ILIKE '%q%'; plain ones, unused, on SQLite.
         sa.Index("ix_participants_reference", "reference"),
@@ -50,7 +52,7 @@ class Participant(Model):
     referral_source: Mapped[ReferralSource] = mapped_column(enum_type(ReferralSource, "referral_source"))
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"))
     contact_consent: Mapped[bool] = mapped_column(default=False)
-    advocate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    advocate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     # The day they joined the programme (today by default; advocates may backdate it): reports count
     # people helped by it. created_at is only when the row was written.
     enrolled_on: Mapped[date] = mapped_column(sa.Date, index=True)

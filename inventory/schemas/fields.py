@@ -73,3 +73,19 @@ def cursor_field() -> fields.String:
             "`page` then does not apply"
         },
     )
+
+
+class FlatRows(fields.List):
+    """A long list of flat rows of plain values (str, int, None), as a service built them: each dumped by
+    taking the nested schema's fields from it, without marshmallow's per-field work (2,000 stock rows took
+    20 ms that way). The OpenAPI document is the nested schema's, as for any list of them."""
+
+    def __init__(self, schema, **kwargs):
+        super().__init__(fields.Nested(schema), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        schema = self.inner.schema  # type: ignore[attr-defined]
+        keys = [(field.data_key or name, field.attribute or name) for name, field in schema.dump_fields.items()]
+        return [{key: row.get(name) for key, name in keys} for row in value]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from .fields import Text
+from .fields import FlatRows, Text
 
 
 class StockArgs(Schema):
@@ -36,10 +36,8 @@ class KitsAvailableSchema(Schema):
 
 
 class StockSchema(Schema):
-    rows = fields.List(fields.Nested(StockRowSchema))
-    kits = fields.List(
-        fields.Nested(KitRowSchema), metadata={"description": "ready (assembled) kits at each location, by template"}
-    )
+    rows = FlatRows(StockRowSchema)
+    kits = FlatRows(KitRowSchema, metadata={"description": "ready (assembled) kits at each location, by template"})
     network_available = fields.List(
         fields.Nested(AvailableSchema), metadata={"description": "items in stock across every location, by type"}
     )

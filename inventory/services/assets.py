@@ -103,6 +103,15 @@ def asset_query(
     return query.order_by(Asset.id.desc() if newest else Asset.id)
 
 
+def counted_ids(viewer: Actor, **filters) -> sa.CompoundSelect | None:
+    """The ids of asset_query's rows from indexes alone, where that can be done: a search and nothing else,
+    by someone who sees the whole network (the search's union is then the list). None otherwise."""
+    q = filters.pop("q", None)
+    if not q or any(value is not None for value in filters.values()) or not sees_everything(viewer.role):
+        return None
+    return matching_ids(q)
+
+
 def _quarantined_before(moment: datetime) -> sa.Select:
     """Ids of assets in quarantine whose last move into quarantine (their ledger's latest event that led
     there) happened before `moment`: waiting too long to be checked."""

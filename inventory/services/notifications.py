@@ -13,26 +13,62 @@ from ..permissions import whole_caseload
 from ..visibility import caseload_ids
 
 
+def _conditions(participant: int | None, status: str | None, after: int | None) -> list:
+    conditions = []
+    if after is not None:
+        conditions.append(Notification.id < after)
+    if participant:
+        conditions.append(Notification.participant_id == participant)
+    if status:
+        conditions.append(Notification.status == NotificationStatus(status))
+    return conditions
+
+
+def outbox_ids(
+    viewer: Actor, *, participant: int | None = None, status: str | None = None, after: int | None = None
+) -> sa.Select | sa.CompoundSelect:
+    """The ids of the viewer's outbox rows that match (below the id `after`, for keyset paging): its
+    size is the list's count. For an advocate, a union of two look-ups answered from indexes alone:
+    `participant_id IN (...) OR advocate_id = ...` would use neither index and read the whole outbox."""
+    conditions = _conditions(participant, status, after)
+    ids = sa.select(Notification.id)
+    if whole_caseload(viewer.role):
+        return ids.where(*conditions)
+    # Their caseload's reminders, and the digests sent to them.
+    return sa.union(
+        ids.where(Notification.participant_id.in_(caseload_ids(viewer)), *conditions),
+        ids.where(Notification.advocate_id == viewer.id, *conditions),
+    )
+
+
 def outbox_query(
     viewer: Actor, *, participant: int | None = None, status: str | None = None, after: int | None = None
 ) -> sa.Select:
     """Newest first (from after the id `after`, that is below it, for keyset paging)."""
     query = sa.select(Notification)
-    if after is not None:
-        query = query.where(Notification.id < after)
-    if not whole_caseload(viewer.role):  # their caseload's reminders, and the digests sent to them
-        # A union of two indexed look-ups: `participant_id IN (...) OR advocate_id = ...` would use
-        # neither index and read the whole outbox.
-        mine = sa.union(
-            sa.select(Notification.id).where(Notification.participant_id.in_(caseload_ids(viewer))),
-            sa.select(Notification.id).where(Notification.advocate_id == viewer.id),
+    if whole_caseload(viewer.role):
+        query = query.where(*_conditions(participant, status, after))
+    else:
+        query = query.where(
+            Notification.id.in_(outbox_ids(viewer, participant=participant, status=status, after=after))
         )
-        query = query.where(Notification.id.in_(mine))
-    if participant:
-        query = query.where(Notification.participant_id == participant)
-    if status:
-        query = query.where(Notification.status == NotificationStatus(status))
     return query.order_by(Notification.id.desc())
+
+
+def outbox_counts(viewer: Actor) -> dict[str, int]:
+    """How many of the viewer's outbox rows there are of each status. An advocate's from the indexes alone
+    (their caseload's ids; each row's id and status by participant or by advocate), never the rows."""
+    if whole_caseload(viewer.role):
+        query = sa.select(Notification.status, sa.func.count()).group_by(Notification.status)
+    else:
+        mine = sa.union(
+            sa.select(Notification.id, Notification.status).where(
+                Notification.participant_id.in_(caseload_ids(viewer))
+            ),
+            sa.select(Notification.id, Notification.status).where(Notification.advocate_id == viewer.id),
+        ).subquery()
+        query = sa.select(mine.c.status, sa.func.count()).group_by(mine.c.status)
+    return {getattr(status, "value", status): n for status, n in db.session.execute(query)}
 
 
 # After this many days past its plan's end a plan reminder's band has closed (reminders.ENDED_GRACE_DAYS

@@ -10,9 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..dates import add_months
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Area, AssetType, DataPlan, OutcomeCount, Participant, tallying
+from ..models import Area, AssetType, DataPlan, OutcomeCount, OutcomeMonthCount, Participant, month_of, tallying
 from .reference import find_programme
 
 COUNTS = (
@@ -55,10 +56,11 @@ def outcomes(
     prog = find_programme(programme) if programme else None
     tallying.settle(db.session())  # this transaction's own changes, if it made any
     rows: dict[str, dict] = {}
-    for row_area, metric, kind, total in db.session.execute(_kept_figures(prog, area, date_from, date_to)):
+    for row_area, metric, kind, total in _kept_figures(prog, area, date_from, date_to):
         values = rows.setdefault(str(row_area), {})
         if metric == "assets_issued":
-            values.setdefault("assets_issued", {})[kind] = int(total)
+            issued = values.setdefault("assets_issued", {})
+            issued[kind] = issued.get(kind, 0) + int(total)
         else:
             values[metric] = values.get(metric, 0) + int(total)
     for values in rows.values():
@@ -92,22 +94,48 @@ _IN_PERIOD = (
 )
 
 
-def _kept_figures(prog, area: str | None, date_from: date, date_to: date) -> sa.Select:
-    """The kept daily counts (models/counts.py) added up: what happened in the period; plans started and
-    stopped up to its end (their difference is what is live on its last day); plans that ran to their
-    last day before its end."""
-    c = OutcomeCount
-    when = sa.or_(
-        sa.and_(c.metric.in_(_IN_PERIOD), c.day >= date_from, c.day <= date_to),
-        sa.and_(c.metric == "plans_ended_naturally", c.day >= date_from, c.day < date_to),
-        sa.and_(c.metric.in_(("plan_starts", "plan_stops")), c.day <= date_to),
-    )
-    query = sa.select(c.area, c.metric, c.kind, sa.func.sum(c.count)).where(when)
-    if prog is not None:
-        query = query.where(c.programme_id == prog.id)
-    if area:
-        query = query.where(c.area == area)
-    return query.group_by(c.area, c.metric, c.kind)
+def _spans(date_from: date, date_to: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """[date_from, date_to] (inclusive) as the whole calendar months it covers, [first month, last month]
+    by their first days (None: none), and the days left over at either end, as inclusive spans."""
+    first = month_of(date_from) if date_from.day == 1 else add_months(month_of(date_from), 1)
+    after = month_of(date_to + timedelta(days=1))  # the first month not wholly inside
+    if first >= after:
+        return None, [(date_from, date_to)]
+    edges = [(date_from, first - timedelta(days=1))] if date_from < first else []
+    if after <= date_to:
+        edges.append((after, date_to))
+    return (first, add_months(after, -1)), edges
+
+
+def _kept_figures(prog, area: str | None, date_from: date, date_to: date) -> list[tuple]:
+    """The kept counts (models/counts.py) added up: what happened in the period; plans started and stopped
+    up to its end (their difference is what is live on its last day); plans that ran to their last day
+    before its end. Whole months are read from the monthly roll-up, the part-months at the ends by day."""
+    periods = [
+        (_IN_PERIOD, date_from, date_to),
+        (("plans_ended_naturally",), date_from, date_to - timedelta(days=1)),
+        (("plan_starts", "plan_stops"), date.min, date_to),
+    ]
+    by_day, by_month = [], []
+    for metrics, start, end in periods:
+        if start > end:
+            continue
+        months, days = _spans(start, end)
+        metric = OutcomeCount.metric.in_(metrics)
+        by_day += [sa.and_(metric, OutcomeCount.day.between(a, b)) for a, b in days]
+        if months is not None:
+            by_month.append(sa.and_(OutcomeMonthCount.metric.in_(metrics), OutcomeMonthCount.month.between(*months)))
+    found: list[tuple] = []
+    for table, conditions in ((OutcomeCount, by_day), (OutcomeMonthCount, by_month)):
+        if not conditions:
+            continue
+        query = sa.select(table.area, table.metric, table.kind, sa.func.sum(table.count)).where(sa.or_(*conditions))
+        if prog is not None:
+            query = query.where(table.programme_id == prog.id)
+        if area:
+            query = query.where(table.area == area)
+        found += db.session.execute(query.group_by(table.area, table.metric, table.kind)).all()
+    return found
 
 
 def _ending_soon(prog, area: str | None, date_to: date) -> sa.Select:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import Schema
@@ -265,13 +264,7 @@ def reminders_page():
         .where(Notification.delivery_status.in_(NOT_DELIVERED))
         .limit(OUTBOX_ROWS)
     ).all()
-    counts: dict[Any, int] = dict(
-        db.session.execute(
-            sa.select(sa.literal_column("status"), sa.func.count())
-            .select_from(notifications.outbox_query(current_user).order_by(None).subquery())
-            .group_by(sa.literal_column("status"))
-        ).all()
-    )
+    counts = notifications.outbox_counts(current_user)
     return render_template(
         "reminders.html",
         plans=plans,
@@ -280,7 +273,7 @@ def reminders_page():
         today=day,
         status=status,
         statuses=[s.value for s in NotificationStatus],
-        counts={getattr(k, "value", k): v for k, v in counts.items()},
+        counts=counts,
     )
 
 

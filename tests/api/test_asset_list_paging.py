@@ -47,6 +47,23 @@ def test_search_by_the_start_of_a_make_or_model_ignores_case(client, world, stoc
     assert _tags(client, "/api/v1/assets?q=pad", headers) == []  # the start, not a fragment in the middle
 
 
+def test_a_search_counts_each_asset_once_whichever_columns_match(client, world, stock, make_asset):
+    make_asset("tablet", make="Fairphone", model="Fairphone 4")
+    make_asset("tablet", make="Fairphone", model="Fairphone 4", location="HUB-A")
+    make_asset("tablet", make="fairPHONE", model="Gen 5")
+
+    def total(path, headers):
+        r = client.get(path, headers=headers)
+        return json.loads(r.headers["X-Pagination"])["total"], len(r.json)
+
+    # Counted from the search's own ids (make and model both match, but each asset is one row).
+    assert total("/api/v1/assets?q=FAIRph", world.headers["warehouse"]) == (3, 3)
+    assert total("/api/v1/assets?q=fairph&page_size=2", world.headers["warehouse"]) == (3, 2)
+    # With another filter, or for a partner (their hubs only), counted from the list itself.
+    assert total("/api/v1/assets?q=fairph&location=HUB-A", world.headers["warehouse"]) == (1, 1)
+    assert total("/api/v1/assets?q=fairph", world.headers["partner"]) == (1, 1)
+
+
 def test_search_without_a_match_or_with_wildcards_finds_nothing(client, world, stock):
     headers = world.headers["warehouse"]
     assert _tags(client, "/api/v1/assets?q=zzqx", headers) == []

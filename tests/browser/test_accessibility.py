@@ -69,12 +69,19 @@ def _background_jobs(world, tags) -> dict[str, int]:
 @pytest.fixture
 def pages_to_check(world, make_asset, make_participant, issue):
     """Each role's pages, and the error states a person meets (a step that fills a form and submits)."""
-    from inventory.services import kits
+    from inventory.services import kits, reference
+    from inventory.web.stock import DETAILED_LOCATIONS
 
     tablet = make_asset("tablet", serial="R9AXE0001")
     with unit_of_work():
         kit = kits.build_kit([make_asset("tablet").tag, make_asset("sim").tag], world.warehouse, template="DII-TABLET")
     hub_chair = make_asset("chair", location="HUB-A")
+    # Enough locations holding stock for /stock to show one row per location (its own page, the table by type).
+    with unit_of_work():
+        for n in range(DETAILED_LOCATIONS):
+            reference.create_location(code=f"HUB-AX{n:02d}", name=f"Axe hub {n}", kind="hub", area="Halton")
+    for n in range(DETAILED_LOCATIONS):
+        make_asset("chair", location=f"HUB-AX{n:02d}")
     person = make_participant(name="Axe Person")
     issue(person, make_asset("sim").tag)
     jobs = _background_jobs(world, [tablet.tag, hub_chair.tag])
@@ -165,6 +172,7 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("warehouse", "/scan?mode=kit", None),
         ("warehouse", "/deliveries", None),
         ("warehouse", "/stock", None),
+        ("warehouse", "/stock?location=WH-MAIN", None),
         ("warehouse", f"/a/{tablet.tag}", None),
         ("warehouse", f"/a/{tablet.tag}", retire_asks),
         ("warehouse", f"/a/{kit.tag}", None),

@@ -1,5 +1,6 @@
 """The migrations build exactly the models' schema, and there is one head."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -13,6 +14,9 @@ def test_there_is_one_head():
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+# SQLite's reflection cannot read an index on an expression (the prefix indexes on lower(make) and
+# lower(model)); alembic then leaves them out of the comparison on both sides.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index:sqlalchemy.exc.SAWarning")
 def test_the_migrated_database_matches_the_models():
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})

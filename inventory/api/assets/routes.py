@@ -57,6 +57,7 @@ def list_assets(args, pagination_parameters):
         pagination_parameters,
         cursor=cursor,
         filters=args,
+        ids=asset_service.counted_ids(viewer, **args),
     )
 
 

@@ -32,6 +32,7 @@ def list_notifications(args, pagination_parameters):
         pagination_parameters,
         cursor=cursor,
         filters=args,
+        ids=notifications.outbox_ids(viewer, **args),
     )
 
 

@@ -194,6 +194,9 @@ def test_signing_out_clears_what_was_kept_on_the_phone(browser_page, world, make
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # The sign-in page's scripts forget the copy as they start: wait for them, as a person would wait for
+    # the page, rather than reading the store before they have run.
+    page.wait_for_function("() => window.OfflineStore && OfflineStore.kept().then(k => !k)", timeout=15_000)
     assert page.evaluate(KEPT) is None
     assert not [url for url, text in page.evaluate(CACHED) if mine.reference in text or "Kim" in text]
 

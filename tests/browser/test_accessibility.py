@@ -252,7 +252,12 @@ def pages_to_check(world, make_asset, make_participant, issue):
 
 
 # Pages that rightly refuse (and are checked all the same): anything else must answer below 400.
-REFUSALS = {("advocate", "/admin"), ("warehouse", "/a/NOSUCH1"), (None, "/verify/ABCDEFGHJKMNPQRS")}
+REFUSALS = {
+    ("advocate", "/admin"),
+    ("advocate", "/loans?state=lost"),
+    ("warehouse", "/a/NOSUCH1"),
+    (None, "/verify/ABCDEFGHJKMNPQRS"),
+}
 
 
 def _logistics(world, make_asset, make_participant, issue) -> SimpleNamespace:

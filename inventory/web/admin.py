@@ -36,7 +36,7 @@ from ..schemas.users import UserCreateArgs
 from ..services import access_log, agreements, data_plans, notifications, reference, reports, users
 from . import bp
 from .charts import bar_chart
-from .common import attachment, attempt, field_errors, form_date, load_form, needs
+from .common import attachment, attempt, field_errors, form_date, form_dates, load_form, needs
 from .lists import page_by_cursor
 from .session import recently_verified
 
@@ -191,12 +191,14 @@ def admin_user_action(user_id: int, action: str):
     return redirect(url_for("web.admin_users"))
 
 
-def _report_args() -> tuple[dict, InvalidInput | None]:
+def _report_args(asked: dict[str, str]) -> tuple[dict, InvalidInput | None]:
+    """The report's filters from the form as `form_dates` read it (From and To as GOV.UK date boxes, or
+    `from`/`to` as YYYY-MM-DD in older links): the service's arguments, or the refusal naming the field."""
     args: dict[str, Any]  # the dates below are dates
-    args = {"programme": request.args.get("programme") or None, "area": request.args.get("area") or None}
+    args = {"programme": asked.get("programme") or None, "area": asked.get("area") or None}
     try:
-        args["date_from"] = form_date(request.args.get("from"), "from")
-        args["date_to"] = form_date(request.args.get("to"), "to")
+        args["date_from"] = form_date(asked.get("from"), "from")
+        args["date_to"] = form_date(asked.get("to"), "to")
     except InvalidInput as refused:
         return args, refused
     if args["area"] and args["area"] not in {a.value for a in Area}:
@@ -204,11 +206,22 @@ def _report_args() -> tuple[dict, InvalidInput | None]:
     return args, None
 
 
+def _report_query(args: dict) -> dict[str, str]:
+    """The CSV link's query for the report shown: the same filters, the dates as YYYY-MM-DD."""
+    names = {"programme": "programme", "area": "area", "date_from": "from", "date_to": "to"}
+    return {
+        names[key]: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in args.items()
+        if value and key in names
+    }
+
+
 @bp.route("/reports", endpoint="reports")
 @needs(Permission.REPORTS)
 def reports_page():
     refused: DomainError | None
-    args, refused = _report_args()
+    asked = form_dates(request.args)
+    args, refused = _report_args(asked)
     report = None
     if refused is None:
         report, refused = attempt(lambda: reports.outcomes(today=today(), **args))
@@ -226,9 +239,11 @@ def reports_page():
         report=report,
         charts=charts,
         refused=refused,
-        args=request.args,
-        programmes=reference.list_programmes(),
-        areas=[a.value for a in Area],
+        errors=field_errors(refused),
+        args=asked,
+        csv_query=_report_query(args),
+        programmes=[(p.code, f"{p.name} ({p.code})") for p in reference.list_programmes()],
+        areas=[(a.value, a.value) for a in Area],
         counts=[c for c in reports.COUNTS if c != "assets_issued"],
     ), (refused.status if refused else 200)
 
@@ -237,7 +252,7 @@ def reports_page():
 @needs(Permission.REPORTS)
 def reports_csv():
     refused: DomainError | None
-    args, refused = _report_args()
+    args, refused = _report_args(form_dates(request.args))
     if refused is None:
         report, refused = attempt(lambda: reports.outcomes(today=today(), **args))
     if refused:

@@ -176,6 +176,8 @@ _FIELD_SENTENCES = {
     ("programme", "Missing data for required field."): "Choose a programme",
     ("location", "Missing data for required field."): "Choose a location",
     ("referral_source", "Missing data for required field."): "Choose who referred them",
+    # The outcome report's dates the wrong way round (services/reports.py names "from").
+    ("from", "Must be on or before 'to'."): "The from date must be the same as or before the to date",
 }
 _MUST_BE_ONE_OF = re.compile(r"^Must be one of: (.*)\.$")
 

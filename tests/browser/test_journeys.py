@@ -306,6 +306,33 @@ def test_admin_reports_have_charts_and_a_csv(browser_page, world, make_asset, ma
     assert wirral.split(",")[1] == "1"
 
 
+def test_admin_chooses_report_dates_in_day_month_year_boxes(browser_page, world, make_asset, make_participant, issue):
+    issue(make_participant(area="Wirral"), make_asset("tablet").tag)
+    page = browser_page()
+    sign_in(page, "admin", "/reports")
+
+    def type_date(legend: str, day: str, month: str, year: str) -> None:
+        group = page.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(day)
+        group.get_by_label("Month").fill(month)
+        group.get_by_label("Year").fill(year)
+
+    type_date("From", "31", "2", "2026")
+    page.get_by_role("button", name="Show").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a real date")
+    expect(page.locator("#f-from-error")).to_contain_text("Enter a real date")
+    expect(page.get_by_role("group", name="From").get_by_label("Day")).to_have_value("31")  # what was typed is kept
+    summary.get_by_role("link").first.click()
+    type_date("From", "1", "11", "2026")
+    type_date("To", str(TODAY.day), str(TODAY.month), str(TODAY.year))
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text(f"from 1 November 2026 to {uk_date(TODAY)}")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    assert download.value.suggested_filename == f"outcomes-2026-11-01-to-{TODAY.isoformat()}.csv"
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
 def test_chart_text_is_as_large_as_body_text_on_a_phone_and_a_desktop(
     browser_page, world, make_asset, make_participant, issue, viewport

@@ -200,6 +200,7 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("admin", "/admin", None),
         ("admin", "/admin/users", add_user_wrongly),
         ("admin", "/reports", None),
+        ("admin", "/reports?from-day=31&from-month=2&from-year=2026", None),  # a day that does not exist
         ("admin", "/admin/access-log", None),
         ("admin", "/loans", None),
         ("admin", "/assets?sort=make", None),
@@ -255,6 +256,7 @@ def pages_to_check(world, make_asset, make_participant, issue):
 REFUSALS = {
     ("advocate", "/admin"),
     ("advocate", "/loans?state=lost"),
+    ("admin", "/reports?from-day=31&from-month=2&from-year=2026"),
     ("warehouse", "/a/NOSUCH1"),
     (None, "/verify/ABCDEFGHJKMNPQRS"),
 }

@@ -2,8 +2,8 @@
 participant, recording an assessment, and both kinds of return. A retry gets the first answer and nothing
 is stored twice; the same key with another request is 422; keys are the user's own; two at once store one."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 import requests
@@ -160,7 +160,8 @@ def test_keys_are_each_users_own(client, world, action):
 
 def test_a_failed_request_leaves_its_key_for_the_retry(client, world, action):
     headers = {**world.headers["advocate"], "Idempotency-Key": "after-a-fix"}
-    refused = client.post(action.path, json={**action.body, "location": "NOWHERE", "programme": "NONE"}, headers=headers)
+    wrong = {**action.body, "location": "NOWHERE", "programme": "NONE"}  # an unknown field or place
+    refused = client.post(action.path, json=wrong, headers=headers)
     assert refused.status_code in (404, 422)
     done = client.post(action.path, json=action.body, headers=headers)
     assert done.status_code == action.status and "Idempotent-Replayed" not in done.headers

@@ -188,3 +188,18 @@ def test_the_same_key_sent_four_times_at_once_stores_one(live_server, world, act
     after = stored()
     assert after[action.grows] - before[action.grows] == 1
     assert after["events"] - before["events"] == action.events
+
+
+def test_a_new_participants_case_file_is_not_kept_with_the_key(client, world):
+    from inventory.models import AccessLogEntry, IdempotencyKey
+
+    action = _participant(world, None, None, None)
+    headers = {**world.headers["advocate"], "Idempotency-Key": "personal"}
+    first = client.post(action.path, json=action.body, headers=headers)
+    again = client.post(action.path, json=action.body, headers=headers)
+    assert again.json == first.json and again.json["name"] == "Sam Retry"
+    db.session.rollback()
+    kept = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.key == "personal"))
+    assert kept.response == {"status": 201, "body": {"id": first.json["id"]}}
+    shown_again = sa.select(AccessLogEntry).where(AccessLogEntry.what == "case file, new participant sent again")
+    assert len(db.session.scalars(shown_again).all()) == 1

@@ -6,7 +6,6 @@ from flask import Response, request
 
 from ...auth import current_user, requires
 from ...clock import today
-from ...errors import InvalidInput
 from ...extensions import writes
 from ...models import AccessAction, AccessChannel
 from ...permissions import Permission
@@ -30,6 +29,7 @@ from ...services import access_log, assessments, certificates, data_plans, hando
 from ...services.ownership import transfer_summary
 from ...services.participants import plan_summary
 from ..common import LIST_HEADERS, Blueprint, paginate, paginate_by_cursor
+from ..idempotent import REPLAYED, header_doc, idempotent, request_key
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Loans, returns, assessments and data plans")
 
@@ -38,23 +38,10 @@ blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Loans, ret
 @requires(Permission.ISSUE)
 @blp.arguments(LoanCreateArgs())
 @blp.response(201, LoanSchema)
-@blp.doc(
-    parameters=[
-        {
-            "in": "header",
-            "name": "Idempotency-Key",
-            "schema": {"type": "string", "maxLength": 100},
-            "description": "a retry with the same key returns the first answer and issues nothing twice",
-        }
-    ]
-)
+@blp.doc(parameters=[header_doc("issues")])
 def issue(args):
-    key = request.headers.get("Idempotency-Key", "").strip() or None
-    if key is not None and len(key) > 100:
-        raise InvalidInput(
-            "The Idempotency-Key is longer than 100 characters",
-            {"headers": {"Idempotency-Key": ["At most 100 characters."]}},
-        )
+    # The key is claimed inside issuing.issue, after its checks and before its locks.
+    key = request_key()
     day = today()
     receipt, replayed = issuing.issue(
         participant_id=args["participant"],
@@ -71,7 +58,7 @@ def issue(args):
     if not replayed:  # the participant's case file has a new loan (a replay changes nothing)
         what = f"loan {receipt['id']} issued"
         access_log.record(current_user(), AccessAction.CHANGED, [receipt["participant"]], what, AccessChannel.API)
-    return receipt, 201, ({"Idempotent-Replayed": "true"} if replayed else {})
+    return receipt, 201, ({REPLAYED: "true"} if replayed else {})
 
 
 @blp.route("/loans/<id:loan_id>", methods=["GET"])
@@ -108,6 +95,7 @@ def handover_record(loan_id):
 
 @blp.route("/loans/<id:loan_id>/return", methods=["POST"])
 @requires(Permission.RETURN)
+@idempotent("api-loan-return", "takes back")
 @blp.arguments(ReturnArgs())
 @blp.response(200, LoanSchema)
 def return_loan_items(args, loan_id):
@@ -203,6 +191,7 @@ def mark_barred(tag):
 
 @blp.route("/assets/<tag>/return", methods=["POST"])
 @requires(Permission.RETURN_BY_TAG)
+@idempotent("api-asset-return", "takes back")
 @blp.arguments(AssetReturnArgs())
 @blp.response(200, LoanSchema)
 def return_asset(args, tag):
@@ -216,6 +205,7 @@ def return_asset(args, tag):
 
 @blp.route("/assessments", methods=["POST"])
 @requires(Permission.ISSUE)
+@idempotent("api-assessments", "records")
 @blp.arguments(AssessmentCreateArgs())
 @blp.response(201, AssessmentResultSchema)
 def record_assessment(args):

@@ -20,6 +20,7 @@ from ...schemas.participants import (
 )
 from ...services import access_log, participants, privacy
 from ..common import LIST_HEADERS, Blueprint, paginate_by_cursor
+from ..idempotent import idempotent
 
 blp = Blueprint(
     "participants",
@@ -33,8 +34,20 @@ def _logged(action: AccessAction, participant_ids, what: str) -> None:
     access_log.record(current_user(), action, participant_ids, what, AccessChannel.API)
 
 
+def _kept_id(casefile: dict) -> dict:
+    return {"id": casefile["id"]}  # the case file holds personal data: its copy is never stored
+
+
+def _casefile_again(kept: dict) -> dict:
+    """A retried add answers the case file again, read now (and logged: it is shown again)."""
+    person = participants.get_participant(kept["id"], current_user())
+    _logged(AccessAction.VIEWED, [person.id], "case file, new participant sent again")
+    return ParticipantDetailSchema().dump(participants.casefile(person, today()))
+
+
 @blp.route("", methods=["POST"])
 @requires(Permission.PARTICIPANTS)
+@idempotent("api-participants", "adds", keep=_kept_id, replay=_casefile_again)
 @blp.arguments(ParticipantCreateArgs())
 @blp.response(201, ParticipantDetailSchema)
 def create_participant(args):

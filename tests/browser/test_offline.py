@@ -247,6 +247,9 @@ def test_scans_kept_through_a_closed_page_are_looked_up_later_with_the_tone_of_a
         code.fill(text)
         code.press("Enter")
     expect(page.locator("#scans li.waiting")).to_have_count(2)
+    # Each row gets the id of its copy in IndexedDB once the write is done: close only then (closing a page
+    # in the same millisecond as a scan could otherwise end the write, on a loaded machine).
+    expect(page.locator("#scans li.waiting[data-scan-id]")).to_have_count(2)
     context = page.context
     page.close()  # closed without a connection: the scans are kept on the phone
 

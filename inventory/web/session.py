@@ -104,6 +104,17 @@ _FILES = frozenset(
 )
 
 
+@bp.after_app_request
+def _files_never_write_the_session(response):
+    """Whatever touched the session while answering one of _FILES (Flask-Login marks an anonymous session
+    not fresh when the app shell renders), its cookie is not sent back: the service worker fetches the shell
+    as the sign-in page installs it, and that answer, arriving after the sign-in's own, put the signed-out
+    cookie back and signed the person out again."""
+    if request.endpoint in _FILES:
+        session.modified = False
+    return response
+
+
 @bp.before_app_request
 def _idle_timeout():
     if request.endpoint in _FILES or not current_user.is_authenticated or request.blueprint in (None, "static"):

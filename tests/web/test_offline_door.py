@@ -240,6 +240,17 @@ def test_the_installable_apps_files(client, world):
     assert client.get("/icons/app-100.png").status_code == 404
 
 
+def test_the_apps_files_never_send_a_session_cookie_that_could_undo_a_sign_in(client, world):
+    # The service worker fetches these while the sign-in page installs it; an answer that arrived after the
+    # sign-in's own and carried the signed-out cookie would sign the person out again.
+    assert client.get("/sign-in").headers.getlist("Set-Cookie")  # a session with the form's token
+    paths = ["/offline", "/service-worker.js", "/manifest.webmanifest", "/icons/app-192.png", "/ui/offline.js"]
+    for path in paths:
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert not answer.headers.getlist("Set-Cookie"), path
+
+
 def test_the_shell_shows_nobody_even_to_a_signed_in_advocate(phone, client, world, make_participant):
     person = make_participant(name="Visible Name")
     phone("advocate")

@@ -473,6 +473,11 @@ def _fill(raw, rng, n_assets, tags, programme_ids, agreement_ids, places, admin_
         ],
         notification_rows(),
     )
+    with raw.cursor() as cur:  # each reminder shows in its participant's advocate's outbox
+        cur.execute(
+            "UPDATE notifications n SET caseload_advocate_id = p.advocate_id"
+            " FROM participants p WHERE p.id = n.participant_id"
+        )
 
     # Three events an asset: received, checked into stock or moved, and one more change.
     def event_rows():

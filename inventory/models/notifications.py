@@ -54,10 +54,14 @@ class Notification(Model):
     __table_args__ = (
         sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
         sa.Index("ix_notifications_status_sent_at", "status", "sent_at"),  # the purge of old sent reminders
-        # An advocate's outbox (services.notifications): their caseload's rows and their own digests, newest
-        # first, and how many of each status, read from these indexes alone.
+        # An advocate's outbox (services.notifications): their caseload's rows, and the rows sent to them
+        # about anyone else, newest first, and how many of each status, each read from one index.
+        sa.Index("ix_notifications_caseload_advocate_id_id_status", "caseload_advocate_id", "id", "status"),
+        sa.Index(
+            "ix_notifications_advocate_id_id_status_caseload", "advocate_id", "id", "status", "caseload_advocate_id"
+        ),
+        # One participant's rows (their case file, erasure).
         sa.Index("ix_notifications_participant_id_id_status", "participant_id", "id", "status"),
-        sa.Index("ix_notifications_advocate_id_id_status", "advocate_id", "id", "status"),
         # What Notify could not deliver: a few rows among many with none.
         sa.Index("ix_notifications_delivery_status", "delivery_status"),
     )
@@ -73,7 +77,12 @@ class Notification(Model):
     )
     due_on: Mapped[date] = mapped_column(sa.Date)
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"))
-    advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # the advocate it is sent to
+    # The advocate whose caseload the participant is on: their outbox shows the row. Copied from the
+    # participant when the row is queued and kept in step when the participant is reassigned
+    # (services.participants.reassign), so an advocate's outbox is one index range, however big the
+    # caseload (a participant_id IN (caseload) look-up grows with it).
+    caseload_advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     data_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("data_plans.id"), index=True)
     # A loan's return-date reminder names its loan, as a plan's reminder names its plan; so does a
     # handover record's copy.

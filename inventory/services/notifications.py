@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Actor, DataPlan, Notification, NotificationKind, NotificationStatus
+from ..models import NOT_DELIVERED, Actor, DataPlan, Notification, NotificationKind, NotificationStatus, Participant
 from ..permissions import whole_caseload
-from ..visibility import caseload_ids
 
 
-def _conditions(participant: int | None, status: str | None, after: int | None) -> list:
+def _conditions(participant: int | None, status: str | None, after: int | None, undelivered: bool) -> list:
     conditions = []
     if after is not None:
         conditions.append(Notification.id < after)
@@ -21,54 +21,76 @@ def _conditions(participant: int | None, status: str | None, after: int | None) 
         conditions.append(Notification.participant_id == participant)
     if status:
         conditions.append(Notification.status == NotificationStatus(status))
+    if undelivered:
+        conditions.append(Notification.delivery_status.in_(NOT_DELIVERED))
     return conditions
 
 
+def _arms(viewer: Actor) -> tuple:
+    """An advocate's outbox as two conditions that never both hold, each one index range: the rows about
+    their caseload's participants, and the rows sent to them about anyone else (or nobody: digests).
+    `participant_id IN (caseload) OR advocate_id = …` would use neither index, and the caseload's look-up
+    alone grows with the caseload."""
+    mine = Notification.caseload_advocate_id == viewer.id
+    others = sa.or_(Notification.caseload_advocate_id.is_(None), Notification.caseload_advocate_id != viewer.id)
+    return mine, sa.and_(Notification.advocate_id == viewer.id, others)
+
+
 def outbox_ids(
-    viewer: Actor, *, participant: int | None = None, status: str | None = None, after: int | None = None
+    viewer: Actor,
+    *,
+    participant: int | None = None,
+    status: str | None = None,
+    after: int | None = None,
+    undelivered: bool = False,
 ) -> sa.Select | sa.CompoundSelect:
     """The ids of the viewer's outbox rows that match (below the id `after`, for keyset paging): its
-    size is the list's count. For an advocate, a union of two look-ups answered from indexes alone:
-    `participant_id IN (...) OR advocate_id = ...` would use neither index and read the whole outbox."""
-    conditions = _conditions(participant, status, after)
+    size is the list's count, read from the indexes alone."""
+    conditions = _conditions(participant, status, after, undelivered)
     ids = sa.select(Notification.id)
     if whole_caseload(viewer.role):
         return ids.where(*conditions)
-    # Their caseload's reminders, and the digests sent to them.
-    return sa.union(
-        ids.where(Notification.participant_id.in_(caseload_ids(viewer)), *conditions),
-        ids.where(Notification.advocate_id == viewer.id, *conditions),
-    )
+    return sa.union_all(*(ids.where(arm, *conditions) for arm in _arms(viewer)))
 
 
 def outbox_query(
-    viewer: Actor, *, participant: int | None = None, status: str | None = None, after: int | None = None
+    viewer: Actor,
+    *,
+    participant: int | None = None,
+    status: str | None = None,
+    after: int | None = None,
+    undelivered: bool = False,
 ) -> sa.Select:
-    """Newest first (from after the id `after`, that is below it, for keyset paging)."""
-    query = sa.select(Notification)
+    """Newest first (from after the id `after`, that is below it, for keyset paging); `undelivered`:
+    only what Notify could not deliver. An advocate's is the two arms' rows merged newest first, so a
+    page reads its own rows from each index and no more. Add no conditions to it: ask here."""
+    conditions = _conditions(participant, status, after, undelivered)
     if whole_caseload(viewer.role):
-        query = query.where(*_conditions(participant, status, after))
-    else:
-        query = query.where(
-            Notification.id.in_(outbox_ids(viewer, participant=participant, status=status, after=after))
-        )
-    return query.order_by(Notification.id.desc())
+        return sa.select(Notification).where(*conditions).order_by(Notification.id.desc())
+    rows = sa.union_all(*(sa.select(Notification).where(arm, *conditions) for arm in _arms(viewer))).subquery()
+    mine = aliased(Notification, rows)
+    return sa.select(mine).order_by(mine.id.desc())
 
 
 def outbox_counts(viewer: Actor) -> dict[str, int]:
     """How many of the viewer's outbox rows there are of each status. An advocate's from the indexes alone
-    (their caseload's ids; each row's id and status by participant or by advocate), never the rows."""
+    (each row's id and status, by caseload or by addressee), never the rows."""
     if whole_caseload(viewer.role):
         query = sa.select(Notification.status, sa.func.count()).group_by(Notification.status)
     else:
-        mine = sa.union(
-            sa.select(Notification.id, Notification.status).where(
-                Notification.participant_id.in_(caseload_ids(viewer))
-            ),
-            sa.select(Notification.id, Notification.status).where(Notification.advocate_id == viewer.id),
+        mine = sa.union_all(
+            *(sa.select(Notification.id, Notification.status).where(arm) for arm in _arms(viewer))
         ).subquery()
         query = sa.select(mine.c.status, sa.func.count()).group_by(mine.c.status)
     return {getattr(status, "value", status): n for status, n in db.session.execute(query)}
+
+
+def caseload_of(participant_id: int) -> int | None:
+    """The participant's advocate, for a row being queued about them. Read FOR SHARE: a reassignment at the
+    same moment either waits for the row to be written, and moves it, or is waited for and copied."""
+    return db.session.scalar(
+        sa.select(Participant.advocate_id).where(Participant.id == participant_id).with_for_update(read=True)
+    )
 
 
 # After this many days past its plan's end a plan reminder's band has closed (reminders.ENDED_GRACE_DAYS

@@ -226,6 +226,14 @@ def reassign(participant_id: int, advocate_email: str, actor: Actor) -> Particip
     participant = get_participant(participant_id, actor, for_update=True)
     participant.advocate_id = _advocate(advocate_email).id
     db.session.flush()
+    # Their reminders move to the new advocate's outbox with them. A sweep queueing reminders at this
+    # moment reads the participant FOR SHARE, so it waits for this change and copies the new advocate.
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.participant_id == participant.id)
+        .values(caseload_advocate_id=participant.advocate_id)
+        .execution_options(synchronize_session=False)
+    )
     return participant
 
 

@@ -63,6 +63,7 @@ OUTBOX_COLUMNS = (
     "due_on",
     "participant_id",
     "advocate_id",
+    "caseload_advocate_id",
     "data_plan_id",
     "days_before",
     "attempts",
@@ -96,6 +97,7 @@ def sweep(today: date) -> dict:
                     sa.literal(today),
                     Participant.id,
                     sa.literal(None, sa.Integer),
+                    Participant.advocate_id,
                     DataPlan.id,
                     sa.literal(days),
                     sa.literal(0),
@@ -113,6 +115,7 @@ def sweep(today: date) -> dict:
                     Participant.erased_at.is_(None),
                     sa.or_(Participant.phone.is_not(None), Participant.email.is_not(None)),
                 )
+                .with_for_update(read=True, of=Participant)
             )
             queued["participants"] += _insert_new(select, columns)
     # One digest a day for each advocate with a participant whose free data ends within a month.
@@ -126,6 +129,7 @@ def sweep(today: date) -> dict:
             sa.literal(today),
             sa.literal(None, sa.Integer),
             Participant.advocate_id,
+            sa.literal(None, sa.Integer),  # about nobody in particular: shown to the advocate it is sent to
             sa.literal(None, sa.Integer),
             sa.literal(None, sa.Integer),
             sa.literal(0),
@@ -177,6 +181,7 @@ def queue_return_reminders(today: date) -> tuple[int, int]:
                 sa.literal(today),
                 Participant.id,
                 sa.literal(None, sa.Integer),
+                Participant.advocate_id,
                 sa.literal(None, sa.Integer),
                 sa.literal(days),
                 sa.literal(0),
@@ -191,6 +196,7 @@ def queue_return_reminders(today: date) -> tuple[int, int]:
                 Participant.contact_consent.is_(True),
                 sa.or_(Participant.phone.is_not(None), Participant.email.is_not(None)),
             )
+            .with_for_update(read=True, of=Participant)
         )
         participants += _insert_new(to_participant, columns)
         to_advocate = (
@@ -202,6 +208,7 @@ def queue_return_reminders(today: date) -> tuple[int, int]:
                 sa.literal(today),
                 Participant.id,
                 Participant.advocate_id,
+                Participant.advocate_id,
                 sa.literal(None, sa.Integer),
                 sa.literal(days),
                 sa.literal(0),
@@ -212,6 +219,7 @@ def queue_return_reminders(today: date) -> tuple[int, int]:
             .select_from(Loan)
             .join(Participant, Participant.id == Loan.participant_id)
             .where(Loan.id.in_(due))
+            .with_for_update(read=True, of=Participant)
         )
         advocates += _insert_new(to_advocate, columns)
     return participants, advocates
@@ -232,12 +240,14 @@ def queue_assessment_reminders(today: date, weeks: int, *, catch_up_days: int | 
         sa.literal(today),
         Participant.id,
         Participant.advocate_id,
+        Participant.advocate_id,
         sa.literal(None, sa.Integer),
         sa.literal(None, sa.Integer),
         sa.literal(0),
         sa.literal(False),
         sa.literal(utcnow()),
     ).where(kit_out_without_assessment(since, issued_from=issued_from), Participant.erased_at.is_(None))
+    select = select.with_for_update(read=True, of=Participant)
     count = _insert_new(
         select,
         list(OUTBOX_COLUMNS),

@@ -18,11 +18,9 @@ from ..clock import today
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..models import (
-    NOT_DELIVERED,
     Area,
     DataPlan,
     LocationKind,
-    Notification,
     NotificationStatus,
     OwnershipRule,
     Role,
@@ -275,9 +273,7 @@ def reminders_page():
     outbox = db.session.scalars(notifications.outbox_query(current_user, status=status).limit(OUTBOX_ROWS)).all()
     # What Notify could not deliver: the advocate may need to ring, or to correct a number.
     undelivered = db.session.scalars(
-        notifications.outbox_query(current_user)
-        .where(Notification.delivery_status.in_(NOT_DELIVERED))
-        .limit(OUTBOX_ROWS)
+        notifications.outbox_query(current_user, undelivered=True).limit(OUTBOX_ROWS)
     ).all()
     counts = notifications.outbox_counts(current_user)
     return render_template(

@@ -473,11 +473,12 @@ def _fill(raw, rng, n_assets, tags, programme_ids, agreement_ids, places, admin_
         ],
         notification_rows(),
     )
-    with raw.cursor() as cur:  # each reminder shows in its participant's advocate's outbox
+    with raw.cursor() as cur:  # each reminder is listed in its participant's advocate's outbox, a digest in its own
         cur.execute(
-            "UPDATE notifications n SET caseload_advocate_id = p.advocate_id"
+            "UPDATE notifications n SET outbox_advocate_id = p.advocate_id"
             " FROM participants p WHERE p.id = n.participant_id"
         )
+        cur.execute("UPDATE notifications SET outbox_advocate_id = advocate_id WHERE participant_id IS NULL")
 
     # Three events an asset: received, checked into stock or moved, and one more change.
     def event_rows():

@@ -49,19 +49,34 @@ class NotificationKind(enum.StrEnum):
     CERTIFICATE = "certificate"  # to the participant: their ownership certificate, the same way
 
 
+_participants = sa.table("participants", sa.column("id"), sa.column("advocate_id"))
+
+
+def _outbox_advocate(context) -> int | None:
+    """Whose outbox lists a row added through the ORM (the sweeps' INSERT … SELECTs name it themselves):
+    its participant's advocate, read FOR SHARE so that a reassignment at the same moment either waits for
+    the row and moves it, or is waited for and copied; for a row about nobody, its addressee."""
+    row = context.get_current_parameters()
+    if row.get("participant_id") is None:
+        return row.get("advocate_id")
+    advocate = (
+        sa.select(_participants.c.advocate_id)
+        .where(_participants.c.id == row["participant_id"])
+        .with_for_update(read=True)
+    )
+    return context.connection.execute(advocate).scalar()
+
+
 class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (
         sa.Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
         sa.Index("ix_notifications_status_sent_at", "status", "sent_at"),  # the purge of old sent reminders
-        # An advocate's outbox (services.notifications): their caseload's rows, and the rows sent to them
-        # about anyone else, newest first, and how many of each status, each read from one index.
-        sa.Index("ix_notifications_caseload_advocate_id_id_status", "caseload_advocate_id", "id", "status"),
-        sa.Index(
-            "ix_notifications_advocate_id_id_status_caseload", "advocate_id", "id", "status", "caseload_advocate_id"
-        ),
-        # One participant's rows (their case file, erasure).
+        # An advocate's outbox (services.notifications), newest first, and how many of each status: one range
+        # of this index.
+        sa.Index("ix_notifications_outbox_advocate_id_id_status", "outbox_advocate_id", "id", "status"),
         sa.Index("ix_notifications_participant_id_id_status", "participant_id", "id", "status"),
+        sa.Index("ix_notifications_advocate_id_id_status", "advocate_id", "id", "status"),
         # What Notify could not deliver: a few rows among many with none.
         sa.Index("ix_notifications_delivery_status", "delivery_status"),
     )
@@ -78,11 +93,12 @@ class Notification(Model):
     due_on: Mapped[date] = mapped_column(sa.Date)
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"))
     advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # the advocate it is sent to
-    # The advocate whose caseload the participant is on: their outbox shows the row. Copied from the
-    # participant when the row is queued and kept in step when the participant is reassigned
-    # (services.participants.reassign), so an advocate's outbox is one index range, however big the
-    # caseload (a participant_id IN (caseload) look-up grows with it).
-    caseload_advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The advocate whose outbox lists the row: the participant's advocate (copied when the row is queued,
+    # and kept in step when the participant is reassigned: services.participants.reassign), or, for a row
+    # about no participant (a digest), the advocate it is sent to. An advocate's outbox is then one index
+    # range, however big the caseload (a participant_id IN (caseload) look-up grows with it), and shows
+    # only their own caseload: a reassigned participant's reminders go with them.
+    outbox_advocate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), default=_outbox_advocate)
     data_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("data_plans.id"), index=True)
     # A loan's return-date reminder names its loan, as a plan's reminder names its plan; so does a
     # handover record's copy.

@@ -13,7 +13,6 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Channel, Notification, NotificationKind, Participant
-from .notifications import caseload_of
 
 
 def queue(kind: NotificationKind, participant: Participant, today: date, *, loan_id=None, transfer_id=None) -> None:
@@ -30,7 +29,6 @@ def queue(kind: NotificationKind, participant: Participant, today: date, *, loan
             channel=channel,
             due_on=today,
             participant_id=participant.id,
-            caseload_advocate_id=caseload_of(participant.id),
             loan_id=loan_id,
             transfer_id=transfer_id,
         )

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Channel, DeliveryStatus, Notification, NotificationKind, Participant
-from .notifications import caseload_of
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,6 @@ def _by_email_instead(row: Notification) -> None:
         channel=Channel.EMAIL,
         due_on=row.due_on,
         participant_id=row.participant_id,
-        caseload_advocate_id=caseload_of(person.id),
         data_plan_id=row.data_plan_id,
         loan_id=row.loan_id,
         days_before=row.days_before,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import NOT_DELIVERED, Actor, DataPlan, Notification, NotificationKind, NotificationStatus, Participant
+from ..models import NOT_DELIVERED, Actor, DataPlan, Notification, NotificationKind, NotificationStatus
 from ..permissions import whole_caseload
 
 
@@ -26,14 +25,9 @@ def _conditions(participant: int | None, status: str | None, after: int | None, 
     return conditions
 
 
-def _arms(viewer: Actor) -> tuple:
-    """An advocate's outbox as two conditions that never both hold, each one index range: the rows about
-    their caseload's participants, and the rows sent to them about anyone else (or nobody: digests).
-    `participant_id IN (caseload) OR advocate_id = …` would use neither index, and the caseload's look-up
-    alone grows with the caseload."""
-    mine = Notification.caseload_advocate_id == viewer.id
-    others = sa.or_(Notification.caseload_advocate_id.is_(None), Notification.caseload_advocate_id != viewer.id)
-    return mine, sa.and_(Notification.advocate_id == viewer.id, others)
+def _mine(viewer: Actor) -> list:
+    """An advocate's outbox: one index range (Notification.outbox_advocate_id says why). Admins see it all."""
+    return [] if whole_caseload(viewer.role) else [Notification.outbox_advocate_id == viewer.id]
 
 
 def outbox_ids(
@@ -43,14 +37,10 @@ def outbox_ids(
     status: str | None = None,
     after: int | None = None,
     undelivered: bool = False,
-) -> sa.Select | sa.CompoundSelect:
+) -> sa.Select:
     """The ids of the viewer's outbox rows that match (below the id `after`, for keyset paging): its
-    size is the list's count, read from the indexes alone."""
-    conditions = _conditions(participant, status, after, undelivered)
-    ids = sa.select(Notification.id)
-    if whole_caseload(viewer.role):
-        return ids.where(*conditions)
-    return sa.union_all(*(ids.where(arm, *conditions) for arm in _arms(viewer)))
+    size is the list's count, read from the index alone."""
+    return sa.select(Notification.id).where(*_mine(viewer), *_conditions(participant, status, after, undelivered))
 
 
 def outbox_query(
@@ -62,35 +52,15 @@ def outbox_query(
     undelivered: bool = False,
 ) -> sa.Select:
     """Newest first (from after the id `after`, that is below it, for keyset paging); `undelivered`:
-    only what Notify could not deliver. An advocate's is the two arms' rows merged newest first, so a
-    page reads its own rows from each index and no more. Add no conditions to it: ask here."""
+    only what Notify could not deliver."""
     conditions = _conditions(participant, status, after, undelivered)
-    if whole_caseload(viewer.role):
-        return sa.select(Notification).where(*conditions).order_by(Notification.id.desc())
-    rows = sa.union_all(*(sa.select(Notification).where(arm, *conditions) for arm in _arms(viewer))).subquery()
-    mine = aliased(Notification, rows)
-    return sa.select(mine).order_by(mine.id.desc())
+    return sa.select(Notification).where(*_mine(viewer), *conditions).order_by(Notification.id.desc())
 
 
 def outbox_counts(viewer: Actor) -> dict[str, int]:
-    """How many of the viewer's outbox rows there are of each status. An advocate's from the indexes alone
-    (each row's id and status, by caseload or by addressee), never the rows."""
-    if whole_caseload(viewer.role):
-        query = sa.select(Notification.status, sa.func.count()).group_by(Notification.status)
-    else:
-        mine = sa.union_all(
-            *(sa.select(Notification.id, Notification.status).where(arm) for arm in _arms(viewer))
-        ).subquery()
-        query = sa.select(mine.c.status, sa.func.count()).group_by(mine.c.status)
+    """How many of the viewer's outbox rows there are of each status: from the index alone, never the rows."""
+    query = sa.select(Notification.status, sa.func.count()).where(*_mine(viewer)).group_by(Notification.status)
     return {getattr(status, "value", status): n for status, n in db.session.execute(query)}
-
-
-def caseload_of(participant_id: int) -> int | None:
-    """The participant's advocate, for a row being queued about them. Read FOR SHARE: a reassignment at the
-    same moment either waits for the row to be written, and moves it, or is waited for and copied."""
-    return db.session.scalar(
-        sa.select(Participant.advocate_id).where(Participant.id == participant_id).with_for_update(read=True)
-    )
 
 
 # After this many days past its plan's end a plan reminder's band has closed (reminders.ENDED_GRACE_DAYS

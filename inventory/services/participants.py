@@ -231,7 +231,7 @@ def reassign(participant_id: int, advocate_email: str, actor: Actor) -> Particip
     db.session.execute(
         sa.update(Notification)
         .where(Notification.participant_id == participant.id)
-        .values(caseload_advocate_id=participant.advocate_id)
+        .values(outbox_advocate_id=participant.advocate_id)
         .execution_options(synchronize_session=False)
     )
     return participant

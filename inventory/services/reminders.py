@@ -63,7 +63,7 @@ OUTBOX_COLUMNS = (
     "due_on",
     "participant_id",
     "advocate_id",
-    "caseload_advocate_id",
+    "outbox_advocate_id",
     "data_plan_id",
     "days_before",
     "attempts",
@@ -129,7 +129,7 @@ def sweep(today: date) -> dict:
             sa.literal(today),
             sa.literal(None, sa.Integer),
             Participant.advocate_id,
-            sa.literal(None, sa.Integer),  # about nobody in particular: shown to the advocate it is sent to
+            Participant.advocate_id,  # about nobody in particular: listed in the outbox of the advocate it goes to
             sa.literal(None, sa.Integer),
             sa.literal(None, sa.Integer),
             sa.literal(0),

@@ -44,7 +44,10 @@ REFERENCE_FORMS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
     "organisation": (OrganisationCreateArgs, reference.create_organisation),
     "location": (LocationCreateArgs, reference.create_location),
 }
-OUTBOX_ROWS = 100
+ENDING_DAYS = 30  # "free data ending soon"
+PLANS_SHOWN = 25  # the soonest; the data plans list has them all
+UNDELIVERED_SHOWN = 50
+OUTBOX_PAGE = 50
 
 
 def _admin_page(errors=None, refused=None, which=None, status=200):
@@ -263,29 +266,48 @@ def reports_csv():
 @bp.route("/reminders", endpoint="reminders")
 @needs(Permission.READ_PLANS)
 def reminders_page():
+    """Free data ending soon (the soonest few, then a link to the whole list), what Notify could not deliver,
+    and the outbox a page at a time: each part a fixed number of rows read from an index, whatever the
+    caseload's size."""
     status = request.args.get("status") if request.args.get("status") in {s.value for s in NotificationStatus} else None
     day = today()
     plans = db.session.scalars(
-        data_plans.plan_query(current_user, day, ending_within=30)
+        data_plans.plan_query(current_user, day, ending_within=ENDING_DAYS)
         .options(selectinload(DataPlan.participant))
-        .limit(200)
+        .limit(PLANS_SHOWN + 1)
     ).all()
-    outbox = db.session.scalars(notifications.outbox_query(current_user, status=status).limit(OUTBOX_ROWS)).all()
     # What Notify could not deliver: the advocate may need to ring, or to correct a number.
     undelivered = db.session.scalars(
-        notifications.outbox_query(current_user, undelivered=True).limit(OUTBOX_ROWS)
+        notifications.outbox_query(current_user, undelivered=True).limit(UNDELIVERED_SHOWN)
     ).all()
-    counts = notifications.outbox_counts(current_user)
+    outbox: list = []
+    next_url = first_url = None
+    refused = None
+    try:
+        outbox, next_url, first_url = page_by_cursor(
+            "web.reminders",
+            {"status": status},
+            lambda after: notifications.outbox_query(current_user, status=status, after=after),
+            None,
+            OUTBOX_PAGE,
+        )
+    except InvalidInput as bad:  # a cursor this list did not give out
+        refused = bad
     return render_template(
         "reminders.html",
-        plans=plans,
+        plans=plans[:PLANS_SHOWN],
+        more_plans=len(plans) > PLANS_SHOWN,
+        ending_days=ENDING_DAYS,
         outbox=outbox,
+        next_url=next_url,
+        first_url=first_url,
+        refused=refused,
         undelivered=undelivered,
         today=day,
         status=status,
         statuses=[s.value for s in NotificationStatus],
-        counts=counts,
-    )
+        counts=notifications.outbox_counts(current_user),
+    ), (refused.status if refused else 200)
 
 
 ACCESS_LOG_PAGE = 50

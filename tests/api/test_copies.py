@@ -53,7 +53,7 @@ def test_the_handover_and_the_certificate_go_by_email_as_files(
             today=TODAY,
         )
     copies = db.session.scalars(sa.select(Notification).where(Notification.participant_id == person.id)).all()
-    assert [n.caseload_advocate_id for n in copies] == [person.advocate_id] * 2  # in the advocate's outbox
+    assert [n.outbox_advocate_id for n in copies] == [person.advocate_id] * 2  # in the advocate's outbox
     report = send(notify)
     assert report.sent == 2 and report.failed == 0
     handover, certificate = notify.bodies

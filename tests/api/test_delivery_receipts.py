@@ -87,7 +87,7 @@ def test_an_sms_that_cannot_arrive_goes_again_by_email_once(
         sa.select(Notification).where(Notification.participant_id == person.id, Notification.channel == Channel.EMAIL)
     ).all()
     assert len(emails) == 1 and emails[0].kind == row.kind and emails[0].status.value == "queued"
-    assert emails[0].caseload_advocate_id == person.advocate_id  # in the advocate's outbox, as the SMS was
+    assert emails[0].outbox_advocate_id == person.advocate_id  # in the advocate's outbox, as the SMS was
     # The next send takes it to Notify as an email to the address the participant gave.
     outbox.send_due(notifier, now=datetime(2027, 1, 29, 10, tzinfo=UTC), max_attempts=3, next_steps="Ask about it.")
     sent = next(body for body in notify.bodies if body["reference"] == emails[0].reference)

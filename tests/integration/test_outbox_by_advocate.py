@@ -1,7 +1,8 @@
-"""An advocate's outbox is their caseload's reminders and what is sent to them: each reminder names the
-advocate whose caseload its participant is on, from the moment it is queued, and moves with the participant
-when they are reassigned, even while a sweep is queueing reminders about them."""
+"""An advocate's outbox is their own caseload's reminders and their own digests: each reminder names the
+advocate whose outbox lists it (its participant's) from the moment it is queued, and moves with the
+participant when they are reassigned, even while a sweep is queueing reminders about them."""
 
+import re
 import threading
 from datetime import date, timedelta
 
@@ -26,10 +27,15 @@ def outbox_of(viewer) -> list[tuple[str, int | None]]:
 
 
 def every_row_names_its_participants_advocate() -> None:
+    """A row about a participant is listed in their advocate's outbox; a row about nobody, in its addressee's."""
     wrong = db.session.execute(
-        sa.select(Notification.key, Notification.caseload_advocate_id, Participant.advocate_id)
-        .join(Participant, Participant.id == Notification.participant_id)
-        .where(Notification.caseload_advocate_id.is_distinct_from(Participant.advocate_id))
+        sa.select(Notification.key, Notification.outbox_advocate_id)
+        .outerjoin(Participant, Participant.id == Notification.participant_id)
+        .where(
+            Notification.outbox_advocate_id.is_distinct_from(
+                sa.func.coalesce(Participant.advocate_id, Notification.advocate_id)
+            )
+        )
     ).all()
     assert wrong == []
 
@@ -73,17 +79,11 @@ def test_reminders_move_with_a_reassigned_participant(world, make_asset, make_pa
     with unit_of_work():
         participants.reassign(moving.id, "other@test.example", world.admin)
     every_row_names_its_participants_advocate()
-    # The new advocate sees the participant's reminders, the reminder already sent to the old one included;
-    # the old advocate keeps what was sent to them, and no longer sees the participant's own reminders.
+    # The participant's reminders go with them, the one sent to the old advocate about them included: an
+    # advocate sees only their own caseload. The old advocate keeps their digest.
     assert sorted(outbox_of(other), key=str) == [("assessment_due", moving.id), ("plan_ending", moving.id)]
     assert sorted(outbox_of(advocate), key=str) == sorted(
-        [
-            ("plan_ending", staying.id),
-            ("advocate_digest", None),
-            ("assessment_due", moving.id),
-            ("assessment_due", staying.id),
-        ],
-        key=str,
+        [("plan_ending", staying.id), ("advocate_digest", None), ("assessment_due", staying.id)], key=str
     )
     assert len(outbox_of(world.admin)) == 5  # admins see the whole outbox, each row once
 
@@ -115,7 +115,7 @@ def test_the_api_lists_the_new_advocates_reminders_after_a_reassignment(
     with unit_of_work():
         participants.reassign(person.id, "other@test.example", world.admin)
     listed = client.get("/api/v1/notifications", headers=world.headers["advocate"]).get_json()
-    assert {n["kind"] for n in listed} == {"advocate_digest"}  # sent to them: still theirs
+    assert {n["kind"] for n in listed} == {"advocate_digest"}  # their own digest stays theirs
 
 
 @pytest.mark.slow
@@ -172,7 +172,7 @@ def test_a_reassignment_during_a_sweep_leaves_every_reminder_with_the_new_advoca
     reminder = db.session.scalars(
         sa.select(Notification).where(Notification.participant_id == person_id, Notification.kind == "plan_ending")
     ).one()
-    assert reminder.caseload_advocate_id == other_id
+    assert reminder.outbox_advocate_id == other_id
     every_row_names_its_participants_advocate()
 
 
@@ -190,3 +190,54 @@ def _wait_for_a_lock_wait() -> None:
             connection.execute(sa.text("SELECT pg_sleep(0.05)"))  # the database's time, not the app's clock
             connection.rollback()
     raise AssertionError("the sweep never waited on the participant")
+
+
+def test_the_reminders_page_shows_the_outbox_a_page_at_a_time(client, world, make_asset, make_participant, issue):
+    from tests.web.conftest import sign_in
+
+    advocate = world.people["advocate"].user
+    with unit_of_work():
+        for n in range(55):
+            db.session.add(
+                Notification(
+                    key=f"digest:{advocate.id}:{n}",
+                    kind=NotificationKind.ADVOCATE_DIGEST,
+                    channel="email",
+                    due_on=TODAY,
+                    advocate_id=advocate.id,
+                )
+            )
+    sign_in(client, "advocate@test.example")
+    first = client.get("/reminders")
+    assert first.status_code == 200
+    page = first.get_data(as_text=True)
+    following = re.search(r'href="([^"]+)" rel="next"', page)
+    assert following, "a link to the next page"
+    second = client.get(following.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert 'rel="next"' not in second and "First page" in second
+    assert rows_of(second, "Reminders outbox") == 5
+    assert rows_of(page, "Reminders outbox") == 50
+    tampered = client.get("/reminders?cursor=eyJhZnRlciI6MX0")
+    assert tampered.status_code == 422
+
+
+def test_the_reminders_page_lists_the_soonest_plans_and_links_to_them_all(
+    client, world, make_asset, make_participant, issue
+):
+    from tests.web.conftest import sign_in
+
+    for _ in range(26):
+        person = make_participant()
+        issue(person, make_asset("sim").tag, issued_on=date(2026, 6, 1), today=date(2026, 6, 1), actor=world.admin)
+    sign_in(client, "advocate@test.example")
+    page = client.get("/reminders").get_data(as_text=True)
+    assert rows_of(page, "Free data ending in the next 30 days") == 25
+    assert "See all free data ending in the next 30 days" in page
+    assert "/data-plans?status=active&amp;within=30" in page
+
+
+def rows_of(page: str, caption: str) -> int:
+    """How many body rows the table with this caption has."""
+    start = page.index(f'<caption class="govuk-table__caption govuk-visually-hidden">{caption}')
+    body = page[start : page.index("</table>", start)]
+    return body.count('<tr class="govuk-table__row">') - 1  # less the header row

@@ -205,6 +205,7 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("admin", "/reports", None),
         ("admin", "/reports?from-day=31&from-month=2&from-year=2026", None),  # a day that does not exist
         ("admin", "/admin/access-log", None),
+        ("admin", "/admin/access-log?to-day=31&to-month=2&to-year=2026", None),  # a day that does not exist
         ("admin", "/admin/reference-changes", None),
         ("admin", "/loans", None),
         ("admin", "/assets?sort=make", None),
@@ -261,6 +262,7 @@ REFUSALS = {
     ("advocate", "/admin"),
     ("advocate", "/loans?state=lost"),
     ("admin", "/reports?from-day=31&from-month=2&from-year=2026"),
+    ("admin", "/admin/access-log?to-day=31&to-month=2&to-year=2026"),
     ("warehouse", "/a/NOSUCH1"),
     (None, "/verify/ABCDEFGHJKMNPQRS"),
 }

@@ -1,8 +1,9 @@
 """The reference-data audit trail: one append-only row each time an admin edits, deactivates or reactivates a
 programme, organisation, location or kit template, saying who, when, which record and what changed.
 
-Reference data holds no personal data, so a row keeps each changed field's old and new values. The ORM
-refuses to update or delete a row (below)."""
+Reference data holds no personal data, so a row keeps each changed field's old and new values. Append-only
+twice over: the ORM refuses to update or delete a row (below), and the database refuses UPDATE and DELETE
+with triggers on PostgreSQL and on SQLite (migration f4c2a9d7e1b3)."""
 
 from __future__ import annotations
 

@@ -129,3 +129,38 @@ def test_page_edits_write_rows_and_the_admin_page_shows_them(client, world):
         as_text=True
     )
     assert client.get("/admin/reference-changes?kind=person").status_code == 422
+
+
+def _one_row(client, world) -> None:
+    assert (
+        client.patch("/api/v1/programmes/hiw", json={"pass_mark": 75}, headers=world.headers["admin"]).status_code
+        == 200
+    )
+
+
+def test_the_orm_refuses_to_change_or_delete_a_row(client, world):
+    import pytest
+
+    _one_row(client, world)
+    row = db.session.scalar(sa.select(ReferenceChange))
+    row.code = "DII"
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(sa.select(ReferenceChange)))
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    assert len(rows()) == 1
+
+
+def test_the_database_refuses_update_and_delete(client, world):
+    """Whoever holds a connection (PostgreSQL: a trigger; SQLite: triggers that RAISE(ABORT))."""
+    import pytest
+
+    _one_row(client, world)
+    db.session.remove()
+    for statement in ("UPDATE reference_changes SET code = 'DII'", "DELETE FROM reference_changes"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(statement))
+    assert [(kind, code) for kind, code, *_ in rows()] == [("programme", "HIW")]

@@ -137,6 +137,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SENT_REMINDER_DAYS": int(env.get("SENT_REMINDER_DAYS", "180")),
         # A background job's file (a big label sheet, a big export) is deleted this many days after it was made.
         "JOB_RESULT_DAYS": int(env.get("JOB_RESULT_DAYS", "7")),
+        # An Idempotency-Key (and the first answer kept with it) is deleted this many days after its request:
+        # a retry with that key after then is a new request. It must outlast any retry (the offline queue
+        # replays within one web session); the answer holds no personal data, but it need not stay for good.
+        "IDEMPOTENCY_KEY_DAYS": int(env.get("IDEMPOTENCY_KEY_DAYS", "7")),
         # A fixed "today" (tests, demos): the app's clock starts at noon that day (see clock.py).
         # None means the wall clock.
         "TODAY": None,
@@ -254,6 +258,8 @@ def _check(cfg: dict) -> None:
         raise ConfigError("SENT_REMINDER_DAYS must be between 60 and 3650")
     if not 1 <= cfg["JOB_RESULT_DAYS"] <= 90:
         raise ConfigError("JOB_RESULT_DAYS must be between 1 and 90")
+    if not 2 <= cfg["IDEMPOTENCY_KEY_DAYS"] <= 90:
+        raise ConfigError("IDEMPOTENCY_KEY_DAYS must be between 2 and 90")
     if not 1 <= cfg["RETENTION_MONTHS"] <= 120:
         raise ConfigError("RETENTION_MONTHS must be between 1 and 120")
     roles = cfg["MFA_REQUIRED_ROLES"]

@@ -20,6 +20,7 @@ from inventory.notifiers import from_config
 from inventory.services import (
     access_log,
     background_jobs,
+    idempotency,
     notifications,
     outbox,
     privacy,
@@ -93,6 +94,11 @@ def purge_finished_jobs(stop: threading.Event) -> dict:
     return {"deleted": background_jobs.purge(clock.now(), keep_days=days)}
 
 
+def purge_idempotency_keys(stop: threading.Event) -> dict:
+    days = current_app.config["IDEMPOTENCY_KEY_DAYS"]
+    return {"deleted": idempotency.purge(clock.now(), keep_days=days)}
+
+
 JOBS = [
     Job("sweep reminders", "interval", {"hours": 1}, sweep_reminders),
     Job("send reminders", "interval", {"minutes": 1}, send_reminders),
@@ -100,6 +106,7 @@ JOBS = [
     Job(RETENTION, "cron", {"hour": 2, "minute": 30}, run_retention),
     Job("purge sent reminders", "cron", {"hour": 3, "minute": 15}, purge_sent_reminders),
     Job("purge finished jobs", "cron", {"hour": 3, "minute": 45}, purge_finished_jobs),
+    Job("purge idempotency keys", "cron", {"hour": 4, "minute": 0}, purge_idempotency_keys),
     Job("run background jobs", "interval", {"seconds": 3}, run_background_jobs, quiet=True),
 ]
 

@@ -73,6 +73,7 @@ from .reference import (  # noqa: F401
     OwnershipRule,
     Programme,
 )
+from .reference_changes import ReferenceAction, ReferenceChange  # noqa: F401, E402
 from .scheduler_status import HEARTBEAT, SchedulerStatus  # noqa: F401
 from .stocktakes import (  # noqa: F401, E402
     MissingChoice,

@@ -13,7 +13,10 @@ from .columns import BigId, utcnow
 
 class IdempotencyKey(Model):
     __tablename__ = "idempotency_keys"
-    __table_args__ = (sa.UniqueConstraint("user_id", "scope", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "scope", "key"),
+        sa.Index("ix_idempotency_keys_created_at", "created_at"),  # the nightly purge of old keys
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

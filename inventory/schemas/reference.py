@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ..models import Area, AssetType, LocationKind, OwnershipRule, Programme
+from ..models import Area, AssetType, LocationKind, OwnershipRule, Programme, as_utc
 from .common import Derived, code_of
-from .fields import Choice, IsoDate, Text
+from .fields import Choice, IsoDate, Text, cursor_field
 
 CODE = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", error="Use letters, digits, '-' and '_' only, starting with a letter or digit."
@@ -191,3 +191,25 @@ class KitTemplateUpdateArgs(Schema):
     @validates("contents")
     def _each_type_once(self, value, **kwargs):
         _each_type_once(value)
+
+
+class ReferenceChangeSchema(Schema):
+    """One row of the reference-data audit trail (services.reference_history). Reference data holds no
+    personal data: a change keeps the old and new values."""
+
+    id = fields.Int()
+    at = Derived(lambda c: as_utc(c.at).isoformat(), format="date-time")
+    user = Derived(
+        lambda c: c.user.email if c.user else None, nullable=True, description="who, by email; null: the CLI"
+    )
+    kind = fields.Str(metadata={"description": "programme, organisation, location or kit-template"})
+    code = fields.Str()
+    action = Derived(lambda c: c.action.value, description="changed, deactivated or reactivated")
+    changes = fields.Dict(metadata={"description": "{field: [old, new]} for each field that changed"})
+    note = fields.Str(allow_none=True, metadata={"description": "what went with it (partner users deactivated)"})
+
+
+class ReferenceChangeQueryArgs(Schema):
+    kind = fields.Str(validate=validate.OneOf(["programme", "organisation", "location", "kit-template"]))
+    code = Text(20, metadata={"description": "one record's code"})
+    cursor = cursor_field()

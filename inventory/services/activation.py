@@ -1,5 +1,5 @@
 """Deactivating and reactivating programmes, organisations, locations and kit templates: what each
-refuses while something still depends on it, and the audit line every change writes.
+refuses while something still depends on it, and the audit row every change writes (reference_history).
 
 What a deactivated record then stops is said once, on its model (Location.check_receives,
 Programme.check_takes_new, Organisation.check_takes_members, KitTemplate.check_builds), and asked by
@@ -7,7 +7,6 @@ every service that would give it something new."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +24,7 @@ from ..models import (
     Location,
     Organisation,
     Programme,
+    ReferenceAction,
     RequestStatus,
     Role,
     StockRequest,
@@ -32,12 +32,8 @@ from ..models import (
     StocktakeStatus,
     User,
 )
-from . import users
+from . import reference_history, users
 from .reference import code_of
-
-# Reference data has no ledger of its own: its changes go to the log, one JSON line each, naming no
-# one but the member of staff who made them (as the pages' edits do).
-audit = logging.getLogger("inventory.audit")
 
 Reference = Programme | Organisation | Location | KitTemplate
 KINDS: dict[str, Any] = {
@@ -198,15 +194,15 @@ def set_active(kind: str, code: str, active: bool, actor: Actor) -> Outcome:
         thing.programme.check_takes_new("kit templates brought back")
     thing.active = active
     db.session.flush()
-    audit.info(
-        "%s %s %s by user %s%s",
+    reference_history.record(
         kind,
         thing.code,
-        "reactivated" if active else "deactivated",
-        actor.id,
-        f": partner users {[u.id for u in outcome.users_deactivated]} deactivated with it"
+        ReferenceAction.REACTIVATED if active else ReferenceAction.DEACTIVATED,
+        actor,
+        {"active": [not active, active]},
+        f"partner users {', '.join(str(u.id) for u in outcome.users_deactivated)} deactivated with it"
         if outcome.users_deactivated
-        else "",
+        else None,
     )
     return outcome
 

@@ -311,22 +311,42 @@ def run_due(
     return counts
 
 
+PURGE_BATCH = 1000
+PURGE_BATCHES = 20  # at most this many batches a night; what is left goes the next night
+
+
 def purge(now: datetime, keep_days: int) -> int:
-    """Delete jobs that ended more than `keep_days` ago, and their files; how many (flushed)."""
-    old = list(
-        db.session.scalars(
-            sa.select(BackgroundJob).where(
+    """Delete jobs that ended more than `keep_days` before `now`, and their files; how many (flushed).
+    A queued or running job is never deleted, however old. A batch at a time, oldest first, by the
+    (status, created_at) index: a job that ended before the cut-off was created before it too."""
+    cutoff = now - timedelta(days=keep_days)
+    deleted = 0
+    for _ in range(PURGE_BATCHES):
+        rows = db.session.execute(
+            sa.select(BackgroundJob.id, BackgroundJob.result_key)
+            .where(
                 BackgroundJob.status.in_((JobStatus.DONE, JobStatus.FAILED)),
-                BackgroundJob.finished_at < now - timedelta(days=keep_days),
+                BackgroundJob.created_at < cutoff,
+                BackgroundJob.finished_at < cutoff,
             )
-        )
-    )
-    for job in old:
-        if job.result_key:
-            storage().delete(job.result_key)
-        db.session.delete(job)
-    db.session.flush()
-    return len(old)
+            .order_by(BackgroundJob.created_at, BackgroundJob.id)
+            .limit(PURGE_BATCH)
+        ).all()
+        if rows:
+            db.session.execute(
+                sa.delete(BackgroundJob)
+                .where(BackgroundJob.id.in_([row.id for row in rows]))
+                .execution_options(synchronize_session=False)
+            )
+        # The files go once their rows are gone from this transaction: should it roll back, a row left
+        # without its file answers "no file to download" and goes the next night.
+        for row in rows:
+            if row.result_key:
+                storage().delete(row.result_key)
+        deleted += len(rows)
+        if len(rows) < PURGE_BATCH:
+            break
+    return deleted
 
 
 def percent(job: BackgroundJob) -> int:

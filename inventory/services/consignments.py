@@ -87,8 +87,13 @@ def get_consignment(tag: str, viewer: Actor, *, lock: bool = False) -> Consignme
     return found
 
 
-def consignment_query(viewer: Actor, *, status: str | None = None, location: str | None = None) -> sa.Select:
+def consignment_query(
+    viewer: Actor, *, status: str | None = None, location: str | None = None, after: int | None = None
+) -> sa.Select:
+    """Consignments the viewer sees, newest first; `after`: the id of the row a page ended at."""
     query = _visible(sa.select(Consignment), viewer)
+    if after is not None:
+        query = query.where(Consignment.id < after)
     if status:
         query = query.where(Consignment.status == ConsignmentStatus(status))
     if location:
@@ -101,15 +106,15 @@ def consignment_query(viewer: Actor, *, status: str | None = None, location: str
 ON_ITS_WAY = (ConsignmentStatus.IN_TRANSIT, ConsignmentStatus.PART_RECEIVED)
 
 
-def deliveries_query(viewer: Actor) -> sa.Select:
+def deliveries_query(viewer: Actor, *, after: int | None = None) -> sa.Select:
     """Consignments on their way to a place the viewer receives at (partners: their own hubs; the warehouse
-    and admins: anywhere), not fully received: the hub page's list and the partner's home-page count."""
+    and admins: anywhere), not fully received: the hub page's list and the partner's home-page count.
+    Newest first; `after`: the id of the row a page ended at."""
     own = sa.select(Location.id).where(organisation_visible(Location.organisation_id, viewer))
-    return (
-        sa.select(Consignment)
-        .where(Consignment.status.in_(ON_ITS_WAY), Consignment.to_location_id.in_(own))
-        .order_by(Consignment.id.desc())
-    )
+    query = sa.select(Consignment).where(Consignment.status.in_(ON_ITS_WAY), Consignment.to_location_id.in_(own))
+    if after is not None:
+        query = query.where(Consignment.id < after)
+    return query.order_by(Consignment.id.desc())
 
 
 def to_pack_query(viewer: Actor) -> sa.Select:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -64,3 +65,32 @@ def answered(claimed: IdempotencyKey | None, response: dict) -> None:
     if claimed is not None:
         claimed.response = dict(response)
         db.session.flush()
+
+
+PURGE_BATCH = 5000
+PURGE_BATCHES = 20  # at most this many batches a night; what is left goes the next night
+
+
+def purge(now: datetime, keep_days: int) -> int:
+    """Delete keys claimed more than `keep_days` before `now`, oldest first, a batch at a time by the
+    created_at index; how many (flushed). A retry after that is a new request: the window must outlast
+    any retry a client makes (the offline queue's is one web session, at most a day)."""
+    cutoff = now - timedelta(days=keep_days)
+    deleted = 0
+    for _ in range(PURGE_BATCHES):
+        ids = list(
+            db.session.scalars(
+                sa.select(IdempotencyKey.id)
+                .where(IdempotencyKey.created_at < cutoff)
+                .order_by(IdempotencyKey.created_at)
+                .limit(PURGE_BATCH)
+            )
+        )
+        if ids:
+            db.session.execute(
+                sa.delete(IdempotencyKey).where(IdempotencyKey.id.in_(ids)).execution_options(synchronize_session=False)
+            )
+        deleted += len(ids)
+        if len(ids) < PURGE_BATCH:
+            break
+    return deleted

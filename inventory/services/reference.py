@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import sqlalchemy as sa
 
 from .. import clock
@@ -21,13 +19,11 @@ from ..models import (
     Organisation,
     OwnershipRule,
     Programme,
+    ReferenceAction,
 )
 from ..visibility import organisation_visible, sees_organisation
+from . import reference_history
 from .agreements import add_version, default_text
-
-# Reference data has no ledger of its own: its changes go to the log, one JSON line each, naming no one
-# but the member of staff who made them.
-audit = logging.getLogger("inventory.audit")
 
 
 def code_of(value: str) -> str:
@@ -126,7 +122,7 @@ def create_programme(
 PROGRAMME_EDITABLE = ("name", "connectivity_months", "assessment_name", "pass_mark", "reminder_days", "contact_phone")
 
 
-def update_programme(code: str, fields: dict) -> tuple[Programme, dict]:
+def update_programme(code: str, fields: dict, actor: Actor | None) -> tuple[Programme, dict]:
     """Change any of PROGRAMME_EDITABLE; answers the programme and {field: [old, new]} of what changed.
     New connectivity months apply to SIMs issued from now on; plans already running keep their end date."""
     programme = db.session.scalar(
@@ -151,6 +147,8 @@ def update_programme(code: str, fields: dict) -> tuple[Programme, dict]:
             changed[name] = [old, new]
             setattr(programme, name, new)
     db.session.flush()
+    if changed:
+        reference_history.record("programme", programme.code, ReferenceAction.CHANGED, actor, changed)
     return programme, changed
 
 
@@ -198,7 +196,7 @@ def create_location(*, code: str, name: str, kind: str, area: str, organisation:
     )
 
 
-def update_organisation(code: str, *, name: str) -> tuple[Organisation, dict]:
+def update_organisation(code: str, *, name: str, actor: Actor | None) -> tuple[Organisation, dict]:
     """Rename an organisation (its code stays: users and locations refer to it)."""
     org = db.session.scalar(
         sa.select(Organisation).where(Organisation.code == code_of(code)).with_for_update(of=Organisation)
@@ -208,13 +206,15 @@ def update_organisation(code: str, *, name: str) -> tuple[Organisation, dict]:
     changed = {"name": [org.name, name.strip()]} if name.strip() != org.name else {}
     org.name = name.strip()
     db.session.flush()
+    if changed:
+        reference_history.record("organisation", org.code, ReferenceAction.CHANGED, actor, changed)
     return org, changed
 
 
 LOCATION_EDITABLE = ("name", "kind", "area", "organisation")
 
 
-def update_location(code: str, fields: dict) -> tuple[Location, dict]:
+def update_location(code: str, fields: dict, actor: Actor | None) -> tuple[Location, dict]:
     """Change a location's name, kind, area or organisation (its code stays: labels and history name it).
     Giving a hub to another organisation moves what its partners see with it."""
     location = db.session.scalar(sa.select(Location).where(Location.code == code_of(code)).with_for_update(of=Location))
@@ -239,6 +239,8 @@ def update_location(code: str, fields: dict) -> tuple[Location, dict]:
             changed[name] = [getattr(old, "value", old), new]
             setattr(location, name, LocationKind(new) if name == "kind" else Area(new) if name == "area" else new)
     db.session.flush()
+    if changed:
+        reference_history.record("location", location.code, ReferenceAction.CHANGED, actor, changed)
     return location, changed
 
 
@@ -320,7 +322,7 @@ def update_kit_template(code: str, fields: dict, actor: Actor) -> tuple[KitTempl
                     template.lines.append(KitTemplateLine(type=kind, count=n))
     db.session.flush()
     if changed:
-        audit.info("kit-template %s changed by user %s: %s", template.code, actor.id, sorted(changed))
+        reference_history.record("kit-template", template.code, ReferenceAction.CHANGED, actor, changed)
     return template, changed
 
 

@@ -313,9 +313,11 @@ def reminders_page():
 ACCESS_LOG_PAGE = 50
 
 
-def _access_log_args() -> tuple[dict, InvalidInput | None]:
-    args: dict[str, Any] = {"user": (request.args.get("user") or "").strip() or None}
-    participant = (request.args.get("participant") or "").strip()
+def _access_log_args(asked: dict) -> tuple[dict, InvalidInput | None]:
+    """The log's filters from the page's address: `from` and `to` as GOV.UK date boxes (from-day, from-month,
+    from-year), or as one ISO date (older links and bookmarks)."""
+    args: dict[str, Any] = {"user": (asked.get("user") or "").strip() or None}
+    participant = (asked.get("participant") or "").strip()
     try:
         if participant:
             if not participant.isdigit() or not 0 < int(participant) <= MAX_ID:
@@ -323,8 +325,8 @@ def _access_log_args() -> tuple[dict, InvalidInput | None]:
                     f"'{participant}' is not a participant id", {"participant": ["A participant's number."]}
                 )
             args["participant"] = int(participant)
-        args["date_from"] = form_date(request.args.get("from"), "from")
-        args["date_to"] = form_date(request.args.get("to"), "to")
+        args["date_from"] = form_date(asked.get("from"), "from")
+        args["date_to"] = form_date(asked.get("to"), "to")
     except InvalidInput as refused:
         return args, refused
     return args, None
@@ -335,7 +337,8 @@ def _access_log_args() -> tuple[dict, InvalidInput | None]:
 def access_log_page():
     """Who opened, listed, exported, changed or erased whose record: newest first, by participant
     reference (never the name). Reading the log is not logged: it holds no personal data."""
-    args, refused = _access_log_args()
+    asked = form_dates(request.args)
+    args, refused = _access_log_args(asked)
     entries: list = []
     next_url = first_url = None
     if refused is None:
@@ -349,7 +352,7 @@ def access_log_page():
             )
         except InvalidInput as bad:
             refused = bad
-    filters = {k: v for k, v in request.args.items() if k in ("participant", "user", "from", "to") and v}
+    filters = {k: v for k, v in asked.items() if k in ("participant", "user", "from", "to") and v}
     return render_template(
         "admin_access_log.html",
         entries=entries,

@@ -3,8 +3,6 @@ settings (admins), each checked by the API's own schema and stored by the same s
 
 from __future__ import annotations
 
-import logging
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -16,10 +14,6 @@ from ..services import asset_details, reference
 from ..services import assets as asset_service
 from . import bp
 from .common import attempt, field_errors, load_form, needs
-
-# Reference data has no ledger of its own: its changes go to the log, one JSON line each, naming no one
-# but the member of staff who made them.
-audit = logging.getLogger("inventory.audit")
 
 
 def _organisation_code(thing) -> str:
@@ -84,10 +78,9 @@ def programme_edit(code: str):
         values, errors = load_form(ProgrammeUpdateArgs(), request.form)
         if not errors:
             values |= _emptied(request.form, ("contact_phone",))
-            result, refused = attempt(lambda: reference.update_programme(programme.code, values))
+            result, refused = attempt(lambda: reference.update_programme(programme.code, values, current_user))
             if result is not None:
                 changed = result[1]
-                audit.info("programme %s changed by user %s: %s", programme.code, current_user.id, sorted(changed))
                 flash(f"Programme {programme.code} is saved." if changed else "Nothing was changed.", "success")
                 return redirect(url_for("web.admin"))
             errors = field_errors(refused)
@@ -127,13 +120,12 @@ def reference_edit(which: str, code: str):
                 values |= _emptied(request.form, ("organisation",))
             result, refused = attempt(
                 lambda: (
-                    reference.update_organisation(thing.code, name=values["name"])
+                    reference.update_organisation(thing.code, name=values["name"], actor=current_user)
                     if which == "organisation"
-                    else reference.update_location(thing.code, values)
+                    else reference.update_location(thing.code, values, current_user)
                 )
             )
             if result is not None:
-                audit.info("%s %s changed by user %s: %s", which, thing.code, current_user.id, sorted(result[1]))
                 flash(f"{which.capitalize()} {thing.code} is saved.", "success")
                 return redirect(url_for("web.admin"))
             errors = field_errors(refused)

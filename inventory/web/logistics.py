@@ -19,8 +19,11 @@ from ..services.packing_list import packing_list_pdf
 from ..tags import looks_like_tag
 from . import bp, words
 from .common import attachment, attempt, form_date, form_dates, needs
+from .lists import page_by_cursor
 
 JOBS = {"pack": "Pack a consignment", "receive": "Receive a delivery"}
+PAGE_SIZE = 50  # rows of a consignments or deliveries list; the rest by the pager (as many as the home page counts)
+SHORTFALLS_SHOWN = 20  # part-received consignments listed with what is short; more: their own filtered list
 
 
 def _wants_json() -> bool:
@@ -39,17 +42,28 @@ def _own_locations() -> list[Location]:
 @needs(Permission.READ_REQUESTS)
 def hub():
     requests_ = db.session.scalars(stock_requests.request_query(current_user).limit(50)).all()
-    deliveries = db.session.scalars(consignments.deliveries_query(current_user).limit(100)).all()
+    refused = None
+    deliveries: list = []
+    next_url = first_url = None
+    try:
+        deliveries, next_url, first_url = page_by_cursor(
+            "web.hub", {}, lambda after: consignments.deliveries_query(current_user, after=after), None, PAGE_SIZE
+        )
+    except InvalidInput as bad:
+        refused = bad
     return render_template(
         "hub.html",
         requests=[(r, stock_requests.progress(r)) for r in requests_],
         deliveries=deliveries,
+        next_url=next_url and next_url + "#deliveries",
+        first_url=first_url and first_url + "#deliveries",
+        refused=refused,
         locations=_own_locations(),
         templates=reference.list_kit_templates(active_only=True),
         types=[t.value for t in AssetType],
         may_request=allowed(current_user.role, Permission.REQUEST_STOCK),
         today=today(),
-    )
+    ), (refused.status if refused else 200)
 
 
 @bp.route("/hub/requests", methods=["POST"])
@@ -147,17 +161,37 @@ def consignments_page():
     # `status` narrows the list (the warehouse's home page links to those packing); anything else: all.
     status = request.args.get("status") or None
     chosen = status if status in {s.value for s in ConsignmentStatus} else None
-    rows = db.session.scalars(consignments.consignment_query(current_user, status=chosen).limit(100)).all()
+    refused = None
+    rows: list = []
+    next_url = first_url = None
+    try:
+        rows, next_url, first_url = page_by_cursor(
+            "web.consignments_page",
+            {"status": chosen},
+            lambda after: consignments.consignment_query(current_user, status=chosen, after=after),
+            None,
+            PAGE_SIZE,
+        )
+    except InvalidInput as bad:
+        refused = bad
+    part_received = ConsignmentStatus.PART_RECEIVED.value
+    shortfalls = db.session.scalars(
+        consignments.consignment_query(current_user, status=part_received).limit(SHORTFALLS_SHOWN + 1)
+    ).all()
     return render_template(
         "consignments.html",
         rows=rows,
+        next_url=next_url and next_url + "#list",
+        first_url=first_url and first_url + "#list",
+        refused=refused,
         status=chosen,
         statuses=[s.value for s in ConsignmentStatus],
-        shortfalls=[c for c in rows if c.status == ConsignmentStatus.PART_RECEIVED],
+        shortfalls=shortfalls[:SHORTFALLS_SHOWN],
+        more_shortfalls=len(shortfalls) > SHORTFALLS_SHOWN,
         locations=_own_locations(),
         request_id=request.args.get("request", ""),
         to=request.args.get("to", ""),
-    )
+    ), (refused.status if refused else 200)
 
 
 @bp.route("/consignments", methods=["POST"])

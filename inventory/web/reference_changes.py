@@ -1,6 +1,6 @@
 """Admin pages that change reference data beyond its fields: editing a kit template's contents, and
 deactivating or reactivating programmes, organisations, locations and kit templates (with a confirmation
-that says what it stops). Each calls the same service as the API."""
+that says what it stops). Each calls the same service as the API. And the trail of every such change."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth import tokens as auth_tokens
+from ..errors import InvalidInput
 from ..models import AssetType
 from ..permissions import Permission
 from ..schemas.reference import KitTemplateUpdateArgs
-from ..services import activation, reference
+from ..services import activation, reference, reference_history
 from . import bp, words
 from .common import attempt, field_errors, load_form, needs
+from .lists import page_by_cursor
 
 MAX_COUNT = 20  # the template line's CHECK
 # How many of each type: a SIM is a card here (words.label says "SIM number", the field's name).
@@ -125,4 +127,41 @@ def reference_activation(kind: str, code: str, verb: str):
         held=held_said,
         consequence=activation.CONSEQUENCES[kind],
         refused=refused,
+    ), (refused.status if refused else 200)
+
+
+CHANGES_PAGE = 50
+
+
+@bp.route("/admin/reference-changes", endpoint="reference_changes")
+@needs(Permission.WRITE_REFERENCE)
+def reference_changes_page():
+    """Who edited, deactivated or reactivated which reference record, when, and what changed: newest first."""
+    args = {
+        name: (request.args.get(name) or "").strip()
+        for name in ("kind", "code")
+        if (request.args.get(name) or "").strip()
+    }
+    rows: list = []
+    next_url = first_url = None
+    refused = None
+    try:
+        rows, next_url, first_url = page_by_cursor(
+            "web.reference_changes",
+            args,
+            lambda after: reference_history.change_query(after=after, **args),
+            reference_history.change_key,
+            CHANGES_PAGE,
+        )
+    except InvalidInput as bad:
+        refused = bad
+    return render_template(
+        "admin_reference_changes.html",
+        rows=rows,
+        next_url=next_url,
+        first_url=first_url,
+        filters=args,
+        kinds=[(k, k.replace("-", " ").capitalize()) for k in reference_history.KINDS],
+        refused=refused,
+        errors=field_errors(refused),
     ), (refused.status if refused else 200)

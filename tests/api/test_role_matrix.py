@@ -145,6 +145,7 @@ def matrix(t, n="X"):
         ("GET", "/api/v1/reports/outcomes", None, ADMIN),
         ("GET", "/api/v1/notifications", None, CASEWORK),
         ("GET", "/api/v1/access-log", None, ADMIN),
+        ("GET", "/api/v1/reference-changes", None, ADMIN),
         ("POST", "/api/v1/labels/sheet", {"tags": [t["chair"]]}, STOCK),
         ("GET", f"/api/v1/labels/{t['chair']}.png", None, HUB_STOCK),
         ("POST", "/api/v1/stock-requests", {"location": "HUB-A", "lines": [{"type": "chair", "count": 1}]}, REQUESTERS),

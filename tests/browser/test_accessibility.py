@@ -82,6 +82,9 @@ def pages_to_check(world, make_asset, make_participant, issue):
             reference.create_location(code=f"HUB-AX{n:02d}", name=f"Axe hub {n}", kind="hub", area="Halton")
     for n in range(DETAILED_LOCATIONS):
         make_asset("chair", location=f"HUB-AX{n:02d}")
+    with unit_of_work():  # rows for the reference-data audit page: a list, a text and a field cleared
+        reference.update_programme("HIW", {"reminder_days": [14, 3], "contact_phone": "0151 000 0000"}, world.admin)
+        reference.update_location("HUB-AX00", {"name": "Axe hub zero"}, world.admin)
     person = make_participant(name="Axe Person")
     issue(person, make_asset("sim").tag)
     jobs = _background_jobs(world, [tablet.tag, hub_chair.tag])
@@ -202,6 +205,8 @@ def pages_to_check(world, make_asset, make_participant, issue):
         ("admin", "/reports", None),
         ("admin", "/reports?from-day=31&from-month=2&from-year=2026", None),  # a day that does not exist
         ("admin", "/admin/access-log", None),
+        ("admin", "/admin/access-log?to-day=31&to-month=2&to-year=2026", None),  # a day that does not exist
+        ("admin", "/admin/reference-changes", None),
         ("admin", "/loans", None),
         ("admin", "/assets?sort=make", None),
         ("admin", "/account", None),
@@ -257,6 +262,7 @@ REFUSALS = {
     ("advocate", "/admin"),
     ("advocate", "/loans?state=lost"),
     ("admin", "/reports?from-day=31&from-month=2&from-year=2026"),
+    ("admin", "/admin/access-log?to-day=31&to-month=2&to-year=2026"),
     ("warehouse", "/a/NOSUCH1"),
     (None, "/verify/ABCDEFGHJKMNPQRS"),
 }

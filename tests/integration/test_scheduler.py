@@ -24,6 +24,7 @@ def test_the_job_list():
         ("retention", "cron"),
         ("purge sent reminders", "cron"),
         ("purge finished jobs", "cron"),
+        ("purge idempotency keys", "cron"),
         ("run background jobs", "interval"),
     ]
     assert JOBS[0].schedule == {"hours": 1} and JOBS[1].schedule == {"minutes": 1}

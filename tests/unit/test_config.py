@@ -35,6 +35,8 @@ def test_the_log_notifier_is_the_default(monkeypatch, tmp_path):
         ("ZPL_DPI", "600", "ZPL_DPI must be 203 or 300"),
         ("LABEL_OFFSET_L7651", "left", "two numbers of millimetres"),
         ("PUBLIC_BASE_URL", "kit.example.org", "must start with http"),
+        ("IDEMPOTENCY_KEY_DAYS", "1", "IDEMPOTENCY_KEY_DAYS must be between 2 and 90"),
+        ("IDEMPOTENCY_KEY_DAYS", "91", "IDEMPOTENCY_KEY_DAYS must be between 2 and 90"),
     ],
 )
 def test_bad_settings_stop_the_app_starting(monkeypatch, tmp_path, name, value, message):

@@ -164,3 +164,43 @@ def test_the_access_log_page_filters_pages_and_shows_references_not_names(app, a
     bad = client.get("/admin/access-log?from=yesterday&participant=x")
     assert bad.status_code == 422 and "is not a participant id" in bad.get_data(as_text=True)
     assert len(logged()) == 2 + 50 + 2  # reading the page wrote nothing
+
+
+def test_the_access_log_dates_are_day_month_year_boxes_and_old_iso_links_still_work(
+    app, as_role, world, make_participant
+):
+    from datetime import timedelta
+
+    a = make_participant(reference="REF-DAYS")
+    with unit_of_work():
+        access_log.record(world.admin, AccessAction.VIEWED, [a.id], "the first day", AccessChannel.API)
+    app.config["CLOCK"].advance(timedelta(days=2))
+    with unit_of_work():
+        for _ in range(51):  # one more than a page, two days later
+            access_log.record(world.admin, AccessAction.VIEWED, [a.id], "two days on", AccessChannel.WEB)
+    client, _ = as_role("admin")
+    form = client.get("/admin/access-log").get_data(as_text=True)
+    for name in ("from-day", "from-month", "from-year", "to-day", "to-month", "to-year"):
+        assert f'name="{name}"' in form
+    assert 'type="date"' not in form
+    later = TODAY + timedelta(days=1)
+    boxes = f"from-day={later.day}&from-month={later.month}&from-year={later.year}"
+    page = client.get(f"/admin/access-log?{boxes}").get_data(as_text=True)
+    assert "two days on" in page and "the first day" not in page
+    assert f'name="from-day" type="text" value="{later.day}"' in page  # the boxes keep what was asked
+    # The next page keeps the boxes (its cursor is for these filters) and ends the list.
+    following = html.unescape(re.search(r'href="([^"]+)" rel="next"', page).group(1))
+    assert "from-day=" in following
+    rest = client.get(following).get_data(as_text=True)
+    assert rest.count("two days on") == 1 and "the first day" not in rest
+    # A link from before the boxes (an ISO date) reads the same, and shows it in the boxes.
+    old = client.get(f"/admin/access-log?to={TODAY.isoformat()}").get_data(as_text=True)
+    assert (
+        "the first day" in old and "two days on" not in old and f'name="to-day" type="text" value="{TODAY.day}"' in old
+    )
+    # A day that does not exist: 422, the error beside the field and in the summary, the boxes as typed.
+    bad = client.get("/admin/access-log?to-day=31&to-month=2&to-year=2026")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert 'href="#f-to"' in text and 'id="f-to-error"' in text and "Enter a real date" in text
+    assert 'name="to-day" type="text" value="31"' in text and "the first day" not in text

@@ -70,3 +70,50 @@ def test_a_partner_counts_its_hubs_due_a_stocktake_as_the_stock_page_flags_them(
     assert counts(client.get("/"))["Stocktakes due"][0] == 1
     due = client.get("/stocktakes").get_data(as_text=True).split('id="due-locations"', 1)[1].split("</ul>")[0]
     assert "HUB-A" in due and "HUB-B" not in due
+
+
+def _pages(client, path: str, section: str) -> list[list[str]]:
+    """Each page of a list, following its Next page link: the boxes each shows."""
+    import html
+
+    pages = []
+    while path:
+        page = client.get(path)
+        assert page.status_code == 200
+        text = page.get_data(as_text=True).split(section, 1)[1]
+        pages.append(re.findall(r'/consignments/([A-Z0-9]+)(?:/receive)?">', text.split("<h2", 1)[0]))
+        following = re.search(r'href="([^"]+)" rel="next"', text)
+        path = html.unescape(following.group(1)) if following else None
+    return pages
+
+
+def test_the_consignments_list_pages_on_so_every_box_the_home_page_counts_is_shown(
+    client, world, make_asset, monkeypatch
+):
+    from inventory.web import logistics
+
+    monkeypatch.setattr(logistics, "PAGE_SIZE", 2)
+    packing = [_consignment(world, "HUB-A") for _ in range(5)]
+    sent = _consignment(world, "HUB-B", [make_asset().tag], dispatch=True)
+    sign_in(client, "warehouse@test.example")
+    assert counts(client.get("/"))["Consignments to pack"] == (5, "/consignments?status=packing")
+    pages = _pages(client, "/consignments?status=packing", 'id="list"')
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert [tag for p in pages for tag in p] == packing[::-1]  # newest first, each once
+    everything = [tag for p in _pages(client, "/consignments", 'id="list"') for tag in p]
+    assert everything == [sent, *packing[::-1]]
+    refused = client.get("/consignments?status=packing&cursor=made-up")
+    assert refused.status_code == 422 and "There is a problem" in refused.get_data(as_text=True)
+
+
+def test_the_hub_s_deliveries_page_on_as_far_as_the_home_page_counts(client, world, make_asset, monkeypatch):
+    from inventory.web import logistics
+
+    monkeypatch.setattr(logistics, "PAGE_SIZE", 2)
+    theirs = [_consignment(world, "HUB-A", [make_asset().tag], dispatch=True) for _ in range(3)]
+    sign_in(client, "partner@test.example")
+    assert counts(client.get("/"))["Deliveries to receive"] == (3, "/hub#deliveries")
+    pages = _pages(client, "/hub", 'id="deliveries"')
+    assert [len(p) for p in pages] == [2, 1] and [tag for p in pages for tag in p] == theirs[::-1]
+    second = client.get("/hub").get_data(as_text=True)
+    assert re.search(r'href="/hub\?cursor=[^"]+#deliveries" rel="next"', second)

@@ -20,9 +20,11 @@ from ...schemas.reference import (
     ProgrammeCreateArgs,
     ProgrammeSchema,
     ProgrammeUpdateArgs,
+    ReferenceChangeQueryArgs,
+    ReferenceChangeSchema,
 )
-from ...services import activation, agreements, reference
-from ..common import Blueprint
+from ...services import activation, agreements, reference, reference_history
+from ..common import LIST_HEADERS, Blueprint, paginate_by_cursor
 
 blp = Blueprint(
     "reference", __name__, url_prefix="/api/v1", description="Programmes, organisations, locations and kit templates"
@@ -77,7 +79,7 @@ def add_agreement(args, code):
 def update_programme(args, code):
     """Change a programme's name, months of free data, assessment, pass mark, reminder days or contact
     number (its code and ownership rule stay)."""
-    programme, _ = reference.update_programme(code, args)
+    programme, _ = reference.update_programme(code, args, current_user())
     return programme
 
 
@@ -199,3 +201,22 @@ def _activation_route(path: str, kind: str, schema, active: bool):
 for _path, _kind, _schema in _ACTIVATION:
     for _active in (False, True):
         _activation_route(_path, _kind, _schema, _active)
+
+
+@blp.route("/reference-changes", methods=["GET"])
+@requires(Permission.WRITE_REFERENCE)
+@blp.arguments(ReferenceChangeQueryArgs(), location="query")
+@blp.response(200, ReferenceChangeSchema(many=True), headers=LIST_HEADERS)
+@blp.paginate()
+def list_reference_changes(args, pagination_parameters):
+    """Who edited, deactivated or reactivated which programme, organisation, location or kit template, and
+    what changed (admins), newest first; `kind` and `code` narrow it. `page` reaches the first rows; beyond,
+    follow X-Next-Cursor."""
+    cursor = args.pop("cursor", None)
+    return paginate_by_cursor(
+        lambda after: reference_history.change_query(after=after, **args),
+        pagination_parameters,
+        cursor=cursor,
+        filters=args,
+        key_of=reference_history.change_key,
+    )

@@ -244,11 +244,15 @@ class RetireReason(enum.StrEnum):
 class Asset(Model):
     __tablename__ = "assets"
     __table_args__ = (
-        # Makers number their own products; two makers may use the same serial.
-        sa.UniqueConstraint("make", "serial"),
+        # Makers number their own products; two makers may use the same serial. A maker is one maker
+        # however its name is written ("Dell", "dell"), as the import and the single-asset form compare
+        # them. The serial comes first, so this index also answers a look-up by serial alone (scans,
+        # search, the import's checks): no separate index on serial to keep up at every insert.
+        sa.Index("uq_assets_serial_make", "serial", sa.func.lower(sa.column("make")).label("lower_make"), unique=True),
         # Stock counts group by these.
         sa.Index("ix_assets_location_type_status", "location_id", "type", "status"),
-        # The asset list's sorts, each with the id that makes its order total (paging by key).
+        # The asset list's sorts, each with the id that makes its order total (paging by key); the status
+        # one also answers every `status = …` filter (no index on status alone).
         sa.Index("ix_assets_type_id", "type", "id"),
         sa.Index("ix_assets_status_id", "status", "id"),
         sa.Index("ix_assets_make_model_id", "make", "model", "id"),
@@ -276,7 +280,7 @@ class Asset(Model):
     type: Mapped[AssetType] = mapped_column(enum_type(AssetType, "asset_type"))
     make: Mapped[str] = mapped_column(sa.String(80))
     model: Mapped[str] = mapped_column(sa.String(120))
-    serial: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    serial: Mapped[str | None] = mapped_column(sa.String(64))  # looked up by uq_assets_serial_make
     imei: Mapped[str | None] = mapped_column(sa.String(15), unique=True)
     iccid: Mapped[str | None] = mapped_column(sa.String(22), unique=True)
     msisdn: Mapped[str | None] = mapped_column(sa.String(16))
@@ -286,7 +290,7 @@ class Asset(Model):
     wipe_certificate: Mapped[str | None] = mapped_column(sa.String(64))
     programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
-    status: Mapped[AssetStatus] = mapped_column(enum_type(AssetStatus, "asset_status"), index=True)
+    status: Mapped[AssetStatus] = mapped_column(enum_type(AssetStatus, "asset_status"))  # ix_assets_status_id
     kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"), index=True)
     # The delivery it arrived in, so a batch's labels can be printed together.
     batch: Mapped[str | None] = mapped_column(sa.String(32))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
 from typing import Any
 
 import psycopg
@@ -14,13 +15,15 @@ from sqlalchemy.orm import Session
 
 def lost_to_another(error: BaseException) -> bool:
     """Whether a bulk write failed because another transaction wrote the same unique values at the same
-    moment: a unique violation (the other committed first), or a deadlock (each waited on a value the
-    other wrote first, and PostgreSQL ended one). Raised as SQLAlchemy's wrapper (an executemany, an
-    INSERT ... SELECT) or as psycopg's own error (a COPY, which goes to the driver directly)."""
+    moment: a unique violation (the other committed first: the unique tag, IMEI and ICCID, and the serial
+    per maker whatever the case of its name, uq_assets_serial_make), or a deadlock (each waited on a value
+    the other wrote first, and PostgreSQL ended one). Raised as SQLAlchemy's wrapper (an executemany, an
+    INSERT ... SELECT) or as psycopg's own error (a COPY, which goes to the driver directly). Any other
+    refusal (a foreign key, a check) is a fault of ours, not a race, and is not taken for one."""
     cause = getattr(error, "orig", None) or error
-    return isinstance(error, sa.exc.IntegrityError) or isinstance(
-        cause, psycopg.errors.IntegrityError | psycopg.errors.DeadlockDetected
-    )
+    if isinstance(cause, psycopg.errors.UniqueViolation | psycopg.errors.DeadlockDetected):
+        return True
+    return isinstance(cause, sqlite3.IntegrityError) and str(cause).startswith("UNIQUE constraint failed")
 
 
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:

@@ -45,9 +45,16 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
+    # Enums are stored by value (models.columns.enum_type); psycopg would write their names. Only the
+    # enum columns are looked at, not every value of every row.
+    enums = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, sa.Enum)]
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([_plain(row[name]) for name in columns])
+            values = [row[name] for name in columns]
+            for i in enums:
+                if isinstance(values[i], enum.Enum):
+                    values[i] = values[i].value
+            copy.write_row(values)
 
 
 def among(session: Session, column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
@@ -57,8 +64,3 @@ def among(session: Session, column: sa.ColumnElement, values: list) -> sa.Column
     if session.get_bind().dialect.name == "postgresql":
         return column == sa.any_(sa.literal(values, postgresql.ARRAY(column.type)))
     return column.in_(values)
-
-
-def _plain(value: Any) -> Any:
-    # Enums are stored by value (models.columns.enum_type); psycopg would write their names.
-    return value.value if isinstance(value, enum.Enum) else value

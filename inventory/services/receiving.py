@@ -301,7 +301,8 @@ class _Store:
     def _asset(self, tag: str, values: dict) -> dict[str, Any]:
         # A data-bearing device goes on the shelf only with proof its last owner's data is gone.
         ready = values["type"] not in DATA_BEARING or values["wipe_certificate"]
-        row = {k: v for k, v in values.items() if k not in ("programme", "location")}
+        row = dict(values)
+        del row["programme"], row["location"]
         row.update(
             tag=tag,
             batch=self.batch,

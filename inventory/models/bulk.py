@@ -57,17 +57,6 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             copy.write_row(values)
 
 
-def allocate_ids(session: Session, table: sa.Table, count: int) -> list[int] | None:
-    """PostgreSQL: `count` new ids for `table`, drawn from its id sequence in one statement (each handed
-    out once, whoever else inserts meanwhile), so that rows can be written with their ids and rows that
-    point at them written at once too, both by COPY. Elsewhere None: the database numbers rows as it
-    inserts them (SQLite has no sequences)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return None
-    sequence = sa.func.pg_get_serial_sequence(table.name, "id")
-    return list(session.scalars(sa.select(sa.func.nextval(sequence)).select_from(sa.func.generate_series(1, count))))
-
-
 def among(session: Session, column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
     """`column IN values`: on PostgreSQL as `= ANY(array)` with one parameter, because psycopg parses a
     statement of a thousand placeholders afresh each time (slower than the query); elsewhere IN (...)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from .. import clock
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import DATA_BEARING, Actor, Asset, AssetStatus, Delivery, Event, Location, Programme, allocate_tags
-from ..models.bulk import allocate_ids, among, insert_rows, lost_to_another
+from ..models.bulk import among, insert_rows, lost_to_another
 from ..models.tallying import count_inserted
 from . import asset_fields
 from . import manifest as manifest_reader
@@ -255,9 +254,8 @@ def _stored(query: sa.Select, indexed_column, values: list) -> set:
 
 
 class _Store:
-    """Stores checked rows a batch at a time: tags (and on PostgreSQL the assets' ids) drawn in one
-    statement, the assets and their "receive" events each in one COPY (PostgreSQL) or in an executemany
-    and an INSERT ... SELECT (SQLite), their stock counted;
+    """Stores checked rows a batch at a time: tags drawn from the counter in one statement, the assets
+    in one COPY or executemany, their "receive" events in one INSERT ... SELECT, their stock counted;
     at the end the delivery's row. All inside one savepoint, so that whatever refuses the import later
     (a bad row in a later batch, a unique constraint) takes every stored row back out, whoever called."""
 
@@ -278,16 +276,9 @@ class _Store:
             self._savepoint = db.session.begin_nested()
         tags = allocate_tags(db.session, len(rows))
         assets = [self._asset(tag, values) for tag, (_, values) in zip(tags, rows, strict=True)]
-        ids = allocate_ids(db.session(), self._assets, len(rows))
         try:
-            if ids is None:  # SQLite: the events are made from the asset rows, found by their tags
-                insert_rows(db.session(), self._assets, assets)
-                db.session.execute(self._receive_events(tags))
-            else:  # PostgreSQL: assets and events each by COPY (an INSERT ... SELECT took a fifth longer)
-                for asset, id_ in zip(assets, ids, strict=True):
-                    asset["id"] = id_
-                insert_rows(db.session(), self._assets, assets)
-                insert_rows(db.session(), self._events, self._receive_event_rows(assets))
+            insert_rows(db.session(), self._assets, assets)
+            db.session.execute(self._receive_events(tags))
         except (sa.exc.DBAPIError, psycopg.Error) as error:
             if not lost_to_another(error):
                 raise
@@ -322,22 +313,6 @@ class _Store:
             label_printed_at=None,
         )
         return row
-
-    def _receive_event_rows(self, assets: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each asset's "receive" event, for assets whose ids are known."""
-        details = json.dumps({"batch": self.batch}) if self.batch else None  # COPY takes JSON as text
-        return [
-            {
-                "at": self.now,
-                "actor_id": self.actor_id,
-                "asset_id": asset["id"],
-                "action": "receive",
-                "to_status": asset["status"].value,
-                "to_location_id": asset["location_id"],
-                "details": details,
-            }
-            for asset in assets
-        ]
 
     def _receive_events(self, tags: list[str]) -> sa.Insert:
         """Each asset's "receive" event, written from the asset rows just inserted (one statement, and

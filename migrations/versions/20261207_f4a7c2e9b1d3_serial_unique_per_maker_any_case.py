@@ -1,4 +1,4 @@
-"""serial unique per maker whatever the case of the maker's name; no separate indexes on serial and on status
+"""serial unique per maker whatever the case of the maker's name; no separate indexes on serial and on status; kit index of kit items only
 
 Revision ID: f4a7c2e9b1d3
 Revises: e8b3f1a6c2d4
@@ -68,9 +68,17 @@ def upgrade():
     op.create_index(
         'uq_assets_serial_make', 'assets', ['serial', sa.text('lower(make)')], unique=True
     )
+    # Only assets in a kit (few) in the kit index: a new asset, in none, has nothing to add to it.
+    op.drop_index('ix_assets_kit_id', table_name='assets')
+    op.create_index(
+        'ix_assets_kit_id', 'assets', ['kit_id'],
+        postgresql_where=sa.text('kit_id IS NOT NULL'), sqlite_where=sa.text('kit_id IS NOT NULL'),
+    )
 
 
 def downgrade():
+    op.drop_index('ix_assets_kit_id', table_name='assets')
+    op.create_index('ix_assets_kit_id', 'assets', ['kit_id'])
     op.drop_index('uq_assets_serial_make', table_name='assets')
     with _assets_rebuilt() as batch_op:
         # Always possible: the index dropped above was the stricter rule.

@@ -31,13 +31,17 @@ def _insert_assets(rows):
             )
 
 
-def _indexes() -> set[str]:
+def _index_definitions() -> dict[str, str]:
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
-            query = "SELECT indexname FROM pg_indexes WHERE tablename = 'assets'"
+            query = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'assets'"
         else:
-            query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assets'"
-        return set(conn.execute(sa.text(query)).scalars())
+            query = "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assets'"
+        return {name: definition for name, definition in conn.execute(sa.text(query))}
+
+
+def _indexes() -> set[str]:
+    return set(_index_definitions())
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index:sqlalchemy.exc.SAWarning")
@@ -63,6 +67,7 @@ def test_assets_clashing_by_the_case_of_their_maker_stop_the_upgrade_until_corre
         indexes = _indexes()
         assert {"uq_assets_serial_make", "ix_assets_make_prefix", "ix_assets_model_prefix"} <= indexes
         assert not {"ix_assets_serial", "ix_assets_status"} & indexes
+        assert "WHERE kit_id IS NOT NULL" in _index_definitions()["ix_assets_kit_id"].replace("(", "").replace(")", "")
         with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
             conn.execute(
                 sa.text(
@@ -75,6 +80,7 @@ def test_assets_clashing_by_the_case_of_their_maker_stop_the_upgrade_until_corre
         indexes = _indexes()
         assert "uq_assets_serial_make" not in indexes
         assert {"ix_assets_serial", "ix_assets_status", "ix_assets_make_prefix", "ix_assets_model_prefix"} <= indexes
+        assert "WHERE" not in _index_definitions()["ix_assets_kit_id"]
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM assets")).scalar() == 6
         db.engine.dispose()

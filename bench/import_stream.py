@@ -17,7 +17,7 @@ process's peak resident memory during
 the import (VmHWM, reset just before it, so the set-up does not count) and the rise of that peak above
 the resident memory just before the import. The
 targets (issue 18): 10,000 rows in under 1.5 s; 50,000 rows in under 300 MB peak. The machine is
-shared: compare the ratios within a run, not runs.
+shared: compare the ratios within a run, not runs (with --repeat the variants take turns).
 """
 
 from __future__ import annotations
@@ -206,12 +206,13 @@ def main() -> None:
         for rows in args.rows:
             manifest = work / f"manifest-{rows}.csv"
             write_manifest(manifest, rows)
-            figures: dict[str, dict] = {}
-            for variant in ("baseline", "new", "old"):
-                if variant not in trees:
-                    continue
-                runs = [run_child(variant, url, manifest, trees[variant]) for _ in range(args.repeat)]
-                figures[variant] = {k: statistics.median(r[k] for r in runs) for k in FIGURES}
+            # The variants take turns, run after run, so that a change in the machine's load falls on
+            # them alike.
+            runs: dict[str, list[dict]] = {v: [] for v in ("baseline", "new", "old") if v in trees}
+            for _ in range(args.repeat):
+                for variant, done in runs.items():
+                    done.append(run_child(variant, url, manifest, trees[variant]))
+            figures = {v: {k: statistics.median(r[k] for r in done) for k in FIGURES} for v, done in runs.items()}
             size = manifest.stat().st_size / 1e6
             print(f"\n{rows:,} rows ({size:.1f} MB of CSV)")
             print(f"  {'':9} {'time':>8} {'cpu':>7} {'peak RSS':>9} {'rise':>8}   ratios")

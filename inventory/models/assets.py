@@ -244,11 +244,15 @@ class RetireReason(enum.StrEnum):
 class Asset(Model):
     __tablename__ = "assets"
     __table_args__ = (
-        # Makers number their own products; two makers may use the same serial.
-        sa.UniqueConstraint("make", "serial"),
+        # Makers number their own products; two makers may use the same serial. A maker is one maker
+        # however its name is written ("Dell", "dell"), as the import and the single-asset form compare
+        # them. The serial comes first, so this index also answers a look-up by serial alone (scans,
+        # search, the import's checks): no separate index on serial to keep up at every insert.
+        sa.Index("uq_assets_serial_make", "serial", sa.func.lower(sa.column("make")).label("lower_make"), unique=True),
         # Stock counts group by these.
         sa.Index("ix_assets_location_type_status", "location_id", "type", "status"),
-        # The asset list's sorts, each with the id that makes its order total (paging by key).
+        # The asset list's sorts, each with the id that makes its order total (paging by key); the status
+        # one also answers every `status = …` filter (no index on status alone).
         sa.Index("ix_assets_type_id", "type", "id"),
         sa.Index("ix_assets_status_id", "status", "id"),
         sa.Index("ix_assets_make_model_id", "make", "model", "id"),
@@ -268,6 +272,14 @@ class Asset(Model):
         # A delivery's items, and what it brought (the deliveries page names each batch by its types and
         # makes): from the index alone, not 2,000 rows a batch.
         sa.Index("ix_assets_batch_type_make", "batch", "type", "make", postgresql_include=["received_at"]),
+        # A kit's items. Most assets are in no kit: only those that are are indexed, so that receiving
+        # (every new asset is in none) does not keep up an index of NULLs; `kit_id = …` implies the condition.
+        sa.Index(
+            "ix_assets_kit_id",
+            "kit_id",
+            postgresql_where=sa.text("kit_id IS NOT NULL"),
+            sqlite_where=sa.text("kit_id IS NOT NULL"),
+        ),
         sa.CheckConstraint("data_allowance_gb >= 0", name="data_allowance_gb"),
     )
 
@@ -276,7 +288,7 @@ class Asset(Model):
     type: Mapped[AssetType] = mapped_column(enum_type(AssetType, "asset_type"))
     make: Mapped[str] = mapped_column(sa.String(80))
     model: Mapped[str] = mapped_column(sa.String(120))
-    serial: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    serial: Mapped[str | None] = mapped_column(sa.String(64))  # looked up by uq_assets_serial_make
     imei: Mapped[str | None] = mapped_column(sa.String(15), unique=True)
     iccid: Mapped[str | None] = mapped_column(sa.String(22), unique=True)
     msisdn: Mapped[str | None] = mapped_column(sa.String(16))
@@ -286,8 +298,8 @@ class Asset(Model):
     wipe_certificate: Mapped[str | None] = mapped_column(sa.String(64))
     programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
-    status: Mapped[AssetStatus] = mapped_column(enum_type(AssetStatus, "asset_status"), index=True)
-    kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"), index=True)
+    status: Mapped[AssetStatus] = mapped_column(enum_type(AssetStatus, "asset_status"))  # ix_assets_status_id
+    kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kits.id"))  # ix_assets_kit_id
     # The delivery it arrived in, so a batch's labels can be printed together.
     batch: Mapped[str | None] = mapped_column(sa.String(32))
     received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

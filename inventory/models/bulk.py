@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
 from typing import Any
 
 import psycopg
@@ -14,13 +15,15 @@ from sqlalchemy.orm import Session
 
 def lost_to_another(error: BaseException) -> bool:
     """Whether a bulk write failed because another transaction wrote the same unique values at the same
-    moment: a unique violation (the other committed first), or a deadlock (each waited on a value the
-    other wrote first, and PostgreSQL ended one). Raised as SQLAlchemy's wrapper (an executemany, an
-    INSERT ... SELECT) or as psycopg's own error (a COPY, which goes to the driver directly)."""
+    moment: a unique violation (the other committed first: the unique tag, IMEI and ICCID, and the serial
+    per maker whatever the case of its name, uq_assets_serial_make), or a deadlock (each waited on a value
+    the other wrote first, and PostgreSQL ended one). Raised as SQLAlchemy's wrapper (an executemany, an
+    INSERT ... SELECT) or as psycopg's own error (a COPY, which goes to the driver directly). Any other
+    refusal (a foreign key, a check) is a fault of ours, not a race, and is not taken for one."""
     cause = getattr(error, "orig", None) or error
-    return isinstance(error, sa.exc.IntegrityError) or isinstance(
-        cause, psycopg.errors.IntegrityError | psycopg.errors.DeadlockDetected
-    )
+    if isinstance(cause, psycopg.errors.UniqueViolation | psycopg.errors.DeadlockDetected):
+        return True
+    return isinstance(cause, sqlite3.IntegrityError) and str(cause).startswith("UNIQUE constraint failed")
 
 
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -42,9 +45,16 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
+    # Enums are stored by value (models.columns.enum_type); psycopg would write their names. Only the
+    # enum columns are looked at, not every value of every row.
+    enums = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, sa.Enum)]
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([_plain(row[name]) for name in columns])
+            values = [row[name] for name in columns]
+            for i in enums:
+                if isinstance(values[i], enum.Enum):
+                    values[i] = values[i].value
+            copy.write_row(values)
 
 
 def among(session: Session, column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
@@ -54,8 +64,3 @@ def among(session: Session, column: sa.ColumnElement, values: list) -> sa.Column
     if session.get_bind().dialect.name == "postgresql":
         return column == sa.any_(sa.literal(values, postgresql.ARRAY(column.type)))
     return column.in_(values)
-
-
-def _plain(value: Any) -> Any:
-    # Enums are stored by value (models.columns.enum_type); psycopg would write their names.
-    return value.value if isinstance(value, enum.Enum) else value

@@ -17,6 +17,7 @@ The refused one rechecks the batch, now seeing the other's rows, and names the r
 from __future__ import annotations
 
 import contextlib
+import gc
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -114,18 +115,19 @@ def import_manifest(
     errors: list[RowError] = []
     checked = 0
     try:
-        for chunk in _batches(iter(stream), BATCH_ROWS):
-            cleaned: Rows = []
-            for row_number, raw in chunk:
-                values, row_errors = asset_fields.clean(raw)
-                errors.extend(RowError(row_number, f, m) for f, m in row_errors)
-                cleaned.append((row_number, values))
-            errors.extend(checker.check(cleaned))
-            checked += len(cleaned)
-            if store is not None and not errors and not file_errors:
-                errors.extend(store.add(cleaned))
-            if progress:
-                progress(checked, max(stream.lines - 1, checked))
+        with _long_lived_set_aside():
+            for chunk in _batches(iter(stream), BATCH_ROWS):
+                cleaned: Rows = []
+                for row_number, raw in chunk:
+                    values, row_errors = asset_fields.clean(raw)
+                    errors.extend(RowError(row_number, f, m) for f, m in row_errors)
+                    cleaned.append((row_number, values))
+                errors.extend(checker.check(cleaned))
+                checked += len(cleaned)
+                if store is not None and not errors and not file_errors:
+                    errors.extend(store.add(cleaned))
+                if progress:
+                    progress(checked, max(stream.lines - 1, checked))
     except BaseException:
         if store is not None:
             with contextlib.suppress(Exception):  # the error says more than a failed rollback would
@@ -143,6 +145,21 @@ def import_manifest(
         return ReceiveResult(dry_run=True, checked=checked)
     store.finish()
     return ReceiveResult(created=len(store.tags), tags=store.tags, batch=store.batch, checked=checked)
+
+
+@contextlib.contextmanager
+def _long_lived_set_aside() -> Iterator[None]:
+    """The objects alive before the import (the app's modules, SQLAlchemy's and Flask's state: some
+    hundreds of thousands) left out of Python's cyclic garbage collection while it runs. The rows an
+    import makes would otherwise set off a full collection, which walks all of them: 0.14 s of a
+    10,000-row import, a tenth of it. Refcounting still frees everything as usual; objects in cycles
+    are collected as usual afterwards. Process-wide, so a second import at once in another thread may
+    put them back early: that only costs it the time saved, nothing else."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _batches(rows: Iterator, size: int) -> Iterator[list]:
@@ -284,7 +301,8 @@ class _Store:
     def _asset(self, tag: str, values: dict) -> dict[str, Any]:
         # A data-bearing device goes on the shelf only with proof its last owner's data is gone.
         ready = values["type"] not in DATA_BEARING or values["wipe_certificate"]
-        row = {k: v for k, v in values.items() if k not in ("programme", "location")}
+        row = dict(values)
+        del row["programme"], row["location"]
         row.update(
             tag=tag,
             batch=self.batch,

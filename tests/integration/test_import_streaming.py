@@ -193,14 +193,16 @@ def test_two_imports_at_once_with_one_serial_in_common_give_one_success_and_a_re
 
 
 @pytest.mark.slow
-def test_a_serial_stored_between_the_check_and_the_insert_is_refused_naming_its_row(app, world):
+@pytest.mark.parametrize("make", ["ReUse", "REUSE"])
+def test_a_serial_stored_between_the_check_and_the_insert_is_refused_naming_its_row(app, world, make):
     """The race itself: another transaction holds the same serial, uncommitted, while the import checks
     (and sees nothing) and inserts (and waits on the unique index); it commits, and the import is
     refused by the constraint, rechecks, and names the row. On SQLite writers queue instead, so the
-    import checks after the other commits and names the same row."""
+    import checks after the other commits and names the same row. The maker's name written in another
+    case is the same maker: the unique index is on the lower-case name, so the import waits all the same."""
     holding, release = threading.Event(), threading.Event()
     warehouse_id = world.warehouse.id  # ORM objects stay in this thread's session
-    raw = {"type": "chair", "make": "ReUse", "model": "Office chair", "serial": "S00001503", "location": "WH-MAIN"}
+    raw = {"type": "chair", "make": make, "model": "Office chair", "serial": "S00001503", "location": "WH-MAIN"}
 
     def other():
         with app.app_context():

@@ -113,3 +113,30 @@ def test_receive_one_reports_errors_by_field(world, make_asset):
             world.warehouse,
         )
     assert refused.value.errors == {"json": {"iccid": ["iccid 8944102600044000003 is already stored"]}}
+
+
+def test_the_database_itself_refuses_one_serial_under_one_maker_written_in_two_cases(world, make_asset):
+    """The unique index, not only the import's check: a writer that skips the checks (or races them)
+    cannot store "dell" beside "Dell" with the same serial; another maker's same serial is still fine."""
+    stored = make_asset("laptop", make="Dell", serial="CN0FX123")
+    copy = {
+        "tag": "ZZZZZZZ",
+        "type": "laptop",
+        "model": "Latitude 5400",
+        "status": "in_stock",
+        "location_id": stored.location_id,
+        "received_at": stored.received_at,
+    }
+    for make in ("dell", "DELL", "Dell"):
+        with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+            db.session.execute(sa.insert(Asset).values({**copy, "make": make, "serial": "CN0FX123"}))
+    db.session.execute(sa.insert(Asset).values({**copy, "make": "Lenovo", "serial": "CN0FX123", "tag": "ZZZZZZY"}))
+    assert db.session.scalar(sa.select(sa.func.count()).where(Asset.serial == "CN0FX123")) == 2
+
+
+def test_a_serial_stored_under_the_maker_in_another_case_is_refused_by_the_single_asset_form(world, make_asset):
+    make_asset("laptop", make="Dell", serial="CN0FX124")
+    with pytest.raises(InvalidInput) as refused:
+        make_asset("laptop", make="DELL", serial="cn0fx124")
+    assert refused.value.errors == {"json": {"serial": ["serial CN0FX124 (make dell) is already stored"]}}
+    assert count(Asset) == 1

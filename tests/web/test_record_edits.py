@@ -93,6 +93,20 @@ def test_a_serial_another_asset_has_is_refused_with_a_conflict_whatever_else_cha
     assert stored(second.tag).serial == second.serial
 
 
+def test_a_maker_renamed_to_another_case_of_a_maker_that_has_the_serial_is_refused_with_a_conflict(
+    client, world, make_asset
+):
+    """The serial is unique per maker whatever the case of its name (uq_assets_serial_make): correcting
+    "Dell" to "DELL" on an asset whose serial another "dell" asset has is a 409, not a second Dell."""
+    make_asset("laptop", make="dell", serial="CN0FX200")
+    other = make_asset("laptop", make="Lenovo", serial="CN0FX200")
+    refused = client.patch(f"/api/v1/assets/{other.tag}", json={"make": "DELL"}, headers=world.headers["warehouse"])
+    assert refused.status_code == 409 and "already has an asset with serial number CN0FX200" in refused.json["message"]
+    assert stored(other.tag).make == "Lenovo"
+    renamed = client.patch(f"/api/v1/assets/{other.tag}", json={"make": "LENOVO"}, headers=world.headers["warehouse"])
+    assert renamed.status_code == 200 and stored(other.tag).make == "LENOVO"  # its own maker in another case
+
+
 def test_an_admin_changes_a_programme_and_others_cannot(as_role, world, client):
     admin, token = as_role("admin")
     page = admin.get("/admin/programmes/dii/edit")

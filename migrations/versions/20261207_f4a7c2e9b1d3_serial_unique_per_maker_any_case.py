@@ -1,7 +1,7 @@
 """serial unique per maker whatever the case of the maker's name; no separate indexes on serial and on status; kit index of kit items only
 
 Revision ID: f4a7c2e9b1d3
-Revises: e8b3f1a6c2d4
+Revises: f4c2a9d7e1b3
 Create Date: 2026-12-07 21:30:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = 'f4a7c2e9b1d3'
-down_revision = 'e8b3f1a6c2d4'
+down_revision = 'f4c2a9d7e1b3'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 
 from inventory.extensions import db
 
-BEFORE = "e8b3f1a6c2d4"
+BEFORE = "f4c2a9d7e1b3"
 REVISION = "f4a7c2e9b1d3"
 
 

@@ -24,6 +24,7 @@ from .background_jobs import BackgroundJob, JobStatus  # noqa: F401, E402
 from .columns import as_utc, utcnow  # noqa: F401
 from .counts import (  # noqa: F401, E402
     NO_TEMPLATE,
+    PLANS_OPEN_BY_END,
     TALLIES,
     Delivery,
     KitCount,

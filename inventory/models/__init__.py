@@ -27,6 +27,7 @@ from .counts import (  # noqa: F401, E402
     PLANS_OPEN_BY_END,
     TALLIES,
     Delivery,
+    DeliveryContent,
     KitCount,
     OutcomeCount,
     OutcomeMonthCount,

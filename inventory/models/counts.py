@@ -67,6 +67,19 @@ class Delivery(Model):
     labelled: Mapped[int] = mapped_column(default=0)
 
 
+class DeliveryContent(Model):
+    """How many assets of each type and make a delivery batch holds, kept by the tally below: the
+    deliveries page names each batch by what it brought from these few rows, not by grouping its
+    thousands of assets. A row whose count falls to 0 (an asset's make corrected) stays, at 0."""
+
+    __tablename__ = "delivery_contents"
+
+    batch: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    make: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 class OutcomeCount(Model):
     """The outcome report's figures by metric, programme, participant's area and day (and asset type for
     assets issued): the report adds up days instead of aggregating loans, assessments and plans."""
@@ -167,6 +180,12 @@ def _labelled_key(v: dict[str, Any]) -> tuple | None:
     if v["batch"] is None or v["label_printed_at"] is None:
         return None
     return (v["batch"],)
+
+
+def _contents_key(v: dict[str, Any]) -> tuple | None:
+    if v["batch"] is None:
+        return None
+    return (v["batch"], str(v["type"]), v["make"])
 
 
 # --- the outcome report's figures, by the participant's programme and area ------------------------
@@ -394,6 +413,20 @@ TALLIES: tuple[Tally, ...] = (
             .select_from(Delivery)
             .outerjoin(Asset, sa.and_(Asset.batch == Delivery.batch, Asset.label_printed_at.is_not(None)))
             .group_by(Delivery.batch),
+        ),
+    ),
+    Tally(
+        "delivery contents",
+        Asset,
+        ("batch", "type", "make"),
+        _one(_contents_key),
+        DeliveryContent,
+        ("batch", "type", "make"),
+        recount=lambda session: _grouped(
+            session,
+            sa.select(Asset.batch, Asset.type, Asset.make, sa.func.count())
+            .where(Asset.batch.is_not(None))
+            .group_by(Asset.batch, Asset.type, Asset.make),
         ),
     ),
     *_outcome_tally(

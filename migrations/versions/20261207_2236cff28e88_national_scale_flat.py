@@ -1,4 +1,4 @@
-"""national scale, flat: outcome counts by day; plans not ended early kept by their last day
+"""national scale, flat: outcome counts by day; plans not ended early kept by their last day; delivery contents
 
 Revision ID: 2236cff28e88
 Revises: e8b3f1a6c2d4
@@ -64,8 +64,25 @@ def upgrade():
     op.create_index("ix_data_plans_starts_on", "data_plans", ["starts_on"])
     _fill_open_plans(op.get_bind())
 
+    # What each delivery batch brought, by type and make, kept (models.counts.DeliveryContent).
+    op.create_table(
+        "delivery_contents",
+        sa.Column("batch", sa.String(length=32), nullable=False),
+        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("make", sa.String(length=80), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("batch", "type", "make", name=op.f("pk_delivery_contents")),
+    )
+    op.execute(
+        sa.text(
+            "INSERT INTO delivery_contents (batch, type, make, count)"
+            " SELECT batch, type, make, count(*) FROM assets WHERE batch IS NOT NULL GROUP BY batch, type, make"
+        )
+    )
+
 
 def downgrade():
+    op.drop_table("delivery_contents")
     op.execute(sa.text(f"DELETE FROM outcome_month_counts WHERE metric = '{METRIC}'"))
     op.execute(sa.text(f"DELETE FROM outcome_counts WHERE metric = '{METRIC}'"))
     op.drop_index("ix_data_plans_starts_on", table_name="data_plans")

@@ -1,6 +1,7 @@
 """What is stored: one module per aggregate. Importing this package registers every table."""
 
-from . import tallying  # noqa: F401, E402  (keeps the counts: registers its flush and commit hooks)
+# Each registers its flush and commit hooks: tallying keeps the counts, involvement participants' last day.
+from . import involvement, tallying  # noqa: F401, E402
 from .access_log import AccessAction, AccessChannel, AccessLogEntry  # noqa: F401
 from .assessments import Assessment, Transfer, TransferItem, Venue  # noqa: F401, E402
 from .assets import (  # noqa: F401

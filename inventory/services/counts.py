@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import TALLIES, Tally
+from ..models import TALLIES, Participant, Tally
+from ..models.involvement import last_days
+
+LAST_DAYS = "participants.last_involved_on"
 
 
 @dataclass(frozen=True)
 class Difference:
     tally: str
     key: tuple
-    kept: int
-    counted: int
+    kept: int | date | None  # a date for LAST_DAYS, kept like the counts
+    counted: int | date | None
 
     def __str__(self) -> str:
         return f"{self.tally} {'/'.join(str(k) for k in self.key)}: kept {self.kept}, counted {self.counted}"
@@ -77,7 +82,16 @@ def differences(*, lock: bool = True) -> list[Difference]:
         for key in sorted(kept.keys() | counted.keys(), key=str):
             if kept.get(key, 0) != counted.get(key, 0):
                 found.append(Difference(_name(table, column), key, kept.get(key, 0), counted.get(key, 0)))
-    return found
+    return found + _last_days_wrong()
+
+
+def _last_days_wrong() -> list[Difference]:
+    """Participants whose kept last day of involvement is not what their rows say."""
+    counted = {pid: day for pid, day in db.session.execute(last_days())}
+    kept = db.session.execute(sa.select(Participant.id, Participant.last_involved_on)).all()
+    return [
+        Difference(LAST_DAYS, (pid,), day, counted.get(pid)) for pid, day in sorted(kept) if day != counted.get(pid)
+    ]
 
 
 def repair() -> list[Difference]:
@@ -85,6 +99,11 @@ def repair() -> list[Difference]:
     built by bulk loading has tens of thousands of counts to write."""
     _lock(exclusive=True)
     wrong = differences(lock=False)
+    days = [{"pid": d.key[0], "day": d.counted} for d in wrong if d.tally == LAST_DAYS]
+    if days:
+        t = cast(sa.Table, Participant.__table__)
+        statement = sa.update(t).where(t.c.id == sa.bindparam("pid")).values(last_involved_on=sa.bindparam("day"))
+        db.session.connection().execute(statement, days)
     for (table, column), tallies in _tables().items():
         name, key_columns = _name(table, column), tallies[0].key_columns
         fixes = [d for d in wrong if d.tally == name]

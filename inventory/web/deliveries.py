@@ -69,7 +69,7 @@ def batch_names(batches: list[str]) -> dict[str, str]:
         earliest = (
             sa.select(Asset.batch, sa.func.min(Asset.received_at)).where(Asset.batch.in_(undated)).group_by(Asset.batch)
         )
-        received |= {batch: at for batch, at in db.session.execute(earliest)}
+        received |= {batch: at for batch, at in db.session.execute(earliest) if batch is not None}
     return {
         batch: f"{words.ukdate(received[batch])}: {', '.join(found[:3])}{' and more' if len(found) > 3 else ''}"
         for batch, found in parts.items()

@@ -1,4 +1,4 @@
-"""national scale, flat: outcome counts by day; plans not ended early kept by their last day; delivery contents
+"""national scale, flat: outcome counts by day; plans not ended early kept by their last day; delivery contents; participants' last day of involvement
 
 Revision ID: 2236cff28e88
 Revises: e8b3f1a6c2d4
@@ -57,6 +57,28 @@ def _fill_open_plans(conn):
             conn.execute(table.insert(), values[start : start + 1000])
 
 
+def _fill_last_days(conn):
+    """Each participant's last dated day, from their rows (models.involvement keeps it from here on)."""
+    last = {}
+    for sql in (
+        "SELECT participant_id, max(issued_on) FROM loans GROUP BY participant_id",
+        "SELECT l.participant_id, max(i.returned_on) FROM loan_items i JOIN loans l ON l.id = i.loan_id"
+        " WHERE i.returned_on IS NOT NULL GROUP BY l.participant_id",
+        "SELECT participant_id, max(taken_on) FROM assessments GROUP BY participant_id",
+        "SELECT participant_id, max(transferred_on) FROM transfers GROUP BY participant_id",
+        "SELECT participant_id, max(coalesce(ended_on, ends_on)) FROM data_plans GROUP BY participant_id",
+    ):
+        for pid, day in conn.execute(sa.text(sql)):
+            if day is not None:
+                day = _day(day)
+                if pid not in last or last[pid] < day:
+                    last[pid] = day
+    update = sa.text("UPDATE participants SET last_involved_on = :day WHERE id = :pid")
+    values = [{"pid": pid, "day": day} for pid, day in sorted(last.items())]
+    for start in range(0, len(values), 5000):
+        conn.execute(update, values[start : start + 5000])
+
+
 def upgrade():
     # The days at a report's ends, read as one range of a month's rows, not by scanning every day's.
     op.create_index("ix_outcome_counts_day", "outcome_counts", ["day"])
@@ -73,6 +95,11 @@ def upgrade():
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("batch", "type", "make", name=op.f("pk_delivery_contents")),
     )
+    # The nightly retention job finds those whose last day just passed its cut-off by this index.
+    with op.batch_alter_table("participants") as batch:
+        batch.add_column(sa.Column("last_involved_on", sa.Date(), nullable=True))
+        batch.create_index("ix_participants_last_involved_on", ["last_involved_on"])
+    _fill_last_days(op.get_bind())
     op.execute(
         sa.text(
             "INSERT INTO delivery_contents (batch, type, make, count)"
@@ -82,6 +109,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("participants") as batch:
+        batch.drop_index("ix_participants_last_involved_on")
+        batch.drop_column("last_involved_on")
     op.drop_table("delivery_contents")
     op.execute(sa.text(f"DELETE FROM outcome_month_counts WHERE metric = '{METRIC}'"))
     op.execute(sa.text(f"DELETE FROM outcome_counts WHERE metric = '{METRIC}'"))

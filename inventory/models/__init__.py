@@ -40,6 +40,7 @@ from .counts import (  # noqa: F401, E402
 from .events import Event, Snapshot  # noqa: F401
 from .found_reports import FoundReport  # noqa: F401, E402
 from .idempotency import IdempotencyKey  # noqa: F401, E402
+from .involvement import LastInvolved  # noqa: F401, E402
 from .kept_forms import KeptForm  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .loan_changes import LoanSwap, SimToBar  # noqa: F401, E402

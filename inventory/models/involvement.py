@@ -1,12 +1,14 @@
-"""Keeps each participant's last day of involvement (Participant.last_involved_on): every flush notes
-whose loans, returns, assessments, transfers or data plans it wrote, and the commit sets their day again
-from their rows, exactly, so that a change that moves it earlier (a SIM back before its plan's end) is
-kept as faithfully as one that moves it later.
+"""The last day of each participant's involvement (a loan issued, an item returned, an assessment, a
+transfer, a data plan's end), kept in its own table: the nightly retention job finds by its index the few
+whose last day just passed the cut-off. Every flush notes whose dated rows it wrote, and the commit sets
+their day again from their rows, exactly, so a change that moves it earlier (a SIM back before its plan's
+end) is kept as faithfully as one that moves it later.
 
-Why at commit, under a lock on their rows, in id order: two transactions changing one participant's rows
-at once would each see only their own; the second waits for the first to commit, then reads both. Taking
-the rows in id order, at the end, is the order every transaction takes them in (no deadlocks), as the kept
-counts do (models/tallying.py)."""
+Why its own table, written at commit, its rows locked in id order before they are read: two transactions
+changing one participant's rows at once would each see only their own, so the second waits for the first
+and then reads both. Those locks are the last a transaction takes, in one order, as the kept counts' are
+(models/tallying.py), so they cannot close a circle: a lock on the participant's own row could, with a
+transaction that holds it (an assessment) and waits for an asset the other holds (a return's SIM)."""
 
 from __future__ import annotations
 
@@ -16,12 +18,24 @@ from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.util import identity_key
 
+from ..extensions import Model
 from .assessments import Assessment, Transfer
 from .loans import DataPlan, Loan, LoanItem
-from .participants import Participant
+
+
+class LastInvolved(Model):
+    """A participant's last dated day (None: no dated row yet). No foreign key: inserting a row would
+    take a share lock on the participant's row, which a transaction holding it for update would block."""
+
+    __tablename__ = "participant_last_days"
+
+    participant_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[date | None] = mapped_column(sa.Date, index=True)
+
 
 _TOUCHED = "involvement_touched"  # Session.info key: ids of participants whose dated rows were written
 
@@ -89,7 +103,7 @@ def _keep(session: Session) -> None:
 
 def last_days(participant_ids: Iterable[int] | None = None) -> sa.Select:
     """(participant id, their last dated day) for those of them (None: everyone) with any dated row,
-    from the rows: what Participant.last_involved_on keeps."""
+    from the rows: what LastInvolved keeps."""
     ids = None if participant_ids is None else list(participant_ids)
 
     def of(column):
@@ -111,13 +125,25 @@ def last_days(participant_ids: Iterable[int] | None = None) -> sa.Select:
 
 def keep(session: Session, participant_ids: list[int]) -> None:
     """Set these participants' last day of involvement from their rows (ids sorted: the lock order)."""
-    table = cast(sa.Table, Participant.__table__)
+    table = cast(sa.Table, LastInvolved.__table__)
+    postgres = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(participant_ids), 1000):
         ids = participant_ids[start : start + 1000]
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(sa.select(table.c.id).where(table.c.id.in_(ids)).order_by(table.c.id).with_for_update())
+        rows = [{"participant_id": pid, "day": None} for pid in ids]
+        if postgres:
+            # Make sure each row is there, then lock them: a row another transaction is writing is waited
+            # for, and what is read next (a statement of its own) sees what that transaction committed.
+            session.execute(postgresql.insert(table).on_conflict_do_nothing(), rows)
+            session.execute(
+                sa.select(table.c.participant_id)
+                .where(table.c.participant_id.in_(ids))
+                .order_by(table.c.participant_id)
+                .with_for_update()
+            )
+        else:  # SQLite: one writer at a time already
+            session.execute(sqlite.insert(table).on_conflict_do_nothing(), rows)
         found: dict[int, date] = {pid: day for pid, day in session.execute(last_days(ids))}
         session.execute(
-            sa.update(table).where(table.c.id == sa.bindparam("pid")).values(last_involved_on=sa.bindparam("day")),
-            [{"pid": pid, "day": found.get(pid)} for pid in ids],
+            sa.update(table).where(table.c.participant_id == sa.bindparam("pid")).values(day=sa.bindparam("d")),
+            [{"pid": pid, "d": found.get(pid)} for pid in ids],
         )

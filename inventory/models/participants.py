@@ -58,10 +58,6 @@ class Participant(Model):
     enrolled_on: Mapped[date] = mapped_column(sa.Date, index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
     erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # The last day of their involvement as their rows say (a loan issued, an item returned, an assessment,
-    # a transfer, a data plan's end), kept at each commit that changes those rows (models/involvement.py):
-    # the nightly retention job finds by this index the few whose last day just passed its cut-off.
-    last_involved_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
 
     programme: Mapped[Programme] = relationship(lazy="joined")
     advocate: Mapped[User] = relationship(lazy="joined")

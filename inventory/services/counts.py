@@ -15,10 +15,10 @@ from typing import cast
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import TALLIES, Participant, Tally
+from ..models import TALLIES, LastInvolved, Tally
 from ..models.involvement import last_days
 
-LAST_DAYS = "participants.last_involved_on"
+LAST_DAYS = "participant_last_days"
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ def _lock(exclusive: bool) -> None:
     """Hold off writers while recounting: a change committed between reading the rows and reading the
     counts would look like a difference. (SQLite's writer lock, taken at BEGIN, does this already.)"""
     if db.session.get_bind().dialect.name == "postgresql":
-        tables = ", ".join(sorted({t.table.__tablename__ for t in TALLIES}))  # type: ignore[attr-defined]
+        kept = {t.table.__tablename__ for t in TALLIES} | {LastInvolved.__tablename__}  # type: ignore[attr-defined]
+        tables = ", ".join(sorted(kept))
         mode = "SHARE ROW EXCLUSIVE" if exclusive else "SHARE"
         db.session.execute(sa.text(f"LOCK TABLE {tables} IN {mode} MODE"))
 
@@ -88,9 +89,11 @@ def differences(*, lock: bool = True) -> list[Difference]:
 def _last_days_wrong() -> list[Difference]:
     """Participants whose kept last day of involvement is not what their rows say."""
     counted = {pid: day for pid, day in db.session.execute(last_days())}
-    kept = db.session.execute(sa.select(Participant.id, Participant.last_involved_on)).all()
+    kept = {pid: day for pid, day in db.session.execute(sa.select(LastInvolved.participant_id, LastInvolved.day))}
     return [
-        Difference(LAST_DAYS, (pid,), day, counted.get(pid)) for pid, day in sorted(kept) if day != counted.get(pid)
+        Difference(LAST_DAYS, (pid,), kept.get(pid), counted.get(pid))
+        for pid in sorted(kept.keys() | counted.keys())
+        if kept.get(pid) != counted.get(pid)
     ]
 
 
@@ -99,11 +102,13 @@ def repair() -> list[Difference]:
     built by bulk loading has tens of thousands of counts to write."""
     _lock(exclusive=True)
     wrong = differences(lock=False)
-    days = [{"pid": d.key[0], "day": d.counted} for d in wrong if d.tally == LAST_DAYS]
+    days = [d for d in wrong if d.tally == LAST_DAYS]
     if days:
-        t = cast(sa.Table, Participant.__table__)
-        statement = sa.update(t).where(t.c.id == sa.bindparam("pid")).values(last_involved_on=sa.bindparam("day"))
-        db.session.connection().execute(statement, days)
+        t = cast(sa.Table, LastInvolved.__table__)
+        db.session.execute(sa.delete(t).where(t.c.participant_id.in_([d.key[0] for d in days])))
+        db.session.connection().execute(
+            sa.insert(t), [{"participant_id": d.key[0], "day": d.counted} for d in days if d.counted is not None]
+        )
     for (table, column), tallies in _tables().items():
         name, key_columns = _name(table, column), tallies[0].key_columns
         fixes = [d for d in wrong if d.tally == name]

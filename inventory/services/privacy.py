@@ -20,6 +20,7 @@ from ..models import (
     Asset,
     AssetStatus,
     DataPlan,
+    LastInvolved,
     Loan,
     LoanItem,
     Participant,
@@ -108,17 +109,20 @@ def _forget(ids: sa.Select) -> list[int]:
 
 def _just_expired(cutoff: date, started_before: datetime, days: int) -> sa.CompoundSelect:
     """Participants whose last day lies in the `days` before the cut-off: the only ones whose involvement
-    can have ended since the last run. Their last dated day is kept on their row (models/involvement.py);
-    one who has none, or whose rows all end before the cut-off, may still have been written (created_at)
-    in those days. Both are ranges of an index, holding only those who may be due, so a run reads the
-    night's few people, not everyone active a month before the cut-off."""
+    can have ended since the last run. Their last dated day is kept (models/involvement.py); one who has
+    none, or whose rows all end before the cut-off, may still have been written (created_at) in those
+    days. Both are ranges of an index holding only those who may be due, so a run reads the night's few
+    people, not everyone with any row dated in the look-back."""
     since = cutoff - timedelta(days=days)
+    last = LastInvolved.day
     return sa.union(
-        sa.select(Participant.id).where(Participant.last_involved_on >= since, Participant.last_involved_on < cutoff),
-        sa.select(Participant.id).where(
+        sa.select(LastInvolved.participant_id).where(last >= since, last < cutoff),
+        sa.select(Participant.id)
+        .outerjoin(LastInvolved, LastInvolved.participant_id == Participant.id)
+        .where(
             Participant.created_at >= started_before - timedelta(days=days),
             Participant.created_at < started_before,
-            sa.or_(Participant.last_involved_on.is_(None), Participant.last_involved_on < cutoff),
+            sa.or_(last.is_(None), last < cutoff),
         ),
     )
 

@@ -1,4 +1,4 @@
-"""national scale, flat: outcome counts by day; plans not ended early kept by their last day; delivery contents; participants' last day of involvement
+"""national scale, flat: outcome counts by day; plans not ended early kept by their last day; delivery contents; participants' last days of involvement
 
 Revision ID: 2236cff28e88
 Revises: e8b3f1a6c2d4
@@ -73,10 +73,10 @@ def _fill_last_days(conn):
                 day = _day(day)
                 if pid not in last or last[pid] < day:
                     last[pid] = day
-    update = sa.text("UPDATE participants SET last_involved_on = :day WHERE id = :pid")
-    values = [{"pid": pid, "day": day} for pid, day in sorted(last.items())]
+    table = sa.table("participant_last_days", sa.column("participant_id"), sa.column("day", sa.Date))
+    values = [{"participant_id": pid, "day": day} for pid, day in sorted(last.items())]
     for start in range(0, len(values), 5000):
-        conn.execute(update, values[start : start + 5000])
+        conn.execute(table.insert(), values[start : start + 5000])
 
 
 def upgrade():
@@ -96,9 +96,14 @@ def upgrade():
         sa.PrimaryKeyConstraint("batch", "type", "make", name=op.f("pk_delivery_contents")),
     )
     # The nightly retention job finds those whose last day just passed its cut-off by this index.
-    with op.batch_alter_table("participants") as batch:
-        batch.add_column(sa.Column("last_involved_on", sa.Date(), nullable=True))
-        batch.create_index("ix_participants_last_involved_on", ["last_involved_on"])
+    # No foreign key to participants: models.involvement.LastInvolved says why.
+    op.create_table(
+        "participant_last_days",
+        sa.Column("participant_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("day", sa.Date(), nullable=True),
+        sa.PrimaryKeyConstraint("participant_id", name=op.f("pk_participant_last_days")),
+    )
+    op.create_index("ix_participant_last_days_day", "participant_last_days", ["day"])
     _fill_last_days(op.get_bind())
     op.execute(
         sa.text(
@@ -109,9 +114,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("participants") as batch:
-        batch.drop_index("ix_participants_last_involved_on")
-        batch.drop_column("last_involved_on")
+    op.drop_index("ix_participant_last_days_day", table_name="participant_last_days")
+    op.drop_table("participant_last_days")
     op.drop_table("delivery_contents")
     op.execute(sa.text(f"DELETE FROM outcome_month_counts WHERE metric = '{METRIC}'"))
     op.execute(sa.text(f"DELETE FROM outcome_counts WHERE metric = '{METRIC}'"))

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db, unit_of_work
-from inventory.models import Notification, NotificationKind, NotificationStatus, Participant
+from inventory.models import LastInvolved, Notification, NotificationKind, NotificationStatus, Participant
 from inventory.services import notifications, privacy, reminders, scheduler_status
 from scheduler.jobs import JOBS, in_context
 from tests.conftest import TODAY
@@ -172,7 +172,13 @@ def test_nightly_runs_that_look_back_one_day_erase_everyone_on_the_night_their_l
                 sa.update(Participant).where(Participant.id == people[name].id).values(created_at=written)
             )
     with unit_of_work(write=False):
-        kept = dict(db.session.execute(sa.select(Participant.name, Participant.last_involved_on)).all())
+        kept = dict(
+            db.session.execute(
+                sa.select(Participant.name, LastInvolved.day).outerjoin(
+                    LastInvolved, LastInvolved.participant_id == Participant.id
+                )
+            ).all()
+        )
     assert kept["sim back"] == day(-5) and kept["returned"] == day(-1) and kept["only written"] is None
 
     erased_on: dict[int, int] = {}

@@ -103,12 +103,13 @@ def repair() -> list[Difference]:
     _lock(exclusive=True)
     wrong = differences(lock=False)
     days = [d for d in wrong if d.tally == LAST_DAYS]
-    if days:
-        t = cast(sa.Table, LastInvolved.__table__)
-        db.session.execute(sa.delete(t).where(t.c.participant_id.in_([d.key[0] for d in days])))
-        db.session.connection().execute(
-            sa.insert(t), [{"participant_id": d.key[0], "day": d.counted} for d in days if d.counted is not None]
-        )
+    t = cast(sa.Table, LastInvolved.__table__)
+    for start in range(0, len(days), 1000):  # a national database built in bulk has 100,000 to write
+        part = days[start : start + 1000]
+        db.session.execute(sa.delete(t).where(t.c.participant_id.in_([d.key[0] for d in part])))
+        written = [{"participant_id": d.key[0], "day": d.counted} for d in part if d.counted is not None]
+        if written:
+            db.session.connection().execute(sa.insert(t), written)
     for (table, column), tallies in _tables().items():
         name, key_columns = _name(table, column), tallies[0].key_columns
         fixes = [d for d in wrong if d.tally == name]

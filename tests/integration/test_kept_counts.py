@@ -148,6 +148,36 @@ def test_the_check_finds_a_change_behind_the_models_back_and_the_repair_puts_it_
     _agree()
 
 
+def test_the_check_finds_a_last_day_changed_behind_the_models_back_and_the_repair_puts_it_right(
+    world, make_asset, make_participant, issue
+):
+    """Participants' last days of involvement are kept like the counts: a loan's date changed by hand, and
+    a kept day lost, are listed by the check and set from the rows by the repair."""
+    from datetime import timedelta
+
+    from inventory.models import LastInvolved, Loan
+
+    dated, lost = make_participant(), make_participant()
+    loan = issue(dated, make_asset("chair").tag, issued_on=TODAY - timedelta(days=3))
+    issue(lost, make_asset("chair").tag, issued_on=TODAY - timedelta(days=5))
+    with unit_of_work():
+        db.session.execute(sa.update(Loan).where(Loan.id == loan["id"]).values(issued_on=TODAY - timedelta(days=9)))
+        db.session.execute(sa.delete(LastInvolved).where(LastInvolved.participant_id == lost.id))
+    with unit_of_work(write=False):
+        wrong = counts.differences()
+    # (The loan's day moved its outcome counts too: listed, and repaired, with the rest.)
+    assert {(d.key, d.kept, d.counted) for d in wrong if d.tally == "participant_last_days"} == {
+        ((dated.id,), TODAY - timedelta(days=3), TODAY - timedelta(days=9)),
+        ((lost.id,), None, TODAY - timedelta(days=5)),
+    }
+    with unit_of_work():
+        assert len(counts.repair()) == len(wrong)
+    with unit_of_work(write=False):
+        kept = dict(db.session.execute(sa.select(LastInvolved.participant_id, LastInvolved.day)).all())
+    assert kept == {dated.id: TODAY - timedelta(days=9), lost.id: TODAY - timedelta(days=5)}
+    _agree()
+
+
 @pytest.mark.slow
 def test_concurrent_moves_and_kits_keep_the_counts_exact(app, world, make_asset):
     """Eight workers move overlapping batches between four places in random orders, and build and take

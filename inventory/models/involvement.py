@@ -24,11 +24,13 @@ from sqlalchemy.orm.util import identity_key
 
 from ..extensions import Model
 from .assessments import Assessment, Transfer
+from .assets import Asset, AssetStatus
 from .loans import DataPlan, Loan, LoanItem
 
 
 class LastInvolved(Model):
-    """A participant's last dated day (None: no dated row yet). No foreign key: inserting a row would
+    """A participant's last dated day (None: no dated row yet, or an item still on loan to them, so their
+    involvement has not ended: the nightly retention need not look at them). No foreign key: inserting a row would
     take a share lock on the participant's row, which a transaction holding it for update would block."""
 
     __tablename__ = "participant_last_days"
@@ -103,7 +105,9 @@ def _keep(session: Session) -> None:
 
 def last_days(participant_ids: Iterable[int] | None = None) -> sa.Select:
     """(participant id, their last dated day) for those of them (None: everyone) with any dated row,
-    from the rows: what LastInvolved keeps."""
+    from the rows: what LastInvolved keeps. None for someone who still has an item on loan: their
+    involvement has not ended. (An item leaves a loan only through its loan, which writes a dated row:
+    a return, a loss, a swap, a transfer; so the day is set again when that happens.)"""
     ids = None if participant_ids is None else list(participant_ids)
 
     def of(column):
@@ -120,7 +124,14 @@ def last_days(participant_ids: Iterable[int] | None = None) -> sa.Select:
             of(DataPlan.participant_id)
         ),
     ).subquery()
-    return sa.select(days.c.pid, sa.func.max(days.c.day)).group_by(days.c.pid)
+    holding = (
+        sa.select(Loan.participant_id)
+        .join(LoanItem, LoanItem.loan_id == Loan.id)
+        .join(Asset, Asset.id == LoanItem.asset_id)
+        .where(of(Loan.participant_id), LoanItem.returned_on.is_(None), Asset.status == AssetStatus.ON_LOAN)
+    )
+    last = sa.case((days.c.pid.in_(holding), sa.null()), else_=sa.func.max(days.c.day))
+    return sa.select(days.c.pid, sa.type_coerce(last, sa.Date())).group_by(days.c.pid)
 
 
 def keep(session: Session, participant_ids: list[int]) -> None:
@@ -142,7 +153,7 @@ def keep(session: Session, participant_ids: list[int]) -> None:
             )
         else:  # SQLite: one writer at a time already
             session.execute(sqlite.insert(table).on_conflict_do_nothing(), rows)
-        found: dict[int, date] = {pid: day for pid, day in session.execute(last_days(ids))}
+        found: dict[int, date | None] = {pid: day for pid, day in session.execute(last_days(ids))}
         session.execute(
             sa.update(table).where(table.c.participant_id == sa.bindparam("pid")).values(day=sa.bindparam("d")),
             [{"pid": pid, "d": found.get(pid)} for pid in ids],

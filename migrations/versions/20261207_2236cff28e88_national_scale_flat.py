@@ -73,8 +73,18 @@ def _fill_last_days(conn):
                 day = _day(day)
                 if pid not in last or last[pid] < day:
                     last[pid] = day
+    # Someone with an item still on loan has no last day yet (their involvement has not ended).
+    holding = {
+        pid
+        for (pid,) in conn.execute(
+            sa.text(
+                "SELECT DISTINCT l.participant_id FROM loan_items i JOIN loans l ON l.id = i.loan_id"
+                " JOIN assets a ON a.id = i.asset_id WHERE i.returned_on IS NULL AND a.status = 'on_loan'"
+            )
+        )
+    }
     table = sa.table("participant_last_days", sa.column("participant_id"), sa.column("day", sa.Date))
-    values = [{"participant_id": pid, "day": day} for pid, day in sorted(last.items())]
+    values = [{"participant_id": pid, "day": day} for pid, day in sorted(last.items()) if pid not in holding]
     for start in range(0, len(values), 5000):
         conn.execute(table.insert(), values[start : start + 5000])
 

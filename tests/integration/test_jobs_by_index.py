@@ -180,6 +180,7 @@ def test_nightly_runs_that_look_back_one_day_erase_everyone_on_the_night_their_l
             ).all()
         )
     assert kept["sim back"] == day(-5) and kept["returned"] == day(-1) and kept["only written"] is None
+    assert kept["still borrowing"] is None  # no last day while the chair is out: never looked at
 
     erased_on: dict[int, int] = {}
     for offset in range(-12, 9):

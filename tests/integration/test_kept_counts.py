@@ -151,30 +151,35 @@ def test_the_check_finds_a_change_behind_the_models_back_and_the_repair_puts_it_
 def test_the_check_finds_a_last_day_changed_behind_the_models_back_and_the_repair_puts_it_right(
     world, make_asset, make_participant, issue
 ):
-    """Participants' last days of involvement are kept like the counts: a loan's date changed by hand, and
-    a kept day lost, are listed by the check and set from the rows by the repair."""
+    """Participants' last days of involvement are kept like the counts: a return's date changed by hand,
+    and a kept day lost, are listed by the check and set from the rows by the repair."""
     from datetime import timedelta
 
-    from inventory.models import LastInvolved, Loan
+    from inventory.models import LastInvolved, LoanItem
 
     dated, lost = make_participant(), make_participant()
-    loan = issue(dated, make_asset("chair").tag, issued_on=TODAY - timedelta(days=3))
-    issue(lost, make_asset("chair").tag, issued_on=TODAY - timedelta(days=5))
+    for person, issued, back in ((dated, 10, 3), (lost, 20, 5)):
+        loan = issue(person, make_asset("chair").tag, issued_on=TODAY - timedelta(days=issued))
+        with unit_of_work():
+            returns.return_items(loan["id"], world.warehouse, location="WH-MAIN", today=TODAY - timedelta(days=back))
+        if person is dated:
+            item_id = db.session.scalar(sa.select(LoanItem.id).where(LoanItem.loan_id == loan["id"]))
     with unit_of_work():
-        db.session.execute(sa.update(Loan).where(Loan.id == loan["id"]).values(issued_on=TODAY - timedelta(days=9)))
+        db.session.execute(
+            sa.update(LoanItem).where(LoanItem.id == item_id).values(returned_on=TODAY - timedelta(days=6))
+        )
         db.session.execute(sa.delete(LastInvolved).where(LastInvolved.participant_id == lost.id))
     with unit_of_work(write=False):
         wrong = counts.differences()
-    # (The loan's day moved its outcome counts too: listed, and repaired, with the rest.)
     assert {(d.key, d.kept, d.counted) for d in wrong if d.tally == "participant_last_days"} == {
-        ((dated.id,), TODAY - timedelta(days=3), TODAY - timedelta(days=9)),
+        ((dated.id,), TODAY - timedelta(days=3), TODAY - timedelta(days=6)),
         ((lost.id,), None, TODAY - timedelta(days=5)),
     }
     with unit_of_work():
         assert len(counts.repair()) == len(wrong)
     with unit_of_work(write=False):
         kept = dict(db.session.execute(sa.select(LastInvolved.participant_id, LastInvolved.day)).all())
-    assert kept == {dated.id: TODAY - timedelta(days=9), lost.id: TODAY - timedelta(days=5)}
+    assert kept == {dated.id: TODAY - timedelta(days=6), lost.id: TODAY - timedelta(days=5)}
     _agree()
 
 

@@ -109,10 +109,11 @@ def _forget(ids: sa.Select) -> list[int]:
 
 def _just_expired(cutoff: date, started_before: datetime, days: int) -> sa.CompoundSelect:
     """Participants whose last day lies in the `days` before the cut-off: the only ones whose involvement
-    can have ended since the last run. Their last dated day is kept (models/involvement.py); one who has
-    none, or whose rows all end before the cut-off, may still have been written (created_at) in those
-    days. Both are ranges of an index holding only those who may be due, so a run reads the night's few
-    people, not everyone with any row dated in the look-back."""
+    can have ended since the last run. Their last dated day is kept (models/involvement.py: none while
+    they still hold an item); one who never had a loan, or whose rows all end before the cut-off, may
+    still have been written (created_at) in those days. Both are ranges of an index holding only those
+    who may be due, so a run reads the night's few people, not everyone with any row dated in the
+    look-back."""
     since = cutoff - timedelta(days=days)
     last = LastInvolved.day
     return sa.union(
@@ -122,7 +123,11 @@ def _just_expired(cutoff: date, started_before: datetime, days: int) -> sa.Compo
         .where(
             Participant.created_at >= started_before - timedelta(days=days),
             Participant.created_at < started_before,
-            sa.or_(last.is_(None), last < cutoff),
+            # No last day: none yet (no loan ever), or not while an item is still out (a loan, then).
+            sa.or_(
+                last < cutoff,
+                sa.and_(last.is_(None), ~sa.exists().where(Loan.participant_id == Participant.id)),
+            ),
         ),
     )
 

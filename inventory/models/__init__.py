@@ -1,6 +1,7 @@
 """What is stored: one module per aggregate. Importing this package registers every table."""
 
-from . import tallying  # noqa: F401, E402  (keeps the counts: registers its flush and commit hooks)
+# Each registers its flush and commit hooks: tallying keeps the counts, involvement participants' last day.
+from . import involvement, tallying  # noqa: F401, E402
 from .access_log import AccessAction, AccessChannel, AccessLogEntry  # noqa: F401
 from .assessments import Assessment, Transfer, TransferItem, Venue  # noqa: F401, E402
 from .assets import (  # noqa: F401
@@ -24,8 +25,10 @@ from .background_jobs import BackgroundJob, JobStatus  # noqa: F401, E402
 from .columns import as_utc, utcnow  # noqa: F401
 from .counts import (  # noqa: F401, E402
     NO_TEMPLATE,
+    PLANS_OPEN_BY_END,
     TALLIES,
     Delivery,
+    DeliveryContent,
     KitCount,
     OutcomeCount,
     OutcomeMonthCount,
@@ -37,6 +40,7 @@ from .counts import (  # noqa: F401, E402
 from .events import Event, Snapshot  # noqa: F401
 from .found_reports import FoundReport  # noqa: F401, E402
 from .idempotency import IdempotencyKey  # noqa: F401, E402
+from .involvement import LastInvolved  # noqa: F401, E402
 from .kept_forms import KeptForm  # noqa: F401, E402
 from .kits import KIT_ACTIONS, KIT_TRANSITIONS, Kit, KitAction, KitStatus, KitTemplate, KitTemplateLine  # noqa: F401
 from .loan_changes import LoanSwap, SimToBar  # noqa: F401, E402

@@ -67,11 +67,26 @@ class Delivery(Model):
     labelled: Mapped[int] = mapped_column(default=0)
 
 
+class DeliveryContent(Model):
+    """How many assets of each type and make a delivery batch holds, kept by the tally below: the
+    deliveries page names each batch by what it brought from these few rows, not by grouping its
+    thousands of assets. A row whose count falls to 0 (an asset's make corrected) stays, at 0."""
+
+    __tablename__ = "delivery_contents"
+
+    batch: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    make: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 class OutcomeCount(Model):
     """The outcome report's figures by metric, programme, participant's area and day (and asset type for
     assets issued): the report adds up days instead of aggregating loans, assessments and plans."""
 
     __tablename__ = "outcome_counts"
+    # The days at a report's ends, every metric at once: a range of a month's rows, not the whole table.
+    __table_args__ = (sa.Index("ix_outcome_counts_day", "day"),)
 
     metric: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), primary_key=True)
@@ -167,6 +182,12 @@ def _labelled_key(v: dict[str, Any]) -> tuple | None:
     return (v["batch"],)
 
 
+def _contents_key(v: dict[str, Any]) -> tuple | None:
+    if v["batch"] is None:
+        return None
+    return (v["batch"], str(v["type"]), v["make"])
+
+
 # --- the outcome report's figures, by the participant's programme and area ------------------------
 
 OUTCOME_KEY = ("metric", "programme_id", "area", "day", "kind")
@@ -216,7 +237,8 @@ def plan_stop(starts_on: date, ends_on: date, ended_on: date | None) -> date:
 
 def _plan_keys(v: dict[str, Any], look: Lookup) -> list[tuple]:
     """Live on day d when starts <= d < stop: the report adds starts and stops up to its last day.
-    Ended in the period: early on the day the SIM came back, or naturally on the last day."""
+    Ended in the period: early on the day the SIM came back, or naturally on the last day. A plan not
+    ended early is also counted by its last day (PLANS_OPEN_BY_END), for the plans ending within 30 days."""
     pid = v["participant_id"]
     ended = v["ended_on"]
     return (
@@ -226,8 +248,14 @@ def _plan_keys(v: dict[str, Any], look: Lookup) -> list[tuple]:
             _by_person(look, pid, "plans_ended_early", ended)
             if ended is not None
             else _by_person(look, pid, "plans_ended_naturally", v["ends_on"])
+            + _by_person(look, pid, PLANS_OPEN_BY_END, v["ends_on"])
         )
     )
+
+
+# Plans whose SIM has not come back, by their last day: the report's "ending within 30 days" adds up a
+# month of days, and corrects by rows only for plans dated after its last day (none, for today's report).
+PLANS_OPEN_BY_END = "plans_open_by_end"
 
 
 class _RowLookup:
@@ -385,6 +413,20 @@ TALLIES: tuple[Tally, ...] = (
             .select_from(Delivery)
             .outerjoin(Asset, sa.and_(Asset.batch == Delivery.batch, Asset.label_printed_at.is_not(None)))
             .group_by(Delivery.batch),
+        ),
+    ),
+    Tally(
+        "delivery contents",
+        Asset,
+        ("batch", "type", "make"),
+        _one(_contents_key),
+        DeliveryContent,
+        ("batch", "type", "make"),
+        recount=lambda session: _grouped(
+            session,
+            sa.select(Asset.batch, Asset.type, Asset.make, sa.func.count())
+            .where(Asset.batch.is_not(None))
+            .group_by(Asset.batch, Asset.type, Asset.make),
         ),
     ),
     *_outcome_tally(

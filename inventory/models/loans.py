@@ -108,6 +108,8 @@ class DataPlan(Model):
     __table_args__ = (
         sa.Index("ix_data_plans_ends_on", "ends_on"),
         sa.Index("ix_data_plans_ends_on_id", "ends_on", "id"),  # the plans list's order, paged by key
+        # The outcome report's plans ending soon that had not started by its last day (none, for today's).
+        sa.Index("ix_data_plans_starts_on", "starts_on"),
         sa.CheckConstraint("months BETWEEN 1 AND 120", name="months"),
     )
 

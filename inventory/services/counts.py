@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import TALLIES, Tally
+from ..models import TALLIES, LastInvolved, Tally
+from ..models.involvement import last_days
+
+LAST_DAYS = "participant_last_days"
 
 
 @dataclass(frozen=True)
 class Difference:
     tally: str
     key: tuple
-    kept: int
-    counted: int
+    kept: int | date | None  # a date for LAST_DAYS, kept like the counts
+    counted: int | date | None
 
     def __str__(self) -> str:
         return f"{self.tally} {'/'.join(str(k) for k in self.key)}: kept {self.kept}, counted {self.counted}"
@@ -31,7 +36,8 @@ def _lock(exclusive: bool) -> None:
     """Hold off writers while recounting: a change committed between reading the rows and reading the
     counts would look like a difference. (SQLite's writer lock, taken at BEGIN, does this already.)"""
     if db.session.get_bind().dialect.name == "postgresql":
-        tables = ", ".join(sorted({t.table.__tablename__ for t in TALLIES}))  # type: ignore[attr-defined]
+        kept = {t.table.__tablename__ for t in TALLIES} | {LastInvolved.__tablename__}  # type: ignore[attr-defined]
+        tables = ", ".join(sorted(kept))
         mode = "SHARE ROW EXCLUSIVE" if exclusive else "SHARE"
         db.session.execute(sa.text(f"LOCK TABLE {tables} IN {mode} MODE"))
 
@@ -77,7 +83,18 @@ def differences(*, lock: bool = True) -> list[Difference]:
         for key in sorted(kept.keys() | counted.keys(), key=str):
             if kept.get(key, 0) != counted.get(key, 0):
                 found.append(Difference(_name(table, column), key, kept.get(key, 0), counted.get(key, 0)))
-    return found
+    return found + _last_days_wrong()
+
+
+def _last_days_wrong() -> list[Difference]:
+    """Participants whose kept last day of involvement is not what their rows say."""
+    counted = {pid: day for pid, day in db.session.execute(last_days())}
+    kept = {pid: day for pid, day in db.session.execute(sa.select(LastInvolved.participant_id, LastInvolved.day))}
+    return [
+        Difference(LAST_DAYS, (pid,), kept.get(pid), counted.get(pid))
+        for pid in sorted(kept.keys() | counted.keys())
+        if kept.get(pid) != counted.get(pid)
+    ]
 
 
 def repair() -> list[Difference]:
@@ -85,6 +102,14 @@ def repair() -> list[Difference]:
     built by bulk loading has tens of thousands of counts to write."""
     _lock(exclusive=True)
     wrong = differences(lock=False)
+    days = [d for d in wrong if d.tally == LAST_DAYS]
+    t = cast(sa.Table, LastInvolved.__table__)
+    for start in range(0, len(days), 1000):  # a national database built in bulk has 100,000 to write
+        part = days[start : start + 1000]
+        db.session.execute(sa.delete(t).where(t.c.participant_id.in_([d.key[0] for d in part])))
+        written = [{"participant_id": d.key[0], "day": d.counted} for d in part if d.counted is not None]
+        if written:
+            db.session.connection().execute(sa.insert(t), written)
     for (table, column), tallies in _tables().items():
         name, key_columns = _name(table, column), tallies[0].key_columns
         fixes = [d for d in wrong if d.tally == name]

@@ -206,13 +206,11 @@ def participant_query(
         query = query.where(Participant.id > after)
     if search and search.strip():
         term = search.strip()
-        # A union of one indexed look-up per column: an OR across the two would read every row.
-        ids = sa.select(Participant.id)
-        query = query.where(
-            Participant.id.in_(
-                sa.union(ids.where(contains(Participant.reference, term)), ids.where(contains(Participant.name, term)))
-            )
-        )
+        # A plain OR: PostgreSQL ORs the two trigram indexes' bitmaps and ANDs them with the caseload's
+        # (advocate_id, id) index, reading only the matches in the caseload. A union of the two look-ups,
+        # joined to the caseload afterwards, read every match in the whole table (a national-scale
+        # fragment matches thousands) and hashed the caseload to meet them.
+        query = query.where(sa.or_(contains(Participant.reference, term), contains(Participant.name, term)))
     if programme:
         query = query.where(Participant.programme_id == find_programme(programme).id)
     if area:

@@ -20,6 +20,7 @@ from ..models import (
     Asset,
     AssetStatus,
     DataPlan,
+    LastInvolved,
     Loan,
     LoanItem,
     Participant,
@@ -107,23 +108,26 @@ def _forget(ids: sa.Select) -> list[int]:
 
 
 def _just_expired(cutoff: date, started_before: datetime, days: int) -> sa.CompoundSelect:
-    """Participants with something dated in the `days` before the cut-off: the only ones whose
-    involvement can have ended since the last run (a participant's last date is one of these).
-    Each arm is an indexed range, so a run reads a month of rows, not every participant's history."""
+    """Participants whose last day lies in the `days` before the cut-off: the only ones whose involvement
+    can have ended since the last run. Their last dated day is kept (models/involvement.py: none while
+    they still hold an item); one who never had a loan, or whose rows all end before the cut-off, may
+    still have been written (created_at) in those days. Both are ranges of an index holding only those
+    who may be due, so a run reads the night's few people, not everyone with any row dated in the
+    look-back."""
     since = cutoff - timedelta(days=days)
+    last = LastInvolved.day
     return sa.union(
-        sa.select(Loan.participant_id).where(Loan.issued_on >= since, Loan.issued_on < cutoff),
-        sa.select(Loan.participant_id)
-        .join(LoanItem, LoanItem.loan_id == Loan.id)
-        .where(LoanItem.returned_on >= since, LoanItem.returned_on < cutoff),
-        sa.select(Assessment.participant_id).where(Assessment.taken_on >= since, Assessment.taken_on < cutoff),
-        sa.select(Transfer.participant_id).where(Transfer.transferred_on >= since, Transfer.transferred_on < cutoff),
-        sa.select(DataPlan.participant_id).where(DataPlan.ended_on >= since, DataPlan.ended_on < cutoff),
-        sa.select(DataPlan.participant_id).where(
-            DataPlan.ended_on.is_(None), DataPlan.ends_on >= since, DataPlan.ends_on < cutoff
-        ),
-        sa.select(Participant.id).where(
-            Participant.created_at >= started_before - timedelta(days=days), Participant.created_at < started_before
+        sa.select(LastInvolved.participant_id).where(last >= since, last < cutoff),
+        sa.select(Participant.id)
+        .outerjoin(LastInvolved, LastInvolved.participant_id == Participant.id)
+        .where(
+            Participant.created_at >= started_before - timedelta(days=days),
+            Participant.created_at < started_before,
+            # No last day: none yet (no loan ever), or not while an item is still out (a loan, then).
+            sa.or_(
+                last < cutoff,
+                sa.and_(last.is_(None), ~sa.exists().where(Loan.participant_id == Participant.id)),
+            ),
         ),
     )
 

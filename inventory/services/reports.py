@@ -13,7 +13,17 @@ import sqlalchemy as sa
 from ..dates import add_months
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Area, AssetType, DataPlan, OutcomeCount, OutcomeMonthCount, Participant, month_of, tallying
+from ..models import (
+    PLANS_OPEN_BY_END,
+    Area,
+    AssetType,
+    DataPlan,
+    OutcomeCount,
+    OutcomeMonthCount,
+    Participant,
+    month_of,
+    tallying,
+)
 from .reference import find_programme
 
 COUNTS = (
@@ -67,8 +77,8 @@ def outcomes(
         # Live on date_to: started by then and not yet stopped.
         values["data_plans_active"] = values.pop("plan_starts", 0) - values.pop("plan_stops", 0)
         values["data_plans_ended"] = values.pop("plans_ended_early", 0) + values.pop("plans_ended_naturally", 0)
-    for row_area, count in db.session.execute(_ending_soon(prog, area, date_to)):
-        rows.setdefault(str(row_area), {})["data_plans_ending_30_days"] = count
+    for row_area, count in _ending_soon(prog, area, date_to).items():
+        rows.setdefault(row_area, {})["data_plans_ending_30_days"] = count
 
     areas = [a.value for a in Area if (not area or a.value == area)]
     table = [_row(a, rows.get(a, {})) for a in areas]
@@ -138,26 +148,37 @@ def _kept_figures(prog, area: str | None, date_from: date, date_to: date) -> lis
     return found
 
 
-def _ending_soon(prog, area: str | None, date_to: date) -> sa.Select:
-    """Plans live on date_to whose free data ends within 30 days: a month of plans by the end-date index,
-    not a count kept by day (it depends on two dates at once)."""
-    live = sa.and_(
-        DataPlan.ends_on >= date_to,
-        DataPlan.ends_on <= date_to + timedelta(days=30),
-        DataPlan.starts_on <= date_to,
-        sa.or_(DataPlan.ended_on.is_(None), DataPlan.ended_on > date_to),
+def _ending_soon(prog, area: str | None, date_to: date) -> dict[str, int]:
+    """Plans live on date_to whose free data ends within 30 days, by area: the plans not ended early,
+    kept by their last day (PLANS_OPEN_BY_END), added up over the 31 days; then, by rows, those that
+    ended early after date_to (they were live on it) added, and those not started by it taken away.
+    For today's report both corrections are empty look-ups by index (nothing is dated after today)."""
+    last = date_to + timedelta(days=30)
+    kept = sa.select(OutcomeCount.area, sa.func.sum(OutcomeCount.count)).where(
+        OutcomeCount.metric == PLANS_OPEN_BY_END, OutcomeCount.day.between(date_to, last)
     )
-    query = (
-        sa.select(Participant.area, sa.func.count())
+    if prog is not None:
+        kept = kept.where(OutcomeCount.programme_id == prog.id)
+    if area:
+        kept = kept.where(OutcomeCount.area == area)
+    found: dict[str, int] = {}
+    for row_area, count in db.session.execute(kept.group_by(OutcomeCount.area)):
+        found[str(row_area)] = int(count)
+    ended_later = sa.and_(DataPlan.ended_on > date_to, DataPlan.starts_on <= date_to)
+    not_started = sa.and_(DataPlan.ended_on.is_(None), DataPlan.starts_on > date_to)
+    corrections = (
+        sa.select(Participant.area, sa.func.sum(sa.case((ended_later, 1), else_=-1)))
         .select_from(DataPlan)
         .join(Participant, Participant.id == DataPlan.participant_id)
+        .where(DataPlan.ends_on.between(date_to, last), sa.or_(ended_later, not_started))
     )
-    query = query.where(live)
     if prog is not None:
-        query = query.where(Participant.programme_id == prog.id)
+        corrections = corrections.where(Participant.programme_id == prog.id)
     if area:
-        query = query.where(Participant.area == area)
-    return query.group_by(Participant.area)
+        corrections = corrections.where(Participant.area == area)
+    for row_area, count in db.session.execute(corrections.group_by(Participant.area)):
+        found[str(row_area)] = found.get(str(row_area), 0) + int(count)
+    return {a: n for a, n in found.items() if n}
 
 
 def _row(area: str, values: dict) -> dict:

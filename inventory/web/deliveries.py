@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Asset, AssetType, Delivery
+from ..models import Asset, AssetType, Delivery, DeliveryContent
 from ..permissions import Permission
 from ..services import labels, receiving
 from ..services import manifest as manifest_reader
@@ -48,22 +48,28 @@ def _recent_batches(limit: int = 15):
 
 def batch_names(batches: list[str]) -> dict[str, str]:
     """Each delivery named by the day it came and what came from whom: "2 December 2026: 40 Samsung
-    tablets, 10 Vodafone SIMs". The batch id stays the address (/deliveries/ID); this is only its name."""
+    tablets, 10 Vodafone SIMs". The batch id stays the address (/deliveries/ID); this is only its name.
+    Read from the kept contents (a few rows a batch) and the delivery's own row; a batch with no
+    delivery row (received otherwise) is dated by its earliest asset."""
     if not batches:
         return {}
     rows = db.session.execute(
-        sa.select(Asset.batch, Asset.type, Asset.make, sa.func.count(), sa.func.min(Asset.received_at))
-        .where(Asset.batch.in_(batches))
-        .group_by(Asset.batch, Asset.type, Asset.make)
-        .order_by(sa.func.count().desc())
+        sa.select(DeliveryContent.batch, DeliveryContent.type, DeliveryContent.make, DeliveryContent.count)
+        .where(DeliveryContent.batch.in_(batches), DeliveryContent.count > 0)
+        .order_by(DeliveryContent.count.desc(), DeliveryContent.type, DeliveryContent.make)
     ).all()
     parts: dict[str, list[str]] = {}
-    received: dict[str, datetime] = {}
-    for batch, kind, make, count, at in rows:
-        assert batch is not None  # only the batches asked for
-        noun = "SIM" if kind == AssetType.SIM else words.label(kind).lower()
+    for batch, kind, make, count in rows:
+        noun = "SIM" if kind == AssetType.SIM.value else words.label(kind).lower()
         parts.setdefault(batch, []).append(f"{count} {make} {noun}{'' if count == 1 else 's'}")
-        received[batch] = min(received.get(batch, at), at)
+    dated = sa.select(Delivery.batch, Delivery.received_at).where(Delivery.batch.in_(list(parts)))
+    received: dict[str, datetime] = {batch: at for batch, at in db.session.execute(dated)}
+    undated = [batch for batch in parts if batch not in received]
+    if undated:
+        earliest = (
+            sa.select(Asset.batch, sa.func.min(Asset.received_at)).where(Asset.batch.in_(undated)).group_by(Asset.batch)
+        )
+        received |= {batch: at for batch, at in db.session.execute(earliest) if batch is not None}
     return {
         batch: f"{words.ukdate(received[batch])}: {', '.join(found[:3])}{' and more' if len(found) > 3 else ''}"
         for batch, found in parts.items()

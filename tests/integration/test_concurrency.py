@@ -215,3 +215,35 @@ def test_pages_and_the_api_write_side_by_side(server, world, make_asset):
         stop.set()
         looping.join()
     assert page_codes == [302] * 20 and set(api_codes) == {200}, (page_codes, set(api_codes))
+
+
+def test_a_pass_and_a_return_for_one_participant_at_once_both_answer_and_keep_their_last_day(
+    server, world, make_asset, make_participant, issue
+):
+    """The pass transfers what is on loan (it holds the participant and wants the items); the return
+    holds the items. Each keeps the participant's last day at its commit: neither waits on the other's
+    participant row in a circle, and the day kept is what both left in the rows."""
+    from inventory.models import LastInvolved
+    from inventory.models.involvement import last_days
+
+    for _ in range(3):
+        person = make_participant()
+        loan = issue(person, make_asset("tablet").tag, make_asset("sim").tag)
+        pid = person.id
+        body = {"participant": pid, "score": 20, "max_score": 20, "taken_on": "2026-11-20", "venue": "classroom"}
+        headers = world.headers["advocate"]
+        back = f"{server}/api/v1/loans/{loan['id']}/return"
+        responses = at_once(
+            [
+                lambda body=body, headers=headers: requests.post(
+                    f"{server}/api/v1/assessments", json=body, headers=headers
+                ),
+                lambda back=back, headers=headers: requests.post(back, json={"location": "HUB-A"}, headers=headers),
+            ]
+        )
+        assert responses[0].status_code == 201 and responses[1].status_code in (200, 409), [
+            r.text[:200] for r in responses
+        ]
+        db.session.rollback()
+        kept = db.session.scalar(sa.select(LastInvolved.day).where(LastInvolved.participant_id == pid))
+        assert kept is not None and kept == db.session.execute(last_days([pid])).one()[1]

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db, unit_of_work
-from inventory.models import Notification, NotificationKind, NotificationStatus, Participant
+from inventory.models import LastInvolved, Notification, NotificationKind, NotificationStatus, Participant
 from inventory.services import notifications, privacy, reminders, scheduler_status
 from scheduler.jobs import JOBS, in_context
 from tests.conftest import TODAY
@@ -119,3 +119,84 @@ def test_the_app_s_postgresql_connections_have_jit_off(app):
         pytest.skip("JIT is PostgreSQL's")
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SHOW jit")).scalar() == "off"
+
+
+def test_nightly_runs_that_look_back_one_day_erase_everyone_on_the_night_their_last_day_passes(
+    world, make_asset, make_participant, issue
+):
+    """The nightly job reads only those whose kept last day (or, with no later row, whose record's
+    writing) falls in the day before the cut-off. Run night after night it erases each participant on
+    the first night their last day is before the cut-off: a SIM brought back before its plan's end
+    moves the last day earlier, not only later; someone still borrowing is never erased; and a full
+    run at the end finds no one left behind."""
+    from inventory.dates import add_months
+    from inventory.services import assessments, returns
+
+    base = date(2024, 6, 10)  # nights in June 2026 cut off at the same day of June 2024
+
+    def day(offset: int) -> date:
+        return base + timedelta(days=offset)
+
+    def lend(person, kind: str, issued: int, returned: int | None = None):
+        loan = issue(person, make_asset(kind).tag, issued_on=day(issued), today=day(issued))
+        if returned is not None:
+            with unit_of_work():
+                returns.return_items(loan["id"], person.advocate, location="WH-MAIN", today=day(returned))
+
+    def assess(person, taken: int):
+        with unit_of_work():
+            assessments.record(
+                participant_id=person.id,
+                score=8,
+                max_score=20,
+                taken_on=day(taken),
+                venue="home",
+                actor=world.people["advocate"].user,
+                today=day(taken),
+            )
+
+    people = {name: make_participant(name=name) for name in ("early", "returned", "sim back", "assessed")}
+    people |= {name: make_participant(name=name) for name in ("only written", "still borrowing", "written late")}
+    lend(people["early"], "chair", -40, -11)  # last day: day -11
+    lend(people["returned"], "chair", -30, -1)  # day -1
+    lend(people["sim back"], "sim", -60, -5)  # a six-month plan (to day 122), ended early on day -5
+    lend(people["assessed"], "chair", -20, -8)
+    assess(people["assessed"], 3)  # day 3
+    lend(people["still borrowing"], "chair", -10)  # never: the chair is still out
+    lend(people["written late"], "chair", -100, -90)  # rows long before, but written on day 5
+    with unit_of_work():
+        db.session.execute(sa.update(Participant).values(created_at=datetime(2020, 1, 1, tzinfo=UTC)))
+        for name, offset in (("only written", 2), ("written late", 5)):
+            written = datetime.combine(day(offset), datetime.min.time(), tzinfo=UTC) + timedelta(hours=10)
+            db.session.execute(
+                sa.update(Participant).where(Participant.id == people[name].id).values(created_at=written)
+            )
+    with unit_of_work(write=False):
+        kept = dict(
+            db.session.execute(
+                sa.select(Participant.name, LastInvolved.day).outerjoin(
+                    LastInvolved, LastInvolved.participant_id == Participant.id
+                )
+            ).all()
+        )
+    assert kept["sim back"] == day(-5) and kept["returned"] == day(-1) and kept["only written"] is None
+    assert kept["still borrowing"] is None  # no last day while the chair is out: never looked at
+
+    erased_on: dict[int, int] = {}
+    for offset in range(-12, 9):
+        night = add_months(day(offset), 24)
+        with unit_of_work():
+            for person_id in privacy.anonymise_expired(night, 24, catch_up_days=1):
+                erased_on[person_id] = offset
+    names = {person.id: name for name, person in people.items()}
+    # Erased on the night whose cut-off is the day after their last day.
+    assert {names[i]: offset for i, offset in erased_on.items()} == {
+        "early": -10,
+        "returned": 0,
+        "sim back": -4,
+        "only written": 3,
+        "assessed": 4,
+        "written late": 6,
+    }
+    with unit_of_work():
+        assert privacy.anonymise_expired(add_months(day(8), 24), 24) == []  # nobody left behind

@@ -148,6 +148,41 @@ def test_the_check_finds_a_change_behind_the_models_back_and_the_repair_puts_it_
     _agree()
 
 
+def test_the_check_finds_a_last_day_changed_behind_the_models_back_and_the_repair_puts_it_right(
+    world, make_asset, make_participant, issue
+):
+    """Participants' last days of involvement are kept like the counts: a return's date changed by hand,
+    and a kept day lost, are listed by the check and set from the rows by the repair."""
+    from datetime import timedelta
+
+    from inventory.models import LastInvolved, LoanItem
+
+    dated, lost = make_participant(), make_participant()
+    for person, issued, back in ((dated, 10, 3), (lost, 20, 5)):
+        loan = issue(person, make_asset("chair").tag, issued_on=TODAY - timedelta(days=issued))
+        with unit_of_work():
+            returns.return_items(loan["id"], world.warehouse, location="WH-MAIN", today=TODAY - timedelta(days=back))
+        if person is dated:
+            item_id = db.session.scalar(sa.select(LoanItem.id).where(LoanItem.loan_id == loan["id"]))
+    with unit_of_work():
+        db.session.execute(
+            sa.update(LoanItem).where(LoanItem.id == item_id).values(returned_on=TODAY - timedelta(days=6))
+        )
+        db.session.execute(sa.delete(LastInvolved).where(LastInvolved.participant_id == lost.id))
+    with unit_of_work(write=False):
+        wrong = counts.differences()
+    assert {(d.key, d.kept, d.counted) for d in wrong if d.tally == "participant_last_days"} == {
+        ((dated.id,), TODAY - timedelta(days=3), TODAY - timedelta(days=6)),
+        ((lost.id,), None, TODAY - timedelta(days=5)),
+    }
+    with unit_of_work():
+        assert len(counts.repair()) == len(wrong)
+    with unit_of_work(write=False):
+        kept = dict(db.session.execute(sa.select(LastInvolved.participant_id, LastInvolved.day)).all())
+    assert kept == {dated.id: TODAY - timedelta(days=6), lost.id: TODAY - timedelta(days=5)}
+    _agree()
+
+
 @pytest.mark.slow
 def test_concurrent_moves_and_kits_keep_the_counts_exact(app, world, make_asset):
     """Eight workers move overlapping batches between four places in random orders, and build and take
@@ -258,3 +293,51 @@ def test_plans_count_as_live_until_their_sim_comes_back(world, make_asset, make_
     row = _report_row("Sefton")
     assert (row["data_plans_active"], row["data_plans_ending_30_days"], row["data_plans_ended"]) == (0, 0, 1)
     _agree()
+
+
+def test_plans_ending_within_30_days_agree_with_their_rows_on_every_day(world, make_asset, make_participant, issue):
+    """The figure is kept by each open plan's last day and corrected by rows for plans that ended after
+    the report's last day: on any day before, on or after those dates, it is what the plans' rows say."""
+    from datetime import timedelta
+
+    from inventory.models import DataPlan, Participant
+    from inventory.services import reports
+
+    returned = issue(
+        make_participant(area="Sefton", programme="HIW"),
+        make_asset("sim", programme="HIW").tag,
+        issued_on=TODAY - timedelta(days=40),
+    )
+    issue(
+        make_participant(area="Wirral", programme="HIW"),
+        make_asset("sim", programme="HIW").tag,
+        issued_on=TODAY - timedelta(days=55),
+    )
+    issue(make_participant(area="Knowsley"), make_asset("sim").tag, issued_on=TODAY - timedelta(days=170))
+    issue(
+        make_participant(area="Halton", programme="HIW"),
+        make_asset("sim", programme="HIW").tag,
+        issued_on=TODAY - timedelta(days=10),
+    )
+    with unit_of_work():
+        returns.return_items(returned["id"], world.warehouse, location="WH-MAIN", today=TODAY)
+
+    with unit_of_work(write=False):
+        plans = db.session.execute(
+            sa.select(Participant.area, DataPlan.starts_on, DataPlan.ends_on, DataPlan.ended_on).join(
+                Participant, Participant.id == DataPlan.participant_id
+            )
+        ).all()
+        assert len(plans) == 4 and sum(ended is not None for *_, ended in plans) == 1
+        seen = set()
+        for offset in range(-80, 60):
+            day = TODAY + timedelta(days=offset)
+            report = reports.outcomes(today=TODAY, date_to=day)
+            got = {row["area"]: row["data_plans_ending_30_days"] for row in report["rows"]}
+            wanted = {area: 0 for area in got}
+            for area, starts, ends, ended in plans:
+                if day <= ends <= day + timedelta(days=30) and starts <= day and (ended is None or ended > day):
+                    wanted[str(area)] += 1
+            assert got == wanted, day
+            seen.add(wanted["Sefton"])
+        assert seen == {0, 1}  # the returned plan counted on the days before its return, not after

@@ -57,3 +57,40 @@ def test_the_largest_manifest_the_page_takes_is_carried_from_its_preview_to_its_
     assert done.status_code == 302, done.status_code
     db.session.rollback()
     assert db.session.scalar(sa.select(Delivery.assets)) == MAX_UPLOAD_ROWS
+
+
+def test_a_delivery_is_named_by_what_it_brought_and_follows_a_corrected_make(as_role, world):
+    """The name is read from the kept contents of the batch (not its assets grouped): what came, most
+    first, on the day the delivery's row records; a make corrected afterwards changes it."""
+    from inventory.extensions import unit_of_work
+    from inventory.services import asset_details, receiving
+    from inventory.web.deliveries import batch_names
+
+    with unit_of_work():
+        result = receiving.import_manifest(manifest(5), world.warehouse)  # 2 tablets, a laptop, a SIM, a chair
+    batch = result.batch
+    name = batch_names([batch])[batch]
+    assert name.endswith(": 2 Samsung tablets, 1 ReUse chair, 1 Dell laptop and more")
+    client, _ = as_role("warehouse")
+    assert name in client.get("/deliveries").get_data(as_text=True)
+
+    tablet = db.session.scalars(sa.select(Asset.tag).where(Asset.batch == batch, Asset.type == "tablet")).first()
+    with unit_of_work():
+        asset_details.update_details(tablet, {"make": "Lenovo"}, world.admin)
+    after = batch_names([batch])[batch]
+    assert after.split(": ")[0] == name.split(": ")[0]  # the same day
+    assert after.endswith(": 1 ReUse chair, 1 Dell laptop, 1 Vodafone SIM and more")
+    with unit_of_work(write=False):
+        contents = {
+            (kind, make): n
+            for kind, make, n in db.session.execute(
+                sa.text("SELECT type, make, count FROM delivery_contents WHERE batch = :b"), {"b": batch}
+            )
+        }
+    assert contents == {
+        ("tablet", "Samsung"): 1,
+        ("tablet", "Lenovo"): 1,
+        ("laptop", "Dell"): 1,
+        ("sim", "Vodafone"): 1,
+        ("chair", "ReUse"): 1,
+    }

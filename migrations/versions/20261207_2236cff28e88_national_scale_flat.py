@@ -1,7 +1,7 @@
 """national scale, flat: outcome counts by day; plans not ended early kept by their last day; delivery contents; participants' last days of involvement
 
 Revision ID: 2236cff28e88
-Revises: e8b3f1a6c2d4
+Revises: f4a7c2e9b1d3
 Create Date: 2026-12-07 21:10:00
 
 """

@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = "2236cff28e88"
-down_revision = "e8b3f1a6c2d4"
+down_revision = "f4a7c2e9b1d3"
 branch_labels = None
 depends_on = None
 

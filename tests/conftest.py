@@ -293,3 +293,21 @@ def at_once(calls, app=None) -> list:
 
     with ThreadPoolExecutor(len(calls)) as pool:
         return list(pool.map(go, calls))
+
+
+_WAITING = sa.text(
+    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+    " WHERE NOT l.granted AND a.datname = current_database()"
+)
+
+
+def wait_for_a_lock_wait(what: str) -> None:
+    """Return once some transaction on the test database waits for a lock (PostgreSQL): `what` names the
+    wait expected, for the failure's message."""
+    with db.engine.connect() as connection:
+        for _ in range(600):
+            if connection.execute(_WAITING).scalar():
+                return
+            connection.execute(sa.text("SELECT pg_sleep(0.05)"))  # the database's time, not the app's clock
+            connection.rollback()
+    raise AssertionError(f"{what} never waited")

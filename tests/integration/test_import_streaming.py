@@ -17,6 +17,7 @@ from inventory.models import Asset, Delivery, Event, Location, StockCount, User
 from inventory.services import counts, receiving
 from inventory.services.receiving import BATCH_ROWS, ManifestRejected
 from inventory.tags import is_valid
+from tests.conftest import wait_for_a_lock_wait
 
 HEADER = "type,make,model,serial,imei,iccid,msisdn,network,data_allowance_gb,condition,wipe_certificate,location\n"
 LOCATIONS = ("WH-MAIN", "HUB-A", "BUS-1")
@@ -229,7 +230,7 @@ def test_a_serial_stored_between_the_check_and_the_insert_is_refused_naming_its_
     worker = threading.Thread(target=lambda: outcome.append(importer()))
     worker.start()
     if db.engine.dialect.name == "postgresql":
-        _wait_for_a_lock_wait()  # the import has checked, and its insert waits on the held serial
+        wait_for_a_lock_wait("the import")  # the import has checked, and its insert waits on the held serial
     release.set()
     holder.join()
     worker.join()
@@ -286,7 +287,7 @@ def test_crossed_serials_that_deadlock_end_in_one_stored_and_one_clear_refusal(a
     assert holding.wait(60)
     worker = threading.Thread(target=importer)
     worker.start()
-    _wait_for_a_lock_wait()  # the import's second batch waits on the held serial
+    wait_for_a_lock_wait("the import")  # the import's second batch waits on the held serial
     go_on.set()
     holder.join()
     worker.join()
@@ -299,20 +300,3 @@ def test_crossed_serials_that_deadlock_end_in_one_stored_and_one_clear_refusal(a
         assert count(Asset) == count(Event) == 2
         assert isinstance(outcome["import"], ManifestRejected)
         assert outcome["import"].errors[0]["row"] in (1002, 1505)  # its second batch, or the serial's row
-
-
-_WAITING = sa.text(
-    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-    " WHERE NOT l.granted AND a.datname = current_database()"
-)
-
-
-def _wait_for_a_lock_wait() -> None:
-    with db.engine.connect() as connection:
-        for _ in range(600):
-            waiting = connection.execute(_WAITING).scalar()
-            if waiting:
-                return
-            connection.execute(sa.text("SELECT pg_sleep(0.05)"))  # the database's time, not the app's clock
-            connection.rollback()
-    raise AssertionError("the import never waited on the held serial")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from inventory.extensions import db, unit_of_work
 from inventory.models import Notification, NotificationKind, Participant, User
 from inventory.services import notifications, participants, reference, reminders, users
-from tests.conftest import TODAY
+from tests.conftest import TODAY, wait_for_a_lock_wait
 
 
 def outbox_of(viewer) -> list[tuple[str, int | None]]:
@@ -163,7 +163,7 @@ def test_a_reassignment_during_a_sweep_leaves_every_reminder_with_the_new_advoca
     assert holding.wait(60)
     sweep = threading.Thread(target=sweeper)
     sweep.start()
-    _wait_for_a_lock_wait()  # the sweep waits on the participant the reassignment holds
+    wait_for_a_lock_wait("the sweep")  # the sweep waits on the participant the reassignment holds
     go_on.set()
     holder.join()
     sweep.join()
@@ -174,22 +174,6 @@ def test_a_reassignment_during_a_sweep_leaves_every_reminder_with_the_new_advoca
     ).one()
     assert reminder.outbox_advocate_id == other_id
     every_row_names_its_participants_advocate()
-
-
-_WAITING = sa.text(
-    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-    " WHERE NOT l.granted AND a.datname = current_database()"
-)
-
-
-def _wait_for_a_lock_wait() -> None:
-    with db.engine.connect() as connection:
-        for _ in range(600):
-            if connection.execute(_WAITING).scalar():
-                return
-            connection.execute(sa.text("SELECT pg_sleep(0.05)"))  # the database's time, not the app's clock
-            connection.rollback()
-    raise AssertionError("the sweep never waited on the participant")
 
 
 def test_the_reminders_page_shows_the_outbox_a_page_at_a_time(client, world, make_asset, make_participant, issue):
